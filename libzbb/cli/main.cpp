@@ -1,0 +1,131 @@
+// The zbb command-line tool: budget reports from model files and the built-in example.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "demo_model.hpp"
+#include "zbb/zbb.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "usage: zbb <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  budget MODEL.json [--json] [--rounding MODE]   bottom-up budget of the model's plan\n"
+    "  validate MODEL.json                            check a model; exit 0 when valid\n"
+    "  demo [--json] [--rounding MODE]                budget of the built-in example\n"
+    "                                                 (dementia-friendly municipality)\n"
+    "  demo --model                                   print the built-in example model\n"
+    "  --help, --version\n"
+    "\n"
+    "MODE: half-even (default), half-up, half-down, toward-zero, away-from-zero, floor, ceiling\n"
+    "Exit status: 0 success, 1 invalid model or input, 2 wrong usage.\n";
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct options {
+    std::string command;
+    std::string path;
+    bool json = false;
+    bool print_model = false;
+    zbb::budget_options budget;
+};
+
+options parse_args(int argc, char** argv) {
+    options o;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) throw usage_error("no command given");
+    o.command = args[0];
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto& a = args[i];
+        if (a == "--json") {
+            o.json = true;
+        } else if (a == "--model" && o.command == "demo") {
+            o.print_model = true;
+        } else if (a == "--rounding" || a.rfind("--rounding=", 0) == 0) {
+            std::string v;
+            if (a == "--rounding") {
+                if (i + 1 >= args.size()) throw usage_error("--rounding needs a mode");
+                v = args[++i];
+            } else {
+                v = a.substr(11);
+            }
+            try {
+                o.budget.rounding = zbb::parse_rounding_mode(v);
+            } catch (const zbb::model_error& e) {
+                throw usage_error(e.what());
+            }
+        } else if (!a.empty() && a[0] == '-') {
+            throw usage_error("unknown option '" + a + "'");
+        } else if (o.path.empty() && o.command != "demo") {
+            o.path = a;
+        } else {
+            throw usage_error("unexpected argument '" + a + "'");
+        }
+    }
+    if ((o.command == "budget" || o.command == "validate") && o.path.empty())
+        throw usage_error(o.command + " needs a MODEL.json argument");
+    if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
+    return o;
+}
+
+void print_budget(const zbb::model& m, const options& o) {
+    const zbb::linked_model lm(m);
+    const auto b = zbb::compute_budget(lm, o.budget);
+    const std::string out = o.json ? zbb::budget_report_json(lm, b) : zbb::budget_report_text(lm, b);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+int run(int argc, char** argv) {
+    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    if (argc >= 2 && std::string(argv[1]) == "--version") {
+        std::printf("zbb %s\n", zbb::version);
+        return 0;
+    }
+    const options o = parse_args(argc, argv);
+    if (o.command == "budget") {
+        print_budget(zbb::read_model_file(o.path), o);
+    } else if (o.command == "demo") {
+        if (o.print_model) {
+            std::fputs(zbb_cli::demo_model_json, stdout);
+            return 0;
+        }
+        print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
+    } else if (o.command == "validate") {
+        const zbb::linked_model lm(zbb::read_model_file(o.path));
+        const auto& m = lm.source();
+        std::printf("%s: valid zbb-model/1 (%zu goals, %zu activities, %zu resources, %zu partners, "
+                    "%zu plan rows)\n",
+                    o.path.c_str(), m.goals.size(), m.activities.size(), m.resources.size(),
+                    m.partners.size(), m.plan.rows.size());
+    } else {
+        throw usage_error("unknown command '" + o.command + "'");
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const usage_error& e) {
+        std::fprintf(stderr, "zbb: usage error: %s (see zbb --help)\n", e.what());
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::fputs("zbb: error: out of memory\n", stderr);
+        return 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "zbb: error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,98 @@
+// zbb/error.hpp - the exceptions zbb throws. Every message names the offending entity id and field.
+#pragma once
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace zbb {
+
+/// Where an error points to in a model: the kind of entity ("goal", "activity", "resource",
+/// "partner", "effects", "consumption", "support", "funding", "plan", "model", "file"), its id
+/// (or "" when none applies) and the field (or "").
+struct error_location {
+    std::string entity;
+    std::string id;
+    std::string field;
+};
+
+namespace detail {
+inline std::string located_message(const error_location& where, const std::string& what) {
+    std::string out;
+    if (!where.entity.empty()) out += where.entity;
+    if (!where.id.empty()) out += (out.empty() ? "'" : " '") + where.id + "'";
+    if (!where.field.empty()) out += (out.empty() ? "field '" : ", field '") + where.field + "'";
+    if (!out.empty()) out += ": ";
+    return out + what;
+}
+}  // namespace detail
+
+/// A model (or a request on it) is invalid: malformed input, unknown or duplicate ids, values
+/// out of range. Derives from std::invalid_argument.
+class model_error : public std::invalid_argument {
+public:
+    model_error(error_location where, const std::string& what)
+        : std::invalid_argument(detail::located_message(where, what)), where_(std::move(where)) {}
+    const error_location& where() const noexcept { return where_; }
+
+private:
+    error_location where_;
+};
+
+/// The support matrix S has a loop that feeds itself: (I - S) x = d has no finite non-negative
+/// solution. activities() lists the ids of the activities in the loop.
+class support_loop_error : public model_error {
+public:
+    support_loop_error(std::vector<std::string> loop, const std::string& what)
+        : model_error({"support", join(loop), "per_unit"}, what), loop_(std::move(loop)) {}
+    const std::vector<std::string>& activities() const noexcept { return loop_; }
+
+private:
+    static std::string join(const std::vector<std::string>& ids) {
+        std::string s;
+        for (const auto& id : ids) s += (s.empty() ? "" : ", ") + id;
+        return s;
+    }
+    std::vector<std::string> loop_;
+};
+
+/// A question on a valid model has no answer (for example targets that cannot be reached).
+/// Derives from std::domain_error.
+class infeasible : public std::domain_error {
+public:
+    infeasible(error_location where, const std::string& what)
+        : std::domain_error(detail::located_message(where, what)), where_(std::move(where)) {}
+    const error_location& where() const noexcept { return where_; }
+
+private:
+    error_location where_;
+};
+
+/// An amount does not fit: money out of the checked 128-bit range, or a computed amount beyond
+/// the range in which zbb can guarantee the cent. Derives from std::overflow_error.
+class money_overflow : public std::overflow_error {
+public:
+    money_overflow(error_location where, const std::string& what)
+        : std::overflow_error(detail::located_message(where, what)), where_(std::move(where)) {}
+    const error_location& where() const noexcept { return where_; }
+
+private:
+    error_location where_;
+};
+
+namespace detail {
+/// A number for a message: six significant digits.
+inline std::string short_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+[[noreturn]] inline void fail(const error_location& where, const std::string& what) {
+    throw model_error(where, what);
+}
+}  // namespace detail
+
+}  // namespace zbb

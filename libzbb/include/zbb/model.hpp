@@ -1,0 +1,111 @@
+// zbb/model.hpp - the domain model as the user writes it: entities and link rows with string ids.
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zbb/decimal.hpp"
+
+namespace zbb {
+
+/// A societal effect the municipality wants: an indicator with a baseline and a target.
+/// The target may lie below the baseline (an indicator that should go down).
+struct goal {
+    std::string id;
+    std::string name;
+    std::string unit;      ///< unit of the indicator ("people", "%")
+    double baseline = 0;   ///< current value of the indicator (nulmeting)
+    double target = 0;     ///< wanted value (streefwaarde)
+    double weight = 1;     ///< relative importance, >= 0
+};
+
+/// Work that produces effects (or, for support activities, serves other activities).
+struct activity {
+    std::string id;
+    std::string name;
+    std::string unit;     ///< output unit ("client-year", "session")
+    std::string partner;  ///< executing partner; pays when the activity has no funding rows
+    double min = 0;       ///< lower bound on the total volume
+    std::optional<double> max;  ///< upper bound on the total volume; none = unbounded
+};
+
+/// Something activities consume, bought at an exact unit price.
+struct resource {
+    std::string id;
+    std::string name;
+    std::string unit;                ///< "hour", "m2-year"
+    decimal price;                   ///< exact price per unit, in the model's currency
+    std::string category = "other";  ///< cost category ("personnel", "accommodation", ...)
+    std::optional<double> available; ///< units available, none = unlimited
+};
+
+/// A party that executes or funds activities.
+struct partner {
+    std::string id;
+    std::string name;
+};
+
+/// effects: change of the goal's indicator per unit of the activity.
+struct effect_row {
+    std::string goal;
+    std::string activity;
+    double per_unit = 0;
+};
+
+/// consumption: units of the resource per unit of the activity.
+struct consumption_row {
+    std::string activity;
+    std::string resource;
+    double per_unit = 0;
+};
+
+/// support: units of the supplier (support) activity per unit of the consumer activity.
+struct support_row {
+    std::string supplier;
+    std::string consumer;
+    double per_unit = 0;
+};
+
+/// funding: the partner's exact share of the activity's own cost; shares of one activity sum to 1.
+struct funding_row {
+    std::string activity;
+    std::string partner;
+    decimal share;
+};
+
+/// plan: the direct volume of an activity that a goal needs.
+struct plan_row {
+    std::string goal;
+    std::string activity;
+    double volume = 0;
+};
+
+/// A bottom-up plan: per goal, the volumes of the activities it needs.
+struct plan {
+    std::vector<plan_row> rows;
+};
+
+/// A whole model as read from (and written to) a zbb-model/1 file. Nothing is checked here;
+/// linked_model (zbb/linked_model.hpp) validates it and builds the matrices.
+struct model {
+    std::string format = "zbb-model/1";
+    std::string name;
+    std::string description;
+    std::string currency = "EUR";
+    std::optional<int> minor_units;  ///< overrides the currency table
+
+    std::vector<goal> goals;
+    std::vector<activity> activities;
+    std::vector<resource> resources;
+    std::vector<partner> partners;
+
+    std::vector<effect_row> effects;
+    std::vector<consumption_row> consumption;
+    std::vector<support_row> support;
+    std::vector<funding_row> funding;
+    zbb::plan plan;
+};
+
+}  // namespace zbb

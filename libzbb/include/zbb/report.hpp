@@ -1,0 +1,185 @@
+// zbb/report.hpp - budget reports: machine-readable JSON and a readable text report.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "zbb/budget.hpp"
+#include "zbb/linked_model.hpp"
+
+namespace zbb {
+
+/// The machine-readable report ("zbb-report/1"): amounts as decimal strings with the currency's
+/// minor-unit decimals, volumes and indicators as numbers, every id of the model in its section.
+inline std::string budget_report_json(const linked_model& lm, const budget& b, int indent = -1) {
+    using ojson = nlohmann::ordered_json;
+    const int digits = b.currency.minor_digits;
+    ojson j;
+    j["format"] = "zbb-report/1";
+    j["model"] = lm.source().name;
+    j["currency"] = b.currency.code;
+    j["total"] = b.total.to_string(digits);
+    auto section = [&](const breakdown& br) {
+        ojson s = ojson::object();
+        for (std::size_t i = 0; i < br.keys.size(); ++i) s[br.keys[i]] = br.amounts[i].to_string(digits);
+        return s;
+    };
+    j["by_goal"] = section(b.by_goal);
+    j["by_activity"] = section(b.by_activity);
+    j["by_resource"] = section(b.by_resource);
+    j["by_partner"] = section(b.by_partner);
+    j["by_category"] = section(b.by_category);
+    ojson vol = ojson::object();
+    for (std::size_t a = 0; a < lm.activities().ids().size(); ++a)
+        vol[lm.activities().ids()[a]] = b.volumes[static_cast<Eigen::Index>(a)];
+    j["volumes"] = std::move(vol);
+    ojson needs = ojson::object();
+    for (std::size_t r = 0; r < lm.resources().ids().size(); ++r)
+        needs[lm.resources().ids()[r]] = b.resource_needs[static_cast<Eigen::Index>(r)];
+    j["resource_needs"] = std::move(needs);
+    ojson goals = ojson::object();
+    for (std::size_t g = 0; g < lm.goals().ids().size(); ++g) {
+        const auto& src = lm.source().goals[g];
+        goals[src.id] = {{"baseline", src.baseline},
+                         {"target", src.target},
+                         {"projected", b.projected[static_cast<Eigen::Index>(g)]}};
+    }
+    j["goals"] = std::move(goals);
+    j["warnings"] = b.warnings;
+    return j.dump(indent) + "\n";
+}
+
+namespace detail {
+inline std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+// Money with thousands separators: 1,234,567.89
+inline std::string grouped(const money& m, int digits) {
+    std::string s = m.to_string(digits);
+    bool neg = !s.empty() && s[0] == '-';
+    if (neg) s.erase(0, 1);
+    auto point = s.find('.');
+    std::string whole = s.substr(0, point), rest = point == std::string::npos ? "" : s.substr(point);
+    std::string out;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
+        out += whole[i];
+    }
+    return (neg ? "-" : "") + out + rest;
+}
+struct text_table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<bool> right;  // right-align column
+    std::string render() const {
+        std::vector<std::size_t> w(header.size(), 0);
+        auto widen = [&](const std::vector<std::string>& r) {
+            for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], r[c].size());
+        };
+        widen(header);
+        for (const auto& r : rows) widen(r);
+        std::ostringstream out;
+        auto line = [&](const std::vector<std::string>& r) {
+            std::string s;
+            for (std::size_t c = 0; c < r.size(); ++c) {
+                std::string pad(w[c] - r[c].size(), ' ');
+                s += (c ? "  " : "  ") + (right[c] ? pad + r[c] : r[c] + pad);
+            }
+            while (!s.empty() && s.back() == ' ') s.pop_back();
+            out << s << '\n';
+        };
+        line(header);
+        std::size_t total_w = 0;
+        for (auto x : w) total_w += x + 2;
+        out << "  " << std::string(total_w - 2, '-') << '\n';
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (i + 1 == rows.size() && rows[i][0] == "Total")
+                out << "  " << std::string(total_w - 2, '-') << '\n';
+            line(rows[i]);
+        }
+        return out.str();
+    }
+};
+}  // namespace detail
+
+/// A readable report: tables by goal, activity, resource, partner and category with totals, and
+/// each goal's projected indicator against its target.
+inline std::string budget_report_text(const linked_model& lm, const budget& b) {
+    using detail::grouped;
+    const auto& src = lm.source();
+    const int digits = b.currency.minor_digits;
+    const std::string cur = b.currency.code;
+    std::ostringstream out;
+    out << "zbb budget: " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
+    out << "Total: " << cur << " " << grouped(b.total, digits) << "\n\n";
+
+    auto share = [&](const money& m) {
+        if (b.total.minor_units() == 0) return std::string("-");
+        return detail::fixed(100.0 * static_cast<double>(m.minor_units()) /
+                                 static_cast<double>(b.total.minor_units()), 1) + "%";
+    };
+    auto amounts_table = [&](const char* title, const breakdown& br, auto name_of) {
+        detail::text_table t{{"id", "name", cur, "share"}, {}, {false, false, true, true}};
+        for (std::size_t i = 0; i < br.keys.size(); ++i)
+            t.rows.push_back({br.keys[i], name_of(i), grouped(br.amounts[i], digits), share(br.amounts[i])});
+        t.rows.push_back({"Total", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+        out << title << "\n" << t.render() << "\n";
+    };
+    amounts_table("Cost by goal (support costs charged by the reciprocal method)", b.by_goal,
+                  [&](std::size_t i) { return src.goals[i].name; });
+    {
+        detail::text_table t{{"id", "name", "volume", "unit", cur, "share"}, {},
+                             {false, false, true, false, true, true}};
+        for (std::size_t i = 0; i < b.by_activity.keys.size(); ++i) {
+            const auto& a = src.activities[i];
+            t.rows.push_back({a.id, a.name, detail::fixed(b.volumes[static_cast<Eigen::Index>(i)], 2),
+                              a.unit, grouped(b.by_activity.amounts[i], digits),
+                              share(b.by_activity.amounts[i])});
+        }
+        t.rows.push_back({"Total", "", "", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+        out << "Own cost by activity\n" << t.render() << "\n";
+    }
+    {
+        detail::text_table t{{"id", "name", "need", "unit", "price", cur, "share"}, {},
+                             {false, false, true, false, true, true, true}};
+        for (std::size_t i = 0; i < b.by_resource.keys.size(); ++i) {
+            const auto& r = src.resources[i];
+            t.rows.push_back({r.id, r.name, detail::fixed(b.resource_needs[static_cast<Eigen::Index>(i)], 2),
+                              r.unit, r.price.text(), grouped(b.by_resource.amounts[i], digits),
+                              share(b.by_resource.amounts[i])});
+        }
+        t.rows.push_back({"Total", "", "", "", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+        out << "Cost by resource\n" << t.render() << "\n";
+    }
+    amounts_table("Cost by partner (funding shares of each activity's own cost)", b.by_partner,
+                  [&](std::size_t i) { return src.partners[i].name; });
+    amounts_table("Cost by category", b.by_category, [](std::size_t) { return std::string(); });
+    {
+        detail::text_table t{{"id", "name", "unit", "baseline", "projected", "target", "status"}, {},
+                             {false, false, false, true, true, true, false}};
+        for (std::size_t g = 0; g < src.goals.size(); ++g) {
+            const auto& goal = src.goals[g];
+            double p = b.projected[static_cast<Eigen::Index>(g)];
+            bool up = goal.target >= goal.baseline;
+            bool reached = up ? p >= goal.target - 1e-9 : p <= goal.target + 1e-9;
+            t.rows.push_back({goal.id, goal.name, goal.unit, detail::fixed(goal.baseline, 2),
+                              detail::fixed(p, 2), detail::fixed(goal.target, 2),
+                              reached ? "reached" : "short by " + detail::fixed(std::fabs(goal.target - p), 2)});
+        }
+        out << "Goals: projected indicator (baseline + effects x volumes) against target\n"
+            << t.render();
+    }
+    if (!b.warnings.empty()) {
+        out << "\nWarnings\n";
+        for (const auto& w : b.warnings) out << "  - " << w << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace zbb

@@ -1,0 +1,13 @@
+// zbb/zbb.hpp - umbrella header: everything in zbb.
+#pragma once
+
+#include "zbb/budget.hpp"
+#include "zbb/decimal.hpp"
+#include "zbb/error.hpp"
+#include "zbb/io.hpp"
+#include "zbb/linked_model.hpp"
+#include "zbb/model.hpp"
+#include "zbb/money.hpp"
+#include "zbb/report.hpp"
+#include "zbb/support.hpp"
+#include "zbb/version.hpp"

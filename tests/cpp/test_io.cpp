@@ -1,0 +1,115 @@
+// The zbb-model/1 format: lossless round trips and refusals that name the id and field.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "generate.hpp"
+#include "zbb/budget.hpp"
+#include "zbb/io.hpp"
+#include "zbb/report.hpp"
+
+namespace {
+const std::string example_path = std::string(ZBB_SOURCE_DIR) + "/examples/dementia-friendly.json";
+
+// A small valid model as text; tests replace pieces of it.
+const std::string base = R"({
+  "format": "zbb-model/1", "name": "t", "currency": "EUR",
+  "goals": [{"id": "G1", "baseline": 1, "target": 2}],
+  "activities": [{"id": "A1", "partner": "P1"}, {"id": "A2", "partner": "P1"}],
+  "resources": [{"id": "R1", "price": "10.00"}],
+  "partners": [{"id": "P1"}, {"id": "P2"}],
+  "effects": [{"goal": "G1", "activity": "A1", "per_unit": 0.5}],
+  "consumption": [{"activity": "A1", "resource": "R1", "per_unit": 2}],
+  "support": [{"supplier": "A2", "consumer": "A1", "per_unit": 0.1}],
+  "funding": [{"activity": "A1", "partner": "P1", "share": "0.4"}, {"activity": "A1", "partner": "P2", "share": "0.6"}],
+  "plan": [{"goal": "G1", "activity": "A1", "volume": 3}]
+})";
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+    auto pos = s.find(from);
+    REQUIRE(pos != std::string::npos);
+    return s.replace(pos, from.size(), to);
+}
+
+void link_text(const std::string& text) { zbb::linked_model lm(zbb::read_model_json(text)); }
+}  // namespace
+
+TEST_CASE("the example model reads, links and budgets", "[io]") {
+    auto m = zbb::read_model_file(example_path);
+    zbb::linked_model lm(m);
+    auto b = zbb::compute_budget(lm);
+    CHECK(b.total.minor_units() > 0);
+    auto json = nlohmann::json::parse(zbb::budget_report_json(lm, b));
+    CHECK(json["currency"] == "EUR");
+    CHECK(json["by_goal"].size() == m.goals.size());
+    CHECK(json["volumes"].size() == m.activities.size());
+    CHECK(zbb::budget_report_text(lm, b).find("Total") != std::string::npos);
+}
+
+TEST_CASE("write then read is lossless", "[io]") {
+    auto m = zbb::read_model_file(example_path);
+    std::string once = zbb::write_model_json(m);
+    std::string twice = zbb::write_model_json(zbb::read_model_json(once));
+    CHECK(once == twice);
+    // Prices and shares keep their decimal text, trailing zeros included.
+    CHECK(once.find("\"78.40\"") != std::string::npos);
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 20; ++i) {
+        auto g = zbb_test::generate_model(rng, {});
+        auto text = zbb::write_model_json(g);
+        auto back = zbb::read_model_json(text);
+        REQUIRE(zbb::write_model_json(back) == text);
+        REQUIRE(back.consumption.size() == g.consumption.size());
+        for (std::size_t k = 0; k < g.consumption.size(); ++k)
+            REQUIRE(back.consumption[k].per_unit == g.consumption[k].per_unit);
+        for (std::size_t k = 0; k < g.resources.size(); ++k)
+            REQUIRE(back.resources[k].price.text() == g.resources[k].price.text());
+    }
+}
+
+TEST_CASE("the base test model is valid", "[io]") { CHECK_NOTHROW(link_text(base)); }
+
+TEST_CASE("documented errors name the offending id and field", "[io][errors]") {
+    struct bad_case {
+        std::string from, to, message;
+    };
+    const std::vector<bad_case> cases = {
+        {R"("price": "10.00")", R"("price": 10.00)", "resource 'R1', field 'price': must be a decimal string"},
+        {R"("price": "10.00")", R"("price": "-10.00")", "resource 'R1', field 'price': must not be negative"},
+        {R"("price": "10.00")", R"("price": "10,00")", "resource 'R1', field 'price': malformed decimal"},
+        {R"("volume": 3)", R"("volume": -3)", "plan 'G1 -> A1', field 'volume': must not be negative"},
+        {R"("volume": 3)", R"("volume": 1e999)", "field 'volume': number overflow"},
+        {R"("volume": 3)", R"("volume": "3")", "plan 'G1 -> A1', field 'volume': must be a number"},
+        {R"("volume": 3)", R"("volumes": 3)", "unknown key"},
+        {R"("per_unit": 2})", R"("per_unit": -2})", "consumption 'A1 -> R1', field 'per_unit': must not be negative"},
+        {R"("per_unit": 0.1})", R"("per_unit": -0.1})", "support 'A2 -> A1', field 'per_unit'"},
+        {R"("share": "0.6")", R"("share": "0.59")", "funding 'A1', field 'share'"},
+        {R"("share": "0.6")", R"("share": "1.6")", "exceeds 1"},
+        {R"("resource": "R1")", R"("resource": "R9")", "consumption 'A1 -> R9', field 'resource': unknown id 'R9'"},
+        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A2"})", "activity 'A2', field 'partner': nobody pays"},
+        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A1", "partner": "P1"})", "activity 'A1', field 'id': duplicate id"},
+        {R"("target": 2)", "\"x\": 2", "goal 'G1', field"},
+        {R"("format": "zbb-model/1")", R"("format": "zbb-model/2")", "field 'format'"},
+        {R"("currency": "EUR")", R"("currency": "XYZ")", "field 'currency'"},
+        {R"({"id": "A1", "partner": "P1"})", R"({"id": "A1", "partner": "P1", "min": 5, "max": 2})", "activity 'A1', field 'max'"},
+        {R"("plan": [)", R"("plan": [{"goal": "G1", "activity": "A1", "volume": 1},)", "plan 'G1 -> A1': duplicate row"},
+        {R"("per_unit": 0.1})", R"("per_unit": 10}, {"supplier": "A1", "consumer": "A2", "per_unit": 0.5})", "support loop"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.to);
+        std::string text = replaced(base, c.from, c.to);
+        CHECK_THROWS_WITH(link_text(text), Catch::Contains(c.message));
+    }
+}
+
+TEST_CASE("malformed documents", "[io][errors]") {
+    CHECK_THROWS_WITH(zbb::read_model_json("", "m.json"), Catch::Contains("file 'm.json'") && Catch::Contains("empty"));
+    CHECK_THROWS_WITH(zbb::read_model_json(base.substr(0, 100), "m.json"), Catch::Contains("invalid JSON"));
+    CHECK_THROWS_WITH(zbb::read_model_json(std::string(100000, '['), "m.json"), Catch::Contains("nested deeper"));
+    CHECK_THROWS_WITH(zbb::read_model_json("[1, 2]"), Catch::Contains("must be a JSON object"));
+    CHECK_THROWS_WITH(zbb::read_model_json(R"({"format": "zbb-model/1", "goals": {}})"),
+                      Catch::Contains("field 'goals': must be a JSON array"));
+    CHECK_THROWS_WITH(zbb::read_model_file("/nonexistent/model.json"), Catch::Contains("cannot open"));
+    CHECK_THROWS_AS(zbb::read_model_json("{", "m.json"), std::invalid_argument);
+}
