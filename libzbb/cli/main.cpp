@@ -72,6 +72,7 @@ options parse_args(int argc, char** argv) {
     if ((o.command == "budget" || o.command == "validate") && o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
+    if (o.print_model && o.json) throw usage_error("demo --model prints the model itself; drop --json");
     return o;
 }
 
@@ -102,6 +103,7 @@ int run(int argc, char** argv) {
         print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
     } else if (o.command == "validate") {
         const zbb::linked_model lm(zbb::read_model_file(o.path));
+        (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well
         const auto& m = lm.source();
         std::printf("%s: valid zbb-model/1 (%zu goals, %zu activities, %zu resources, %zu partners, "
                     "%zu plan rows)\n",

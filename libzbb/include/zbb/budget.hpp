@@ -87,6 +87,14 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     for (Eigen::Index r = 0; r < resource_value.size(); ++r)
         category_value[lm.resource_category()[static_cast<std::size_t>(r)]] += resource_value[r];
 
+    // Name the line that overflows before the total does.
+    auto check = [](const vector& v, const std::vector<std::string>& keys, const char* entity) {
+        for (Eigen::Index i = 0; i < v.size(); ++i)
+            detail::check_computed(v[i], {entity, keys[static_cast<std::size_t>(i)], "cost"});
+    };
+    check(activity_value, act_ids, "activity");
+    check(resource_value, lm.resources().ids(), "resource");
+    check(goal_value, lm.goals().ids(), "goal");
     b.total_value = detail::neumaier_sum(activity_value);
     b.total = round_to_money(b.total_value, options.rounding, {"budget", "", "total"});
 

@@ -25,7 +25,21 @@ inline std::string located_message(const error_location& where, const std::strin
     if (!where.id.empty()) out += (out.empty() ? "'" : " '") + where.id + "'";
     if (!where.field.empty()) out += (out.empty() ? "field '" : ", field '") + where.field + "'";
     if (!out.empty()) out += ": ";
-    return out + what;
+    out += what;
+    // Keep the message on one line whatever the ids contain: escape control characters.
+    std::string safe;
+    for (char ch : out) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') safe += "\\n";
+        else if (c == '\t') safe += "\\t";
+        else if (c == '\r') safe += "\\r";
+        else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            safe += buf;
+        } else safe += ch;
+    }
+    return safe;
 }
 }  // namespace detail
 

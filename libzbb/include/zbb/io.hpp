@@ -260,6 +260,9 @@ inline model read_model_json(std::string_view text, const std::string& source = 
 
 /// Reads a model file; errors name the file.
 inline model read_model_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        detail::fail({"file", path.string(), ""}, "is a directory, not a model file");
     std::ifstream in(path, std::ios::binary);
     if (!in) detail::fail({"file", path.string(), ""}, "cannot open file");
     std::ostringstream ss;

@@ -254,6 +254,11 @@ private:
             rows_of[static_cast<std::size_t>(a)].push_back(i);
             t.emplace_back(p, a, f.share.to_double());
         }
+        auto name_row = [&](int p, int a) {
+            return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
+                                   partners_.ids()[static_cast<std::size_t>(p)]);
+        };
+        detail::build_unique(partners_.size(), na, t, "funding", name_row);  // duplicates first
         for (int a = 0; a < na; ++a) {
             const auto& act = m.activities[static_cast<std::size_t>(a)];
             const auto& rows = rows_of[static_cast<std::size_t>(a)];
@@ -274,11 +279,7 @@ private:
                              "funding shares of activity '" + act.id + "' sum to " +
                                  money::from_minor(sum).to_string(scale) + ", not exactly 1");
         }
-        funding_shares_ = detail::build_unique(
-            partners_.size(), na, t, "funding", [&](int p, int a) {
-                return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
-                                       partners_.ids()[static_cast<std::size_t>(p)]);
-            });
+        funding_shares_ = detail::build_unique(partners_.size(), na, t, "funding", name_row);
     }
 
     zbb::model model_;
