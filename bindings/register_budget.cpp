@@ -1,0 +1,111 @@
+// bindings/register_budget.cpp - _core.compute_budget and _core.Budget: the same computation as
+// the CLI (zbb::compute_budget on a zbb::linked_model), exact amounts as integers in minor units,
+// vectors as read-only numpy views that keep the budget alive.
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "columns.hpp"
+#include "zbb_py.hpp"
+
+namespace zbb_py {
+
+namespace {
+
+budget_handle compute(const model_handle& h, const std::string& rounding, const py::object& plan) {
+    budget_handle out{h.lm, {}, {}, zbb::parse_rounding_mode(rounding)};
+    std::optional<zbb::plan> p;
+    if (!plan.is_none()) p = plan_from_columns(plan.cast<py::dict>());
+    const py::gil_scoped_release release;
+    out.plan = p ? h.lm->link_plan(*p) : h.lm->plan();
+    out.b = zbb::compute_budget(*h.lm, out.plan, {out.rounding});
+    return out;
+}
+
+const zbb::breakdown& breakdown_of(const zbb::budget& b, const std::string& name) {
+    if (name == "goal") return b.by_goal;
+    if (name == "activity") return b.by_activity;
+    if (name == "resource") return b.by_resource;
+    if (name == "partner") return b.by_partner;
+    if (name == "category") return b.by_category;
+    zbb::detail::fail({"option", "", "by"}, "unknown breakdown '" + name +
+                                                "'; use goal, activity, resource, partner or category");
+}
+
+// Exact amounts in minor units: an int64 array (computed amounts never exceed 2^53 minor units, so
+// they always fit; a list of Python ints otherwise).
+py::object minor_units(const std::vector<zbb::money>& amounts) {
+    const zbb::int128 lo = std::numeric_limits<std::int64_t>::min();
+    const zbb::int128 hi = std::numeric_limits<std::int64_t>::max();
+    bool fits = true;
+    for (const auto& a : amounts) fits = fits && a.minor_units() >= lo && a.minor_units() <= hi;
+    if (!fits) {
+        py::list out;
+        for (const auto& a : amounts) out.append(to_py_int(a.minor_units()));
+        return out;
+    }
+    py::array_t<std::int64_t> out(static_cast<py::ssize_t>(amounts.size()));
+    auto* d = out.mutable_data();
+    for (std::size_t i = 0; i < amounts.size(); ++i)
+        d[i] = static_cast<std::int64_t>(amounts[i].minor_units());
+    return out;
+}
+
+using B = budget_handle;
+
+template <const zbb::vector zbb::budget::*V>
+py::array_t<double> vector_view(py::object self) {
+    const auto& v = self.cast<const B&>().b.*V;
+    return readonly_view(v.data(), v.size(), self);
+}
+
+}  // namespace
+
+void register_budget(py::module_& m) {
+    py::class_<B>(m, "Budget", "A computed bottom-up budget (immutable).")
+        .def_property_readonly("model", [](const B& h) { return model_handle{h.lm}; })
+        .def_property_readonly("currency", [](const B& h) { return h.b.currency.code; })
+        .def_property_readonly("minor_digits", [](const B& h) { return h.b.currency.minor_digits; })
+        .def_property_readonly("rounding", [](const B& h) { return std::string(zbb::to_string(h.rounding)); })
+        .def_property_readonly("total_minor", [](const B& h) { return to_py_int(h.b.total.minor_units()); })
+        .def_property_readonly("total_text", [](const B& h) { return h.b.total.to_string(h.b.currency.minor_digits); })
+        .def_property_readonly("total_value", [](const B& h) { return h.b.total_value; })
+        .def_property_readonly("warnings", [](const B& h) { return h.b.warnings; })
+        .def("keys", [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys; },
+             py::arg("by"))
+        .def("amounts_minor", [](const B& h, const std::string& by) {
+                 return minor_units(breakdown_of(h.b, by).amounts);
+             }, py::arg("by"))
+        .def("values", [](py::object self, const std::string& by) {
+                 const auto& v = breakdown_of(self.cast<const B&>().b, by).values;
+                 return readonly_view(v.data(), v.size(), self);
+             }, py::arg("by"))
+        .def("direct_volumes", &vector_view<&zbb::budget::direct_volumes>)
+        .def("volumes", &vector_view<&zbb::budget::volumes>)
+        .def("resource_needs", &vector_view<&zbb::budget::resource_needs>)
+        .def("unit_costs", &vector_view<&zbb::budget::unit_costs>)
+        .def("full_unit_costs", &vector_view<&zbb::budget::full_unit_costs>)
+        .def("projected", &vector_view<&zbb::budget::projected>)
+        .def("plan_matrix", [](py::object self) {
+                 const auto& s = self.cast<const B&>().plan;
+                 return py::make_tuple(
+                     readonly_view(s.valuePtr(), static_cast<std::size_t>(s.nonZeros()), self),
+                     readonly_view(s.innerIndexPtr(), static_cast<std::size_t>(s.nonZeros()), self),
+                     readonly_view(s.outerIndexPtr(), static_cast<std::size_t>(s.outerSize()) + 1, self),
+                     py::make_tuple(s.rows(), s.cols()));
+             })
+        .def("report_json", [](const B& h, int indent) { return zbb::budget_report_json(*h.lm, h.b, indent); },
+             py::arg("indent") = -1)
+        .def("report_text", [](const B& h) { return zbb::budget_report_text(*h.lm, h.b); });
+
+    m.def("compute_budget", &compute, py::arg("model"), py::kw_only(),
+          py::arg("rounding") = "half-even", py::arg("plan") = py::none());
+    m.attr("rounding_modes") = py::make_tuple("half-even", "half-up", "half-down", "toward-zero",
+                                              "away-from-zero", "floor", "ceiling");
+}
+
+}  // namespace zbb_py

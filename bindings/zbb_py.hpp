@@ -1,0 +1,68 @@
+// bindings/zbb_py.hpp - what the register_<concept>.cpp files of zbb._core share.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "zbb/zbb.hpp"
+
+namespace zbb_py {
+
+namespace py = pybind11;
+
+/// A validated model as Python sees it: immutable and shared, so that budgets and numpy views can
+/// keep it alive without copying.
+using model_ptr = std::shared_ptr<const zbb::linked_model>;
+
+/// The Python-side handle of a model (`_core.Model`).
+struct model_handle {
+    model_ptr lm;
+};
+
+/// The Python-side handle of a budget (`_core.Budget`): the budget and the model it belongs to.
+struct budget_handle {
+    model_ptr lm;
+    zbb::sparse_matrix plan;  ///< the linked plan D (activity x goal) the budget was computed for
+    zbb::budget b;
+    zbb::rounding_mode rounding = zbb::rounding_mode::half_even;
+};
+
+/// Links `m` (validation, matrices, support factorisation) without holding the GIL.
+inline model_handle link(zbb::model m) {
+    const py::gil_scoped_release release;
+    return {std::make_shared<const zbb::linked_model>(std::move(m))};
+}
+
+/// A read-only 1-d numpy view of `size` doubles at `data`, kept alive by `owner`.
+inline py::array_t<double> readonly_view(const double* data, Eigen::Index size,
+                                         const py::handle& owner) {
+    py::array_t<double> a({static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(double))},
+                          data, owner);
+    py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    return a;
+}
+
+/// Any read-only 1-d numpy view of a contiguous std::vector-like buffer, kept alive by `owner`.
+template <class T>
+py::array_t<T> readonly_view(const T* data, std::size_t size, const py::handle& owner) {
+    py::array_t<T> a({static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(T))}, data,
+                     owner);
+    py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    return a;
+}
+
+/// An exact 128-bit integer as a Python int (never through a double).
+inline py::int_ to_py_int(const zbb::int128& v) {
+    return py::reinterpret_steal<py::int_>(PyLong_FromString(v.str().c_str(), nullptr, 10));
+}
+
+void register_errors(py::module_& m);
+void register_model(py::module_& m);
+void register_columns(py::module_& m);
+void register_budget(py::module_& m);
+
+}  // namespace zbb_py

@@ -1,0 +1,55 @@
+"""zbb: zero-based budgeting on linked sparse matrices, for analysts.
+
+Build a model from a JSON file, a workbook, plain Python objects or pandas
+DataFrames; compute its bottom-up budget with exact money (the same numbers
+as the ``zbb`` command-line tool, to the cent); compare scenarios; plot where
+the money goes.
+
+>>> import zbb
+>>> model = zbb.read_json("examples/dementia-friendly.json")  # doctest: +SKIP
+>>> budget = model.budget()                                   # doctest: +SKIP
+>>> budget.total                                              # doctest: +SKIP
+Decimal('...')
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as e:  # pragma: no cover - only without a compiled extension
+    raise ImportError(
+        "zbb's compiled extension zbb._core could not be imported. Did you forget to compile? "
+        "Install the package with `pip install .` from the repository root."
+    ) from e
+
+from ._budget import Budget, compare
+from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError
+from ._excel import read_excel
+from ._model import Model, from_dataframes, from_dict, read_json
+from ._tables import TABLES as _TABLES
+
+__version__: str = _core.version
+
+#: The rounding modes accepted by ``Model.budget(rounding=...)``.
+ROUNDING_MODES: tuple[str, ...] = tuple(_core.rounding_modes)
+
+#: The tables of a model and their columns (as in the JSON format).
+TABLE_COLUMNS: dict[str, list[str]] = {name: table.columns for name, table in _TABLES.items()}
+
+__all__ = [
+    "ROUNDING_MODES",
+    "TABLE_COLUMNS",
+    "Budget",
+    "InfeasibleError",
+    "Model",
+    "ModelError",
+    "MoneyOverflowError",
+    "SupportLoopError",
+    "ZbbError",
+    "__version__",
+    "compare",
+    "from_dataframes",
+    "from_dict",
+    "read_excel",
+    "read_json",
+]

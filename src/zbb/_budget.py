@@ -1,0 +1,317 @@
+"""The Budget class: a computed bottom-up budget with exact breakdowns as DataFrames."""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._exact import minor_to_decimal
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from scipy import sparse
+
+    from ._model import Model
+
+__all__ = ["BREAKDOWNS", "Budget", "compare"]
+
+#: The breakdowns of a budget: attribute name -> (core key, index name).
+BREAKDOWNS: dict[str, str] = {
+    "by_goal": "goal",
+    "by_activity": "activity",
+    "by_resource": "resource",
+    "by_partner": "partner",
+    "by_category": "category",
+}
+
+
+class Budget:
+    """A bottom-up budget computed by the C++ core (same numbers as ``zbb budget``).
+
+    Money is exact: :attr:`total` is a ``decimal.Decimal`` and every breakdown
+    has an ``amount`` column of Decimals and an ``amount_minor`` column of
+    integers in minor units (cents for EUR). Each breakdown sums exactly to the
+    total (cross-footing). The ``amount_float`` columns are for plotting only.
+    Vectors (volumes, resource needs, unit costs, projected indicators) are
+    read-only numpy arrays that share memory with the budget.
+
+    Get one from :meth:`zbb.Model.budget`.
+    """
+
+    def __init__(self, core: _core.Budget) -> None:
+        if not isinstance(core, _core.Budget):
+            raise TypeError("use Model.budget() to compute a budget")
+        self._core = core
+
+    # ------------------------------------------------------------------ scalars
+    @cached_property
+    def model(self) -> Model:
+        """The model this budget was computed on."""
+        from ._model import Model
+
+        return Model(self._core.model)
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code."""
+        return self._core.currency
+
+    @property
+    def minor_digits(self) -> int:
+        """Decimals of the currency's minor unit (2 for EUR)."""
+        return self._core.minor_digits
+
+    @property
+    def rounding(self) -> str:
+        """The rounding mode the total was rounded with."""
+        return self._core.rounding
+
+    @property
+    def total(self) -> Decimal:
+        """The total, exact (``Decimal("1016860.34")``)."""
+        return Decimal(self._core.total_text)
+
+    @property
+    def total_minor(self) -> int:
+        """The total in integer minor units (cents for EUR)."""
+        return self._core.total_minor
+
+    @property
+    def warnings(self) -> list[str]:
+        """Plain-language notes: volumes outside [min, max], resource needs above availability."""
+        return self._core.warnings
+
+    # ------------------------------------------------------------------ vectors (read-only views)
+    @property
+    def volumes(self) -> np.ndarray:
+        """Total volume per activity, x from (I - S) x = d (in model order of activities)."""
+        return self._core.volumes()
+
+    @property
+    def direct_volumes(self) -> np.ndarray:
+        """Direct (planned) volume per activity, d."""
+        return self._core.direct_volumes()
+
+    @property
+    def resource_needs(self) -> np.ndarray:
+        """Units needed per resource, C x."""
+        return self._core.resource_needs()
+
+    @property
+    def unit_costs(self) -> np.ndarray:
+        """Direct unit cost per activity, c = C^T p (currency units, computed in floating point)."""
+        return self._core.unit_costs()
+
+    @property
+    def full_unit_costs(self) -> np.ndarray:
+        """Full unit cost per activity including support, u from (I - S)^T u = c."""
+        return self._core.full_unit_costs()
+
+    @property
+    def projected(self) -> np.ndarray:
+        """Projected indicator per goal: baseline + E x."""
+        return self._core.projected()
+
+    def plan_matrix(self) -> sparse.csc_array:
+        """The plan D (activity x goal) this budget was computed for, as a read-only scipy sparse array."""
+        from scipy import sparse
+
+        data, indices, indptr, shape = self._core.plan_matrix()
+        return sparse.csc_array((data, indices, indptr), shape=shape, copy=False)
+
+    # ------------------------------------------------------------------ breakdowns
+    def breakdown(self, by: str) -> pd.DataFrame:
+        """One breakdown as a DataFrame indexed by id.
+
+        Parameters
+        ----------
+        by : {"goal", "activity", "resource", "partner", "category"}
+
+        Returns
+        -------
+        DataFrame
+            Columns ``amount`` (Decimal, exact), ``amount_minor`` (int64 minor
+            units), ``amount_float`` (float, for plots) and, per breakdown,
+            descriptive columns (``name``; for activities ``partner``,
+            ``volume``, ``direct_volume``, ``unit_cost``, ``full_unit_cost``;
+            for resources ``category``, ``price`` (Decimal), ``need``).
+        """
+        keys = self._core.keys(by)
+        minor = self._core.amounts_minor(by)
+        digits = self.minor_digits
+        index = pd.Index(pd.array(keys, dtype=object), name=by, dtype=object)
+        frame = pd.DataFrame(index=index)
+        frame = frame.assign(**_descriptive(self, by))
+        frame["amount"] = pd.Series([minor_to_decimal(int(m), digits) for m in minor], index=index, dtype=object)
+        frame["amount_minor"] = np.asarray(minor, dtype=np.int64) if isinstance(minor, np.ndarray) else pd.Series(
+            minor, index=index, dtype=object)
+        frame["amount_float"] = np.asarray(minor, dtype=np.float64) / 10.0**digits
+        return frame
+
+    @cached_property
+    def by_goal(self) -> pd.DataFrame:
+        """Full cost per goal (support costs charged by the reciprocal method)."""
+        return self.breakdown("goal")
+
+    @cached_property
+    def by_activity(self) -> pd.DataFrame:
+        """Own cost per activity (unit cost x total volume), with volumes and unit costs."""
+        return self.breakdown("activity")
+
+    @cached_property
+    def by_resource(self) -> pd.DataFrame:
+        """Cost per resource (price x need)."""
+        return self.breakdown("resource")
+
+    @cached_property
+    def by_partner(self) -> pd.DataFrame:
+        """Cost per partner (funding shares applied to each activity's own cost)."""
+        return self.breakdown("partner")
+
+    @cached_property
+    def by_category(self) -> pd.DataFrame:
+        """Cost per cost category of the resources."""
+        return self.breakdown("category")
+
+    @cached_property
+    def goals(self) -> pd.DataFrame:
+        """Per goal: name, unit, baseline, target, projected indicator, whether it is reached and the gap.
+
+        ``reached`` compares in the goal's direction (a target below the
+        baseline must be reached from above), with the CLI's tolerance of 1e-9.
+        """
+        goals = self.model.table("goals").set_index("id")
+        goals.index.name = "goal"
+        projected = np.asarray(self.projected, dtype=np.float64)
+        up = goals["target"].to_numpy() >= goals["baseline"].to_numpy()
+        target = goals["target"].to_numpy()
+        reached = np.where(up, projected >= target - 1e-9, projected <= target + 1e-9)
+        return pd.DataFrame({
+            "name": goals["name"], "unit": goals["unit"], "baseline": goals["baseline"],
+            "target": goals["target"], "projected": projected, "reached": reached,
+            "gap": np.where(reached, 0.0, np.abs(target - projected)),
+        }, index=goals.index)
+
+    # ------------------------------------------------------------------ reports and output
+    def report_json(self, *, indent: int | None = None) -> str:
+        """The CLI's machine-readable report (``zbb budget --json``), byte for byte."""
+        return self._core.report_json(-1 if indent is None else indent)
+
+    def report_text(self) -> str:
+        """The CLI's readable report (``zbb budget``)."""
+        return self._core.report_text()
+
+    def to_excel(self, path: str | os.PathLike[str]) -> None:
+        """Write the budget to a workbook: one sheet per breakdown plus goals.
+
+        Amounts are written as exact decimal numbers with the currency's decimals
+        (number format ``0.00`` for EUR); each breakdown sheet ends with a
+        ``Total`` row equal to the sum of its rows.
+        """
+        from ._excel import write_budget_excel
+
+        write_budget_excel(self, path)
+
+    def compare(self, other: Budget, *, by: str = "goal") -> pd.DataFrame:
+        """Compare with another budget; see :func:`zbb.compare`."""
+        return compare(self, other, by=by)
+
+    # ------------------------------------------------------------------ plots
+    def plot_cost_by_goal(self, *, ax: Axes | None = None) -> Axes:
+        """Bar chart of the full cost per goal. Returns the matplotlib Axes."""
+        from ._plot import plot_cost_by_goal
+
+        return plot_cost_by_goal(self, ax=ax)
+
+    def plot_flow(self, *, ax: Axes | None = None, min_share: float = 0.0) -> Axes:
+        """Where the money goes: resources (by category) -> activities -> goals, as a sankey-style chart.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        min_share : float, default 0.0
+            Bands below this fraction of the total are not drawn (the columns
+            still add up).
+        """
+        from ._plot import plot_flow
+
+        return plot_flow(self, ax=ax, min_share=min_share)
+
+    def plot_goals(self, *, ax: Axes | None = None) -> Axes:
+        """Projected indicator against target per goal, as progress from baseline (0%) to target (100%)."""
+        from ._plot import plot_goals
+
+        return plot_goals(self, ax=ax)
+
+    # ------------------------------------------------------------------ Python protocol
+    def __repr__(self) -> str:
+        return f"<zbb.Budget {self.currency} {self.total} ({self.model.name!r}, rounding {self.rounding})>"
+
+    def _repr_html_(self) -> str:
+        from ._html import budget_html
+
+        return budget_html(self)
+
+
+def _descriptive(budget: Budget, by: str) -> dict[str, Any]:
+    """Descriptive columns of a breakdown (everything except the amounts)."""
+    if by == "category":
+        return {}
+    model = budget.model
+    table = {"goal": "goals", "activity": "activities", "resource": "resources", "partner": "partners"}[by]
+    rows = model._core.table(table)
+    out: dict[str, Any] = {"name": np.asarray(rows["name"], dtype=object)}
+    if by == "activity":
+        out.update(partner=np.asarray(rows["partner"], dtype=object), direct_volume=np.array(budget.direct_volumes),
+                   volume=np.array(budget.volumes), unit_cost=np.array(budget.unit_costs),
+                   full_unit_cost=np.array(budget.full_unit_costs))
+    elif by == "resource":
+        out.update(category=np.asarray(rows["category"], dtype=object),
+                   price=np.asarray([Decimal(t) for t in rows["price"]], dtype=object),
+                   need=np.array(budget.resource_needs))
+    return out
+
+
+def compare(base: Budget, scenario: Budget, *, by: str = "goal") -> pd.DataFrame:
+    """Compare two budgets line by line, exactly.
+
+    Parameters
+    ----------
+    base, scenario : Budget
+        Typically the budget of a model and of a changed copy of it.
+    by : {"goal", "activity", "resource", "partner", "category", "total"}
+        The breakdown to compare; ``"total"`` gives a single row.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by id (the union of both, missing lines count as zero), with
+        ``base``, ``scenario`` and ``change`` (Decimal, exact; ``change =
+        scenario - base``), ``change_pct`` (float) and ``base_float``,
+        ``scenario_float`` (for plots).
+    """
+    if base.currency != scenario.currency:
+        raise ValueError(f"cannot compare budgets in {base.currency} and {scenario.currency}")
+    if by == "total":
+        a, b = pd.Series({"total": base.total}), pd.Series({"total": scenario.total})
+        a.index.name = "total"
+    else:
+        a = base.breakdown(by)["amount"]
+        b = scenario.breakdown(by)["amount"]
+    index = a.index.append(b.index[~b.index.isin(a.index)])
+    zero = minor_to_decimal(0, base.minor_digits)
+    a = a.reindex(index).apply(lambda v: zero if not isinstance(v, Decimal) else v)
+    b = b.reindex(index).apply(lambda v: zero if not isinstance(v, Decimal) else v)
+    change = pd.Series([y - x for x, y in zip(a, b)], index=index, dtype=object)
+    pct = [float((y - x) / x * 100) if x != 0 else (0.0 if y == x else float("inf")) for x, y in zip(a, b)]
+    out = pd.DataFrame({"base": a.astype(object), "scenario": b.astype(object), "change": change,
+                        "change_pct": pct, "base_float": [float(v) for v in a],
+                        "scenario_float": [float(v) for v in b]}, index=index)
+    out.index.name = a.index.name
+    return out

@@ -1,0 +1,249 @@
+"""Excel workbooks (openpyxl): models in and out, budgets out.
+
+A model workbook has a sheet ``model`` (two columns ``key``, ``value``: format,
+name, description, currency, minor_units) and one sheet per table (``goals``,
+``activities``, ``resources``, ``partners``, ``effects``, ``consumption``,
+``support``, ``funding``, ``plan``) whose first row holds the column names of the
+JSON format. Prices and shares are *text cells* ("78.40"), so that no digit
+passes through a binary float; a numeric price or share cell is refused with
+:class:`zbb.ModelError` unless ``allow_float_prices=True``.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ._errors import ModelError
+from ._exact import decimal_text
+from ._tables import TABLES
+
+if TYPE_CHECKING:
+    from ._budget import Budget
+    from ._model import Model
+
+__all__ = ["read_excel", "write_budget_excel", "write_model_excel"]
+
+PathLike = str | os.PathLike[str]
+_HEADER_KEYS = ("format", "name", "description", "currency", "minor_units")
+_EXACT = {"resources": "price", "funding": "share"}
+_TEXT_FORMAT = "@"
+
+
+def _openpyxl() -> Any:
+    try:
+        import openpyxl
+    except ImportError as e:  # pragma: no cover - openpyxl is a dependency
+        raise ImportError("zbb's Excel support needs openpyxl: pip install openpyxl") from e
+    return openpyxl
+
+
+def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
+    """Read a model workbook written by :meth:`Model.to_excel` (or by hand in the same layout).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.xlsx`` file.
+    allow_float_prices : bool, default False
+        Accept numeric price and share cells, converted through ``repr()`` of
+        the float Excel stored. By default they are refused: type prices as
+        text (format the column as Text, or start the cell with an apostrophe).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelError
+        For an unknown sheet, a sheet without a header row, a numeric price or
+        share cell, and everything the model checks.
+    """
+    from ._model import Model
+
+    openpyxl = _openpyxl()
+    wb = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
+    try:
+        sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    finally:
+        wb.close()
+    header: dict[str, Any] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    for title, rows in sheets.items():
+        if title == "model":
+            header = _read_header(rows)
+        elif title in TABLES:
+            tables[title] = _read_table(title, rows, allow_float_prices=allow_float_prices)
+        else:
+            raise ModelError(f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}",
+                             entity="file", id=os.fspath(path), field=title)
+    fmt = header.pop("format", "zbb-model/1")
+    if fmt != "zbb-model/1":
+        raise ModelError(f"model, field 'format': unsupported format \"{fmt}\"; expected \"zbb-model/1\"",
+                         entity="model", field="format")
+    minor = header.get("minor_units")
+    if minor is not None and (isinstance(minor, bool) or not isinstance(minor, int)):
+        if isinstance(minor, float) and minor.is_integer():
+            minor = int(minor)
+        else:
+            raise ModelError("model, field 'minor_units': must be a whole number from 0 to 6",
+                             entity="model", field="minor_units")
+    return Model.from_dataframes(
+        tables, name=_text(header.get("name")), description=_text(header.get("description")),
+        currency=_text(header.get("currency")) or "EUR", minor_units=minor,
+        allow_float_prices=allow_float_prices)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _read_header(rows: list[list[Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for row in rows[1:]:
+        if not row or row[0] is None:
+            continue
+        key = str(row[0])
+        if key not in _HEADER_KEYS:
+            raise ModelError(f"model, field '{key}': unknown key", entity="model", field=key)
+        out[key] = row[1] if len(row) > 1 else None
+    return out
+
+
+def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) -> pd.DataFrame:
+    spec = TABLES[title]
+    if not rows:
+        return pd.DataFrame(columns=spec.columns)
+    names = [c for c in rows[0]]
+    while names and names[-1] is None:
+        names.pop()
+    if any(not isinstance(n, str) for n in names):
+        raise ModelError(f"{title}: the first row must hold the column names ({', '.join(spec.columns)})",
+                         entity=title)
+    body = [r[: len(names)] + [None] * (len(names) - len(r)) for r in rows[1:]]
+    body = [r for r in body if any(v is not None for v in r)]
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    exact = _EXACT.get(title)
+    if exact in frame.columns and not allow_float_prices:
+        for i, v in enumerate(frame[exact]):
+            if v is not None and not isinstance(v, str):
+                where = _row_name(frame, title, i)
+                raise ModelError(
+                    f"{where[0]}{f' {chr(39)}{where[1]}{chr(39)}' if where[1] else ''}, field '{exact}': "
+                    f"numeric cell {v!r}; in a workbook prices and shares must be text cells such as "
+                    f"'78.40' (format the column as Text), or pass allow_float_prices=True",
+                    entity=where[0], id=where[1], field=exact)
+    return frame
+
+
+def _row_name(frame: pd.DataFrame, title: str, i: int) -> tuple[str, str]:
+    spec = TABLES[title]
+    if spec.link is None:
+        v = frame["id"].iloc[i] if "id" in frame.columns else None
+        return (spec.entity, v) if isinstance(v, str) else (f"{title}[{i}]", "")
+    a, b = (frame[c].iloc[i] if c in frame.columns else "" for c in spec.link)
+    return spec.entity, f"{a} -> {b}"
+
+
+def write_model_excel(model: Model, path: PathLike) -> None:
+    """Write ``model`` as a model workbook (see the module docs); read it back with :func:`read_excel`."""
+    openpyxl = _openpyxl()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "model"
+    ws.append(["key", "value"])
+    ws.append(["format", "zbb-model/1"])
+    ws.append(["name", model.name])
+    ws.append(["description", model.description])
+    ws.append(["currency", model.currency])
+    ws.append(["minor_units", model.minor_units])
+    for title, spec in TABLES.items():
+        ws = wb.create_sheet(title)
+        columns = model._core.table(title)
+        ws.append(spec.columns)
+        n = len(columns[spec.columns[0]])
+        data = [columns[c] for c in spec.columns]
+        for i in range(n):
+            ws.append([_cell(col[i]) for col in data])
+        exact = _EXACT.get(title)
+        if exact:
+            col = spec.columns.index(exact) + 1
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                cell.number_format = _TEXT_FORMAT
+        _autosize(ws)
+    wb.save(os.fspath(path))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value != value:  # NaN: unset optional number
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    if value == "":
+        return None
+    return value
+
+
+def _autosize(ws: Any) -> None:
+    for col in ws.columns:
+        width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+        ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
+
+
+def write_budget_excel(budget: Budget, path: PathLike) -> None:
+    """Write ``budget`` to a workbook: a summary, one sheet per breakdown, and the goals.
+
+    Amounts are exact decimal numbers (``Decimal`` cells, stored with their
+    exact decimal text) formatted with the currency's decimals; each breakdown
+    sheet ends with a ``Total`` row that equals the sum of its rows.
+    """
+    from ._budget import BREAKDOWNS
+
+    openpyxl = _openpyxl()
+    fmt = "0" if budget.minor_digits == 0 else "0." + "0" * budget.minor_digits
+    bold = openpyxl.styles.Font(bold=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    for row in (["model", budget.model.name], ["currency", budget.currency], ["rounding", budget.rounding],
+                ["total", budget.total]):
+        ws.append(row)
+    ws["B4"].number_format = fmt
+    for i, w in enumerate(budget.warnings):
+        ws.append(["warning" if i == 0 else "", w])
+    _autosize(ws)
+    for sheet, by in BREAKDOWNS.items():
+        frame = budget.breakdown(by).drop(columns=["amount_minor", "amount_float"])
+        ws = wb.create_sheet(sheet)
+        columns = [by, *frame.columns]
+        ws.append(columns)
+        for c in ws[1]:
+            c.font = bold
+        for key, row in zip(frame.index, frame.itertuples(index=False)):
+            ws.append([key, *(_budget_cell(v) for v in row)])
+        ws.append(["Total", *([None] * (len(columns) - 2)), budget.total])
+        for c in ws[ws.max_row]:
+            c.font = bold
+        amount_col = columns.index("amount") + 1
+        for (cell,) in ws.iter_rows(min_row=2, min_col=amount_col, max_col=amount_col):
+            cell.number_format = fmt
+        _autosize(ws)
+    ws = wb.create_sheet("goals")
+    goals = budget.goals
+    ws.append(["goal", *goals.columns])
+    for c in ws[1]:
+        c.font = bold
+    for key, row in zip(goals.index, goals.itertuples(index=False)):
+        ws.append([key, *(_budget_cell(v) for v in row)])
+    _autosize(ws)
+    wb.save(os.fspath(path))
+
+
+def _budget_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value
+    return _cell(value)

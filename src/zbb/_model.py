@@ -1,0 +1,430 @@
+"""The Model class: a validated zbb model, built from JSON, plain Python objects or DataFrames."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import ModelError
+from ._exact import decimal_text
+from ._tables import ENTITY_TABLES, LINK_TABLES, TABLES, columns_to_frame, frame_to_columns
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from ._budget import Budget
+
+__all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
+
+PathLike = str | os.PathLike[str]
+TABLE_NAMES: tuple[str, ...] = ENTITY_TABLES + LINK_TABLES
+
+
+class Model:
+    """A validated zbb model: goals, activities, resources, partners and the link tables.
+
+    A Model is immutable and always valid: every constructor checks it
+    completely (ids, references, numbers, exact prices and shares, funding
+    shares summing to exactly 1, support loops) and raises
+    :class:`zbb.ModelError` (or a subclass) naming the entity id and field.
+    Scenario helpers (:meth:`with_target`, :meth:`with_price`,
+    :meth:`with_plan_volume`, :meth:`with_plan`) return changed copies.
+
+    Build one with :func:`zbb.read_json`, :func:`zbb.read_excel`,
+    :meth:`Model.from_dict` or :meth:`Model.from_dataframes`.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Model) -> None:
+        if not isinstance(core, _core.Model):
+            raise TypeError("use zbb.read_json, zbb.read_excel, Model.from_dict or Model.from_dataframes")
+        self._core = core
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_json(cls, path: PathLike) -> Model:
+        """Read a zbb-model/1 JSON file (same reader as the CLI). See :func:`zbb.read_json`."""
+        return cls(_core.read_json_file(os.fspath(path)))
+
+    @classmethod
+    def from_json_text(cls, text: str, *, source: str = "model") -> Model:
+        """Parse a zbb-model/1 JSON document given as text; ``source`` names it in errors."""
+        return cls(_core.read_json_text(text, source))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, allow_float_prices: bool = False) -> Model:
+        """Build a model from plain Python objects shaped like the JSON format.
+
+        Parameters
+        ----------
+        data : mapping
+            ``{"format": "zbb-model/1", "name": ..., "currency": "EUR",
+            "goals": [{"id": ..., "baseline": ..., "target": ...}, ...], ...}``
+            as :meth:`to_dict` returns it. ``"format"`` defaults to
+            ``"zbb-model/1"``. Numbers may be ``int``, ``float`` or ``Decimal``.
+        allow_float_prices : bool, default False
+            Prices and shares must be exact (``str``, ``Decimal`` or ``int``);
+            a ``float`` is refused with :class:`zbb.ModelError` unless this is
+            True, in which case it is converted through ``repr()``.
+
+        Returns
+        -------
+        Model
+        """
+        if not isinstance(data, Mapping):
+            raise ModelError("model: must be a mapping (dict) shaped like the JSON format", entity="model")
+        doc = {"format": "zbb-model/1", **data}
+        doc = _json_ready(doc, allow_float_prices=allow_float_prices)
+        return cls.from_json_text(json.dumps(doc, allow_nan=False), source="dict")
+
+    @classmethod
+    def from_dataframes(
+        cls,
+        tables: Mapping[str, Any] | None = None,
+        *,
+        goals: Any = None,
+        activities: Any = None,
+        resources: Any = None,
+        partners: Any = None,
+        effects: Any = None,
+        consumption: Any = None,
+        support: Any = None,
+        funding: Any = None,
+        plan: Any = None,
+        name: str = "",
+        description: str = "",
+        currency: str = "EUR",
+        minor_units: int | None = None,
+        allow_float_prices: bool = False,
+    ) -> Model:
+        """Build a model from one DataFrame per table (long format).
+
+        Columns are named as the keys of the JSON format (see
+        :data:`zbb.TABLE_COLUMNS`); entity tables may also carry their ``id``
+        as the index. Optional columns may be left out; missing cells (NaN,
+        None) are unset. The whole columns go to the C++ core in one call and
+        the model is validated and linked without holding the GIL, so a
+        million link rows take a fraction of a second.
+
+        Parameters
+        ----------
+        tables : mapping of str to DataFrame, optional
+            ``{"goals": df, ...}``, as :meth:`to_dataframes` returns it. Tables
+            given as keywords are added to (and override) it. A table may also be
+            a dict of columns or a list of row dicts.
+        goals, activities, resources, partners, effects, consumption, support, funding, plan : DataFrame, optional
+            The tables. Any may be omitted (an empty table).
+        name, description : str
+            The model's name and description.
+        currency : str, default "EUR"
+            ISO 4217 code.
+        minor_units : int, optional
+            Decimals of the currency's minor unit (required for codes zbb does
+            not know).
+        allow_float_prices : bool, default False
+            Accept float prices and shares, converted through ``repr()``; by
+            default they are refused with :class:`zbb.ModelError`.
+
+        Returns
+        -------
+        Model
+        """
+        given: dict[str, Any] = dict(tables or {})
+        keywords = {"goals": goals, "activities": activities, "resources": resources, "partners": partners,
+                    "effects": effects, "consumption": consumption, "support": support, "funding": funding,
+                    "plan": plan}
+        given.update({k: v for k, v in keywords.items() if v is not None})
+        columns = {}
+        for table, data in given.items():
+            if table not in TABLES:
+                raise ModelError(f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
+                                 entity="model", field=str(table))
+            if data is not None:
+                columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
+        return cls(_core.build_model(columns, name=name, description=description, currency=currency,
+                                     minor_units=minor_units))
+
+    # ------------------------------------------------------------------ header
+    @property
+    def name(self) -> str:
+        """The model's name."""
+        return self._core.name
+
+    @property
+    def description(self) -> str:
+        """The model's description."""
+        return self._core.description
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the model's currency."""
+        return self._core.currency
+
+    @property
+    def minor_units(self) -> int | None:
+        """The ``minor_units`` field of the model (None when the currency table decides)."""
+        return self._core.minor_units
+
+    @property
+    def minor_digits(self) -> int:
+        """Decimals of the currency's minor unit in effect (2 for EUR)."""
+        return self._core.minor_digits
+
+    @property
+    def goal_ids(self) -> list[str]:
+        """Goal ids in model order."""
+        return self._core.goal_ids
+
+    @property
+    def activity_ids(self) -> list[str]:
+        """Activity ids in model order."""
+        return self._core.activity_ids
+
+    @property
+    def resource_ids(self) -> list[str]:
+        """Resource ids in model order."""
+        return self._core.resource_ids
+
+    @property
+    def partner_ids(self) -> list[str]:
+        """Partner ids in model order."""
+        return self._core.partner_ids
+
+    @property
+    def categories(self) -> list[str]:
+        """Cost categories in order of first appearance among the resources."""
+        return self._core.categories
+
+    # ------------------------------------------------------------------ output
+    def to_json(self, path: PathLike | None = None, *, indent: int = 2) -> str | None:
+        """Write the model as zbb-model/1 JSON (lossless; same writer as the C++ library).
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            File to write. When omitted the JSON text is returned.
+        indent : int, default 2
+            Indentation of the JSON text.
+
+        Returns
+        -------
+        str or None
+            The text when ``path`` is None.
+        """
+        text: str = self._core.to_json(indent)
+        if path is None:
+            return text
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain Python objects shaped like the JSON format.
+
+        Prices and shares are ``str`` (their exact text), other numbers ``int``
+        or ``float`` (each reads back to the same double).
+        """
+        out: dict[str, Any] = json.loads(self._core.to_json(-1))
+        return out
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table as a DataFrame (columns as in the JSON format; prices and shares as Decimal)."""
+        if name not in TABLES:
+            raise ModelError(f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
+                             entity="model", field=str(name))
+        return columns_to_frame(self._core.table(name), name)
+
+    def to_dataframes(self) -> dict[str, pd.DataFrame]:
+        """All nine tables as DataFrames, in the order of the JSON format.
+
+        ``Model.from_dataframes(m.to_dataframes(), name=m.name, currency=m.currency,
+        minor_units=m.minor_units, description=m.description)`` gives the
+        same model back.
+        """
+        return {name: self.table(name) for name in TABLE_NAMES}
+
+    def to_excel(self, path: PathLike) -> None:
+        """Write the model to an Excel workbook, one sheet per table. See :func:`zbb.read_excel`."""
+        from ._excel import write_model_excel
+
+        write_model_excel(self, path)
+
+    def matrix(self, name: str) -> sparse.csc_array:
+        """One linked matrix as a read-only scipy sparse array (shares memory with the model).
+
+        Parameters
+        ----------
+        name : {"effects", "consumption", "support", "funding", "plan"}
+            effects E (goal x activity), consumption C (resource x activity),
+            support S (activity x activity, ``S[s, a]`` units of supplier s per
+            unit of a), funding shares F (partner x activity), plan D
+            (activity x goal).
+        """
+        from scipy import sparse
+
+        data, indices, indptr, shape = self._core.matrix(name)
+        return sparse.csc_array((data, indices, indptr), shape=shape, copy=False)
+
+    # ------------------------------------------------------------------ budgets and scenarios
+    def budget(self, *, rounding: str = "half-even", plan: Any = None) -> Budget:
+        """Compute the bottom-up budget (the same computation and numbers as ``zbb budget``).
+
+        Parameters
+        ----------
+        rounding : str, default "half-even"
+            How the total becomes whole minor units: ``"half-even"``,
+            ``"half-up"``, ``"half-down"``, ``"toward-zero"``,
+            ``"away-from-zero"``, ``"floor"`` or ``"ceiling"``. Breakdowns are
+            then split from the total by largest remainder, so they always sum
+            to it exactly.
+        plan : DataFrame or list of dict, optional
+            An alternative plan (columns ``goal``, ``activity``, ``volume``) to
+            budget on this model instead of its own plan.
+
+        Returns
+        -------
+        Budget
+        """
+        from ._budget import Budget
+
+        columns = None if plan is None else frame_to_columns(plan, "plan")
+        return Budget(_core.compute_budget(self._core, rounding=rounding, plan=columns))
+
+    def with_target(self, goal: str, target: float) -> Model:
+        """A copy with goal ``goal``'s target set to ``target``."""
+        return Model(self._core.with_goal_target(goal, _finite(target, "goal", goal, "target")))
+
+    def with_price(self, resource: str, price: str | Decimal | int | float, *,
+                   allow_float_prices: bool = False) -> Model:
+        """A copy with resource ``resource``'s unit price set to ``price`` (exact; floats as in from_dict)."""
+        text = decimal_text(price, entity="resource", id=resource, field="price", allow_float=allow_float_prices)
+        if text is None:
+            raise ModelError(f"resource '{resource}', field 'price': required field is missing",
+                             entity="resource", id=resource, field="price")
+        return Model(self._core.with_resource_price(resource, text))
+
+    def with_plan_volume(self, goal: str, activity: str, volume: float) -> Model:
+        """A copy with the plan volume of (goal, activity) set to ``volume`` (the row is added if absent)."""
+        return Model(self._core.with_plan_volume(goal, activity,
+                                                 _finite(volume, "plan", f"{goal} -> {activity}", "volume")))
+
+    def with_plan(self, plan: Any) -> Model:
+        """A copy with the plan replaced (a DataFrame or rows with ``goal``, ``activity``, ``volume``)."""
+        return Model(self._core.with_plan(frame_to_columns(plan, "plan")))
+
+    # ------------------------------------------------------------------ Python protocol
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Model):
+            return NotImplemented
+        return bool(self._core.to_json(-1) == other._core.to_json(-1))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"<zbb.Model {self.name!r}: {len(self.goal_ids)} goals, {len(self.activity_ids)} activities, "
+                f"{len(self.resource_ids)} resources, {len(self.partner_ids)} partners, {self.currency}>")
+
+    def _repr_html_(self) -> str:
+        from ._html import model_html
+
+        return model_html(self)
+
+
+# ---------------------------------------------------------------------- module-level constructors
+def read_json(path: PathLike) -> Model:
+    """Read a zbb-model/1 JSON file.
+
+    Uses the C++ reader of the CLI (``zbb::read_model_file``), so the same
+    files are accepted with the same error messages; the model is validated.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The model file.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelError
+        For a file that cannot be read, malformed JSON, wrong types, unknown
+        keys, unknown or duplicate ids, ... (``.entity``, ``.id``, ``.field``
+        say where).
+    """
+    return Model.from_json(path)
+
+
+def from_dict(data: Mapping[str, Any], *, allow_float_prices: bool = False) -> Model:
+    """Build a model from plain Python objects; see :meth:`Model.from_dict`."""
+    return Model.from_dict(data, allow_float_prices=allow_float_prices)
+
+
+def from_dataframes(tables: Mapping[str, Any] | None = None, **kwargs: Any) -> Model:
+    """Build a model from DataFrames; see :meth:`Model.from_dataframes`."""
+    return Model.from_dataframes(tables, **kwargs)
+
+
+# ---------------------------------------------------------------------- helpers
+def _finite(value: Any, entity: str, ident: str, field: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.number)):
+        raise ModelError(f"{entity} '{ident}', field '{field}': must be a number", entity=entity, id=ident,
+                         field=field)
+    v = float(value)
+    if not math.isfinite(v):
+        raise ModelError(f"{entity} '{ident}', field '{field}': must be a finite number", entity=entity,
+                         id=ident, field=field)
+    return v
+
+
+_EXACT_FIELDS = {"resources": ("resource", "price"), "funding": ("funding", "share")}
+
+
+def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
+    """The document with exact prices/shares as text and numbers as JSON-safe floats/ints."""
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key in _EXACT_FIELDS and isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
+            entity, field = _EXACT_FIELDS[key]
+            rows = []
+            for n, row in enumerate(value):
+                if isinstance(row, Mapping) and field in row and not isinstance(row[field], str):
+                    ident = row.get("id") if key == "resources" else f"{row.get('activity')} -> {row.get('partner')}"
+                    ident = ident if isinstance(ident, str) else f"{key}[{n}]"
+                    text = decimal_text(row[field], entity=entity, id=ident, field=field,
+                                        allow_float=allow_float_prices)
+                    row = {**row, field: text}
+                rows.append(row)
+            out[key] = rows
+        else:
+            out[key] = value
+    return _plain(out, "model", "")
+
+
+def _plain(value: Any, entity: str, field: str) -> Any:
+    """Recursively: Decimal and numpy numbers to float or int, non-finite numbers refused."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v, entity, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{field}[{i}]", "") for i, v in enumerate(value)]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, Decimal, np.floating)):
+        try:
+            v = float(value)
+        except (OverflowError, ValueError):
+            v = math.inf
+        if not math.isfinite(v):
+            raise ModelError(f"{entity}, field '{field}': must be a finite number (got {value!r})",
+                             entity=entity, field=field)
+        return v
+    return value
