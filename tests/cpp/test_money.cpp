@@ -103,6 +103,21 @@ TEST_CASE("largest remainder: hand-computed split", "[money][allocation]") {
     CHECK(p2[2].minor_units() == 5);
 }
 
+TEST_CASE("largest remainder: equal remainders go to the larger value, then the earlier part",
+          "[money][allocation]") {
+    std::vector<double> v{0.5, 1.5, 0.5, 0.5};
+    auto parts = zbb::allocate_largest_remainder(money::from_minor(4), v);
+    CHECK(parts[0].minor_units() == 1);
+    CHECK(parts[1].minor_units() == 2);
+    CHECK(parts[2].minor_units() == 1);
+    CHECK(parts[3].minor_units() == 0);
+    // Values that do not sum to the total are rescaled first.
+    std::vector<double> w{1.0, 3.0};
+    auto p2 = zbb::allocate_largest_remainder(money::from_minor(100), w);
+    CHECK(p2[0].minor_units() == 25);
+    CHECK(p2[1].minor_units() == 75);
+}
+
 TEST_CASE("largest remainder: parts sum exactly and stay within one unit", "[money][allocation][property]") {
     std::mt19937_64 rng(42);
     std::uniform_real_distribution<double> u(0.0, 1e6);

@@ -90,7 +90,8 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     // Name the line that overflows before the total does.
     auto check = [](const vector& v, const std::vector<std::string>& keys, const char* entity) {
         for (Eigen::Index i = 0; i < v.size(); ++i)
-            detail::check_computed(v[i], {entity, keys[static_cast<std::size_t>(i)], "cost"});
+            if (!detail::computed_in_range(v[i]))
+                detail::check_computed(v[i], {entity, keys[static_cast<std::size_t>(i)], "cost"});
     };
     check(activity_value, act_ids, "activity");
     check(resource_value, lm.resources().ids(), "resource");

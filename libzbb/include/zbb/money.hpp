@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <cmath>
 #include <compare>
 #include <cstdint>
@@ -190,6 +191,11 @@ inline double round_in_mode(double v, rounding_mode mode) {
     return fl;
 }
 
+/// True when a computed amount (minor units) is finite and within max_computed_minor_units.
+inline bool computed_in_range(double minor) {
+    return std::isfinite(minor) && std::fabs(minor) <= max_computed_minor_units;
+}
+
 inline void check_computed(double minor, const error_location& where) {
     if (!std::isfinite(minor))
         throw money_overflow(where, "computed amount is not finite (the inputs overflow)");
@@ -221,38 +227,59 @@ std::vector<money> allocate_largest_remainder(const money& total, std::span<cons
         return parts;
     }
     for (std::size_t i = 0; i < n; ++i) {
-        detail::check_computed(values[i], where(i));
+        if (!detail::computed_in_range(values[i])) detail::check_computed(values[i], where(i));
         if (values[i] < 0)
             throw std::invalid_argument("zbb: negative value in largest-remainder allocation");
     }
-    auto distribute = [&](const std::vector<double>& q) -> bool {
+    // Floors, then one more unit for the k parts with the largest remainders (ties: larger value,
+    // then earlier part), in linear time.
+    auto distribute = [&](std::span<const double> q) -> bool {
         std::vector<std::int64_t> fl(n);
+        std::vector<double> rem(n);
         std::int64_t sum = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            fl[i] = static_cast<std::int64_t>(std::floor(q[i]));
+            double f = std::floor(q[i]);
+            fl[i] = static_cast<std::int64_t>(f);
+            rem[i] = q[i] - f;
             sum += fl[i];
         }
         int128 k128 = total.minor_units() - int128(sum);
         if (k128 < 0 || k128 > int128(static_cast<std::int64_t>(n))) return false;
         auto k = static_cast<std::size_t>(static_cast<std::int64_t>(k128));
-        if (k > 0) {
-            std::vector<std::uint32_t> order(n);
-            std::iota(order.begin(), order.end(), 0u);
-            auto better = [&](std::uint32_t a, std::uint32_t b) {
-                double ra = q[a] - static_cast<double>(fl[a]), rb = q[b] - static_cast<double>(fl[b]);
-                if (ra != rb) return ra > rb;
+        if (k == n) {
+            for (auto& f : fl) ++f;
+        } else if (k > 0) {
+            // Bucket the remainders (all in [0, 1)) by their leading bits; every part in a bucket
+            // above the boundary bucket gets a unit, and only the boundary bucket is sorted.
+            constexpr int buckets = 4096;
+            std::vector<std::uint32_t> bucket(n), count(buckets, 0);
+            for (std::size_t i = 0; i < n; ++i) {
+                int b = static_cast<int>(rem[i] * buckets);
+                b = b < 0 ? 0 : (b >= buckets ? buckets - 1 : b);
+                bucket[i] = static_cast<std::uint32_t>(b);
+                ++count[static_cast<std::size_t>(b)];
+            }
+            std::size_t above = 0;
+            int boundary = buckets - 1;
+            while (above + count[static_cast<std::size_t>(boundary)] < k) above += count[static_cast<std::size_t>(boundary--)];
+            std::vector<std::uint32_t> edge;
+            edge.reserve(count[static_cast<std::size_t>(boundary)]);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (bucket[i] > static_cast<std::uint32_t>(boundary)) ++fl[i];
+                else if (bucket[i] == static_cast<std::uint32_t>(boundary)) edge.push_back(static_cast<std::uint32_t>(i));
+            }
+            std::sort(edge.begin(), edge.end(), [&](std::uint32_t a, std::uint32_t b) {
+                if (rem[a] != rem[b]) return rem[a] > rem[b];
                 if (q[a] != q[b]) return q[a] > q[b];
                 return a < b;
-            };
-            if (k < n) std::nth_element(order.begin(), order.begin() + static_cast<long>(k) - 1,
-                                        order.end(), better);
-            for (std::size_t j = 0; j < k; ++j) ++fl[order[j]];
+            });
+            for (std::size_t j = 0; j < k - above; ++j) ++fl[edge[j]];
         }
         for (std::size_t i = 0; i < n; ++i) parts[i] = money::from_minor(int128(fl[i]));
         return true;
     };
-    std::vector<double> q(values.begin(), values.end());
-    if (distribute(q)) return parts;
+    if (distribute(values)) return parts;
+    std::vector<double> q(n);
     // The values do not sum to about the total: rescale them to it (proportional allocation).
     double sum = 0.0;
     for (double v : values) sum += v;

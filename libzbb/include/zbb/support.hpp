@@ -47,20 +47,15 @@ public:
         const int p = static_cast<int>(suppliers_.size());
         if (p == 0) return;
 
-        // S_P (P x n): the supplier rows; block (I - S_PP).
-        std::vector<Eigen::Triplet<double, int>> sp, block;
-        sp.reserve(static_cast<std::size_t>(support.nonZeros()));
+        // S keeps its non-zeros in the supplier rows only, so S itself serves as S_P; the block
+        // (I - S_PP) comes from the supplier columns.
+        support_ = support;
+        support_.makeCompressed();
+        std::vector<Eigen::Triplet<double, int>> block;
         for (int k = 0; k < p; ++k) block.emplace_back(k, k, 1.0);
-        for (int c = 0; c < support.outerSize(); ++c)
-            for (sparse_matrix::InnerIterator it(support, c); it; ++it) {
-                if (it.value() == 0.0) continue;
-                int r = pos_[static_cast<std::size_t>(it.row())];
-                sp.emplace_back(r, c, it.value());
-                int pc = pos_[static_cast<std::size_t>(c)];
-                if (pc >= 0) block.emplace_back(r, pc, -it.value());
-            }
-        s_p_.resize(p, n);
-        s_p_.setFromTriplets(sp.begin(), sp.end());
+        for (int k = 0; k < p; ++k)
+            for (sparse_matrix::InnerIterator it(support_, suppliers_[static_cast<std::size_t>(k)]); it; ++it)
+                if (it.value() != 0.0) block.emplace_back(pos_[static_cast<std::size_t>(it.row())], k, -it.value());
         i_minus_s_pp_.resize(p, p);
         i_minus_s_pp_.setFromTriplets(block.begin(), block.end());
         i_minus_s_pp_.makeCompressed();
@@ -88,10 +83,11 @@ public:
         if (suppliers_.empty()) return x;
         vector d_outside = d;
         for (int a : suppliers_) d_outside[a] = 0.0;
-        vector rhs = s_p_ * d_outside;  // S_PN d_N
+        const vector s_d = support_ * d_outside;  // non-zero in the supplier rows only: S_PN d_N
+        vector rhs(static_cast<int>(suppliers_.size()));
         for (std::size_t k = 0; k < suppliers_.size(); ++k)
-            rhs[static_cast<int>(k)] += d[suppliers_[k]];
-        vector xp = solve_block(rhs, false);
+            rhs[static_cast<int>(k)] = d[suppliers_[k]] + s_d[suppliers_[k]];
+        const vector xp = solve_block(rhs, false);
         for (std::size_t k = 0; k < suppliers_.size(); ++k) x[suppliers_[k]] = xp[static_cast<int>(k)];
         return x;
     }
@@ -101,8 +97,10 @@ public:
         if (suppliers_.empty()) return c;
         vector cp(static_cast<int>(suppliers_.size()));
         for (std::size_t k = 0; k < suppliers_.size(); ++k) cp[static_cast<int>(k)] = c[suppliers_[k]];
-        vector up = solve_block(cp, true);
-        vector u = c + s_p_.transpose() * up;  // u_N = c_N + S_PN^T u_P (P entries overwritten)
+        const vector up = solve_block(cp, true);
+        vector u_p_only = vector::Zero(n_);
+        for (std::size_t k = 0; k < suppliers_.size(); ++k) u_p_only[suppliers_[k]] = up[static_cast<int>(k)];
+        vector u = c + support_.transpose() * u_p_only;  // u_N = c_N + S_PN^T u_P
         for (std::size_t k = 0; k < suppliers_.size(); ++k) u[suppliers_[k]] = up[static_cast<int>(k)];
         return u;
     }
@@ -230,7 +228,7 @@ private:
     int n_ = 0;
     std::vector<int> suppliers_;
     std::vector<int> pos_;
-    sparse_matrix s_p_;            // P x n, the supplier rows of S
+    sparse_matrix support_;        // S, non-zero in the supplier rows only
     sparse_matrix i_minus_s_pp_;  // P x P
     using lu_type = Eigen::SparseLU<sparse_matrix>;
     std::shared_ptr<lu_type> lu_;  // never modified once built; shared by copies
