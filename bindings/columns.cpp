@@ -37,31 +37,33 @@ public:
     std::size_t size() const noexcept { return size_; }
 
     // Text cell i: true and `out` set when given; false when missing (None, NaN). A cell of another
-    // type is refused like a JSON value of the wrong type.
-    bool text(std::size_t i, std::string& out, const error_location& where) const {
+    // type is refused like a JSON value of the wrong type. `where()` names the cell in errors.
+    template <class Where>
+    bool text(std::size_t i, std::string& out, Where&& where) const {
         if (!given_) return false;
         if (kind_ != 'O') {
             if (std::isnan(number_at(i))) return false;
-            fail(where, "must be a string");
+            fail(where(), "must be a string");
         }
         PyObject* o = object_at(i);
         if (o == Py_None) return false;
         if (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) return false;
-        if (!PyUnicode_Check(o)) fail(where, "must be a string");
+        if (!PyUnicode_Check(o)) fail(where(), "must be a string");
         Py_ssize_t n = 0;
         const char* s = PyUnicode_AsUTF8AndSize(o, &n);
         if (s == nullptr) {
             PyErr_Clear();
-            fail(where, "text is not valid Unicode");
+            fail(where(), "text is not valid Unicode");
         }
         out.assign(s, static_cast<std::size_t>(n));
         return true;
     }
 
     // Number cell i: NaN when missing.
-    double number(std::size_t i, const error_location& where) const {
+    template <class Where>
+    double number(std::size_t i, Where&& where) const {
         if (!given_) return std::numeric_limits<double>::quiet_NaN();
-        if (kind_ != 'f') fail(where, "must be a number");
+        if (kind_ != 'f') fail(where(), "must be a number");
         return number_at(i);
     }
 
@@ -108,10 +110,6 @@ public:
         auto it = cols_.find(key);
         return it == cols_.end() ? none_ : it->second;
     }
-    // "goals[3]": how the JSON reader names a row before its id is known.
-    error_location row(std::size_t i, const char* field) const {
-        return {name_ + "[" + std::to_string(i) + "]", "", field};
-    }
 
 private:
     std::string name_;
@@ -120,74 +118,90 @@ private:
     column none_;
 };
 
-// Reads the cells of one row, naming the row in errors.
+// Where a row is, made into an error_location only when an error is reported: by position
+// ("goals[3]") until its id is known, then by id, or by "<first> -> <second>" for a link row.
+struct row_place {
+    const std::string& table;
+    std::size_t index;
+    const char* entity = nullptr;
+    const std::string* a = nullptr;
+    const std::string* b = nullptr;
+
+    error_location at(const char* field) const {
+        if (entity == nullptr) return {table + "[" + std::to_string(index) + "]", "", field};
+        if (b == nullptr) return {entity, *a, field};
+        return {entity, zbb::detail::pair_id(*a, *b), field};
+    }
+};
+
+// Reads the cells of one row from columns resolved beforehand.
 class row_reader {
 public:
-    row_reader(const table_columns& t, std::size_t i, error_location where)
-        : t_(t), i_(i), where_(std::move(where)) {}
-    error_location at(const char* field) const { return {where_.entity, where_.id, field}; }
+    explicit row_reader(const row_place& place) : p_(place) {}
 
-    std::string text(const char* key, bool required, std::string fallback = "") const {
+    std::string text(const column& c, const char* key, bool required, std::string fallback = "") const {
         std::string s;
-        if (t_[key].text(i_, s, at(key))) return s;
-        if (required) fail(at(key), "required field is missing");
+        if (c.text(p_.index, s, [&] { return p_.at(key); })) return s;
+        if (required) fail(p_.at(key), "required field is missing");
         return fallback;
     }
-    double number(const char* key, bool required, double fallback = 0.0) const {
-        double v = t_[key].number(i_, at(key));
+    double number(const column& c, const char* key, bool required, double fallback = 0.0) const {
+        double v = c.number(p_.index, [&] { return p_.at(key); });
         if (std::isnan(v)) {
-            if (required) fail(at(key), "required field is missing");
+            if (required) fail(p_.at(key), "required field is missing");
             return fallback;
         }
-        if (!std::isfinite(v)) fail(at(key), "must be a finite number");
+        if (!std::isfinite(v)) fail(p_.at(key), "must be a finite number");
         return v;
     }
-    std::optional<double> optional_number(const char* key) const {
-        double v = t_[key].number(i_, at(key));
+    std::optional<double> optional_number(const column& c, const char* key) const {
+        double v = c.number(p_.index, [&] { return p_.at(key); });
         if (std::isnan(v)) return std::nullopt;
-        return number(key, true);
+        return number(c, key, true);
     }
-    zbb::decimal exact(const char* key) const {
+    zbb::decimal exact(const column& c, const char* key) const {
         std::string s;
-        if (!t_[key].text(i_, s, at(key))) fail(at(key), "required field is missing");
-        return zbb::decimal::parse(s, at(key));
+        if (!c.text(p_.index, s, [&] { return p_.at(key); }))
+            fail(p_.at(key), "required field is missing");
+        return zbb::decimal::parse(s, p_.at(key));
     }
 
 private:
-    const table_columns& t_;
-    std::size_t i_;
-    error_location where_;
+    row_place p_;
 };
 
-// A link row: both ids first (named by position), then the row named "<first> -> <second>".
+// Rows of an entity table: f(id, reader) with the row named by position until its id is read.
 template <class F>
-void for_each_link(const py::dict& tables, const char* table, const char* first,
-                   const char* second, const char* value, F&& f) {
-    table_columns t(tables, table, {first, second, value});
+void for_each_entity(const table_columns& t, const std::string& table, const char* entity, F&& f) {
+    const column& ids = t["id"];
     for (std::size_t i = 0; i < t.rows(); ++i) {
-        row_reader pos(t, i, t.row(i, ""));
-        std::string a = pos.text(first, true), b = pos.text(second, true);
-        row_reader r(t, i, {table, zbb::detail::pair_id(a, b), ""});
-        f(std::move(a), std::move(b), r);
+        std::string id = row_reader(row_place{table, i}).text(ids, "id", true);
+        const row_place named{table, i, entity, &id};
+        f(id, row_reader(named));
     }
 }
 
-// The entity reader's id: named by position until it is known.
+// Rows of a link table: f(first, second, value column, reader); the row is named
+// "<first> -> <second>" once both ids are read.
 template <class F>
-void for_each_entity(const py::dict& tables, const char* table, const char* entity,
-                     std::set<std::string> keys, F&& f) {
-    table_columns t(tables, table, std::move(keys));
+void for_each_link(const py::dict& tables, const char* table, const char* first,
+                   const char* second, const char* value, F&& f) {
+    const table_columns t(tables, table, {first, second, value});
+    const std::string name = table;
+    const column &ca = t[first], &cb = t[second], &cv = t[value];
     for (std::size_t i = 0; i < t.rows(); ++i) {
-        std::string id = row_reader(t, i, t.row(i, "")).text("id", true);
-        row_reader r(t, i, {entity, id, ""});
-        f(std::move(id), r);
+        const row_reader pos(row_place{name, i});
+        std::string a = pos.text(ca, first, true), b = pos.text(cb, second, true);
+        const row_place named{name, i, table, &a, &b};
+        f(a, b, cv, row_reader(named));
     }
 }
 
 void read_plan(const py::dict& tables, zbb::plan& plan) {
     for_each_link(tables, "plan", "goal", "activity", "volume",
-                  [&](std::string g, std::string a, const row_reader& r) {
-                      plan.rows.push_back({std::move(g), std::move(a), r.number("volume", true)});
+                  [&](std::string& g, std::string& a, const column& v, const row_reader& r) {
+                      const double volume = r.number(v, "volume", true);
+                      plan.rows.push_back({std::move(g), std::move(a), volume});
                   });
 }
 
@@ -272,61 +286,83 @@ zbb::model model_from_columns(const model_header& header, const py::dict& tables
     m.currency = header.currency;
     m.minor_units = header.minor_units;
 
-    for_each_entity(tables, "goals", "goal", {"id", "name", "unit", "baseline", "target", "weight"},
-                    [&](std::string id, const row_reader& r) {
-                        zbb::goal g;
-                        g.id = std::move(id);
-                        g.name = r.text("name", false);
-                        g.unit = r.text("unit", false);
-                        g.baseline = r.number("baseline", true);
-                        g.target = r.number("target", true);
-                        g.weight = r.number("weight", false, 1.0);
-                        m.goals.push_back(std::move(g));
-                    });
-    for_each_entity(tables, "activities", "activity",
-                    {"id", "name", "unit", "partner", "min", "max"},
-                    [&](std::string id, const row_reader& r) {
-                        zbb::activity a;
-                        a.id = std::move(id);
-                        a.name = r.text("name", false);
-                        a.unit = r.text("unit", false);
-                        a.partner = r.text("partner", false);
-                        a.min = r.number("min", false, 0.0);
-                        a.max = r.optional_number("max");
-                        m.activities.push_back(std::move(a));
-                    });
-    for_each_entity(tables, "resources", "resource",
-                    {"id", "name", "unit", "price", "category", "available"},
-                    [&](std::string id, const row_reader& r) {
-                        zbb::resource res;
-                        res.id = std::move(id);
-                        res.name = r.text("name", false);
-                        res.unit = r.text("unit", false);
-                        res.price = r.exact("price");
-                        res.category = r.text("category", false, "other");
-                        res.available = r.optional_number("available");
-                        m.resources.push_back(std::move(res));
-                    });
-    for_each_entity(tables, "partners", "partner", {"id", "name"},
-                    [&](std::string id, const row_reader& r) {
-                        m.partners.push_back({std::move(id), r.text("name", false)});
-                    });
+    {
+        const table_columns t(tables, "goals", {"id", "name", "unit", "baseline", "target", "weight"});
+        const column &name = t["name"], &unit = t["unit"], &baseline = t["baseline"],
+                     &target = t["target"], &weight = t["weight"];
+        m.goals.reserve(t.rows());
+        for_each_entity(t, "goals", "goal", [&](std::string& id, const row_reader& r) {
+            zbb::goal g;
+            g.name = r.text(name, "name", false);
+            g.unit = r.text(unit, "unit", false);
+            g.baseline = r.number(baseline, "baseline", true);
+            g.target = r.number(target, "target", true);
+            g.weight = r.number(weight, "weight", false, 1.0);
+            g.id = std::move(id);
+            m.goals.push_back(std::move(g));
+        });
+    }
+    {
+        const table_columns t(tables, "activities", {"id", "name", "unit", "partner", "min", "max"});
+        const column &name = t["name"], &unit = t["unit"], &partner = t["partner"], &min = t["min"],
+                     &max = t["max"];
+        m.activities.reserve(t.rows());
+        for_each_entity(t, "activities", "activity", [&](std::string& id, const row_reader& r) {
+            zbb::activity a;
+            a.name = r.text(name, "name", false);
+            a.unit = r.text(unit, "unit", false);
+            a.partner = r.text(partner, "partner", false);
+            a.min = r.number(min, "min", false, 0.0);
+            a.max = r.optional_number(max, "max");
+            a.id = std::move(id);
+            m.activities.push_back(std::move(a));
+        });
+    }
+    {
+        const table_columns t(tables, "resources",
+                              {"id", "name", "unit", "price", "category", "available"});
+        const column &name = t["name"], &unit = t["unit"], &price = t["price"],
+                     &category = t["category"], &available = t["available"];
+        m.resources.reserve(t.rows());
+        for_each_entity(t, "resources", "resource", [&](std::string& id, const row_reader& r) {
+            zbb::resource res;
+            res.name = r.text(name, "name", false);
+            res.unit = r.text(unit, "unit", false);
+            res.price = r.exact(price, "price");
+            res.category = r.text(category, "category", false, "other");
+            res.available = r.optional_number(available, "available");
+            res.id = std::move(id);
+            m.resources.push_back(std::move(res));
+        });
+    }
+    {
+        const table_columns t(tables, "partners", {"id", "name"});
+        const column& name = t["name"];
+        m.partners.reserve(t.rows());
+        for_each_entity(t, "partners", "partner", [&](std::string& id, const row_reader& r) {
+            std::string n = r.text(name, "name", false);
+            m.partners.push_back({std::move(id), std::move(n)});
+        });
+    }
     for_each_link(tables, "effects", "goal", "activity", "per_unit",
-                  [&](std::string g, std::string a, const row_reader& r) {
-                      m.effects.push_back({std::move(g), std::move(a), r.number("per_unit", true)});
+                  [&](std::string& g, std::string& a, const column& v, const row_reader& r) {
+                      const double x = r.number(v, "per_unit", true);
+                      m.effects.push_back({std::move(g), std::move(a), x});
                   });
     for_each_link(tables, "consumption", "activity", "resource", "per_unit",
-                  [&](std::string a, std::string res, const row_reader& r) {
-                      m.consumption.push_back(
-                          {std::move(a), std::move(res), r.number("per_unit", true)});
+                  [&](std::string& a, std::string& res, const column& v, const row_reader& r) {
+                      const double x = r.number(v, "per_unit", true);
+                      m.consumption.push_back({std::move(a), std::move(res), x});
                   });
     for_each_link(tables, "support", "supplier", "consumer", "per_unit",
-                  [&](std::string s, std::string c, const row_reader& r) {
-                      m.support.push_back({std::move(s), std::move(c), r.number("per_unit", true)});
+                  [&](std::string& sup, std::string& con, const column& v, const row_reader& r) {
+                      const double x = r.number(v, "per_unit", true);
+                      m.support.push_back({std::move(sup), std::move(con), x});
                   });
     for_each_link(tables, "funding", "activity", "partner", "share",
-                  [&](std::string a, std::string p, const row_reader& r) {
-                      m.funding.push_back({std::move(a), std::move(p), r.exact("share")});
+                  [&](std::string& a, std::string& p, const column& v, const row_reader& r) {
+                      zbb::decimal share = r.exact(v, "share");
+                      m.funding.push_back({std::move(a), std::move(p), std::move(share)});
                   });
     read_plan(tables, m.plan);
     return m;

@@ -1,6 +1,8 @@
 // bindings/register_errors.cpp - zbb's C++ exceptions arrive in Python as zbb.ModelError,
 // zbb.SupportLoopError, zbb.InfeasibleError and zbb.MoneyOverflowError (defined in
 // zbb/_errors.py), each carrying .entity, .id and .field.
+#include <pybind11/stl.h>
+
 #include <exception>
 #include <stdexcept>
 #include <string>
