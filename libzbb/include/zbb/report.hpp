@@ -15,7 +15,7 @@ namespace zbb {
 
 /// The machine-readable report ("zbb-report/1"): amounts as decimal strings with the currency's
 /// minor-unit decimals, volumes and indicators as numbers, every id of the model in its section.
-inline std::string budget_report_json(const linked_model& lm, const budget& b, int indent = -1) {
+inline std::string budget_report_json(const linked_model& lm, const budget& b, int indent = 2) {
     using ojson = nlohmann::ordered_json;
     const int digits = b.currency.minor_digits;
     ojson j;
@@ -73,6 +73,24 @@ inline std::string grouped(const money& m, int digits) {
     }
     return (neg ? "-" : "") + out + rest;
 }
+// Display width of UTF-8 text (code points; good enough for Latin scripts).
+inline std::size_t display_width(const std::string& s) {
+    std::size_t w = 0;
+    for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+    return w;
+}
+// Shortens text to at most `width` code points, ending in "..." when cut.
+inline std::string clip(const std::string& s, std::size_t width) {
+    if (display_width(s) <= width) return s;
+    std::string out;
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c & 0xC0) != 0x80 && ++w > width - 3) break;
+        out += s[i];
+    }
+    return out + "...";
+}
 struct text_table {
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
@@ -80,7 +98,7 @@ struct text_table {
     std::string render() const {
         std::vector<std::size_t> w(header.size(), 0);
         auto widen = [&](const std::vector<std::string>& r) {
-            for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], r[c].size());
+            for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], display_width(r[c]));
         };
         widen(header);
         for (const auto& r : rows) widen(r);
@@ -88,8 +106,8 @@ struct text_table {
         auto line = [&](const std::vector<std::string>& r) {
             std::string s;
             for (std::size_t c = 0; c < r.size(); ++c) {
-                std::string pad(w[c] - r[c].size(), ' ');
-                s += (c ? "  " : "  ") + (right[c] ? pad + r[c] : r[c] + pad);
+                std::string pad(w[c] - display_width(r[c]), ' ');
+                s += "  " + (right[c] ? pad + r[c] : r[c] + pad);
             }
             while (!s.empty() && s.back() == ' ') s.pop_back();
             out << s << '\n';
@@ -115,6 +133,7 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
     const auto& src = lm.source();
     const int digits = b.currency.minor_digits;
     const std::string cur = b.currency.code;
+    constexpr std::size_t name_width = 40;  // names are clipped in the text report, never in JSON
     std::ostringstream out;
     out << "zbb budget: " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
     out << "Total: " << cur << " " << grouped(b.total, digits) << "\n\n";
@@ -127,7 +146,7 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
     auto amounts_table = [&](const char* title, const breakdown& br, auto name_of) {
         detail::text_table t{{"id", "name", cur, "share"}, {}, {false, false, true, true}};
         for (std::size_t i = 0; i < br.keys.size(); ++i)
-            t.rows.push_back({br.keys[i], name_of(i), grouped(br.amounts[i], digits), share(br.amounts[i])});
+            t.rows.push_back({br.keys[i], detail::clip(name_of(i), name_width), grouped(br.amounts[i], digits), share(br.amounts[i])});
         t.rows.push_back({"Total", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
         out << title << "\n" << t.render() << "\n";
     };
@@ -138,7 +157,7 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
                              {false, false, true, false, true, true}};
         for (std::size_t i = 0; i < b.by_activity.keys.size(); ++i) {
             const auto& a = src.activities[i];
-            t.rows.push_back({a.id, a.name, detail::fixed(b.volumes[static_cast<Eigen::Index>(i)], 2),
+            t.rows.push_back({a.id, detail::clip(a.name, name_width), detail::fixed(b.volumes[static_cast<Eigen::Index>(i)], 2),
                               a.unit, grouped(b.by_activity.amounts[i], digits),
                               share(b.by_activity.amounts[i])});
         }
@@ -150,7 +169,7 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
                              {false, false, true, false, true, true, true}};
         for (std::size_t i = 0; i < b.by_resource.keys.size(); ++i) {
             const auto& r = src.resources[i];
-            t.rows.push_back({r.id, r.name, detail::fixed(b.resource_needs[static_cast<Eigen::Index>(i)], 2),
+            t.rows.push_back({r.id, detail::clip(r.name, name_width), detail::fixed(b.resource_needs[static_cast<Eigen::Index>(i)], 2),
                               r.unit, r.price.text(), grouped(b.by_resource.amounts[i], digits),
                               share(b.by_resource.amounts[i])});
         }
@@ -168,7 +187,7 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
             double p = b.projected[static_cast<Eigen::Index>(g)];
             bool up = goal.target >= goal.baseline;
             bool reached = up ? p >= goal.target - 1e-9 : p <= goal.target + 1e-9;
-            t.rows.push_back({goal.id, goal.name, goal.unit, detail::fixed(goal.baseline, 2),
+            t.rows.push_back({goal.id, detail::clip(goal.name, name_width), goal.unit, detail::fixed(goal.baseline, 2),
                               detail::fixed(p, 2), detail::fixed(goal.target, 2),
                               reached ? "reached" : "short by " + detail::fixed(std::fabs(goal.target - p), 2)});
         }

@@ -1,0 +1,63 @@
+"""The examples in the docs run: CLI lines in docs/cli.md, the C++ program in docs/cpp-api.md."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = Path(os.environ.get("ZBB_CLI", ROOT / "build" / "zbb"))
+
+
+def cli_lines() -> list[tuple[str, int]]:
+    text = (ROOT / "docs" / "cli.md").read_text()
+    lines = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ zbb"):
+                command, _, comment = line[2:].partition("#")
+                m = re.search(r"exit (\d+)", comment)
+                lines.append((command.strip(), int(m.group(1)) if m else 0))
+    return lines
+
+
+def test_docs_have_cli_examples() -> None:
+    assert len(cli_lines()) >= 5
+
+
+@pytest.mark.parametrize(("command", "expected_exit"), cli_lines())
+def test_cli_example_runs(command: str, expected_exit: int) -> None:
+    assert CLI.exists(), f"zbb CLI not found at {CLI}; build it (bash scripts/install.sh) or set ZBB_CLI"
+    args = shlex.split(command)
+    result = subprocess.run([str(CLI), *args[1:]], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == expected_exit, result.stderr
+    if expected_exit == 0:
+        assert result.stdout and not result.stderr
+    else:
+        assert not result.stdout and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_cpp_api_example_compiles_and_runs(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "cpp-api.md").read_text()
+    blocks = re.findall(r"```cpp\n(.*?)```", text, flags=re.S)
+    programs = [b for b in blocks if "int main" in b]
+    assert programs, "docs/cpp-api.md has no complete C++ program"
+    cxx = shutil.which("g++") or shutil.which("c++")
+    assert cxx, "no C++ compiler"
+    for i, source in enumerate(programs):
+        src = tmp_path / f"example{i}.cpp"
+        src.write_text(source)
+        exe = tmp_path / f"example{i}"
+        subprocess.run(
+            [cxx, "-std=c++20", "-O1", "-Wall", "-Wextra", "-Werror", f"-I{ROOT / 'libzbb' / 'include'}",
+             "-I/usr/include/eigen3", str(src), "-o", str(exe)],
+            check=True, capture_output=True, text=True, timeout=300,
+        )
+        out = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+        assert "Total" in out.stdout
