@@ -162,19 +162,20 @@ def plot_flow(budget: Budget, *, ax: Axes | None = None, min_share: float = 0.0)
         pos, col_colors = {}, {}
         for i, name in enumerate(names):
             h = max(vals.get(name, 0.0), 0.0)
-            pos[name] = y + h
+            pos[name] = y
             col_colors[name] = palette(i % 10) if col != 1 else "0.6"
             ax.add_patch(Rectangle((x0 - width / 2, y), width, h, color=col_colors[name]))
             label = f"{name}  {budget.currency} {h:,.0f}"
             ax.text(x0 + (width if col < 2 else width * 0.6) * (-1 if col == 0 else 1), y + h / 2, label,
-                    ha="right" if col == 0 else "left", va="center", fontsize=7)
+                    ha="right" if col == 0 else "left", va="center", fontsize=7,
+                    bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5} if col == 1 else None)
             y += h + gap
         tops.append(pos)
         colors.append(col_colors)
 
     def band(x0: float, y0: float, x1: float, y1: float, w: float, color: Any) -> None:
         xm = (x0 + x1) / 2
-        verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 - w), (xm, y1 - w), (xm, y0 - w), (x0, y0 - w),
+        verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 + w), (xm, y1 + w), (xm, y0 + w), (x0, y0 + w),
                  (x0, y0)]
         codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO, Path.CURVE4, Path.CURVE4,
                  Path.CURVE4, Path.CLOSEPOLY]
@@ -185,14 +186,11 @@ def plot_flow(budget: Budget, *, ax: Axes | None = None, min_share: float = 0.0)
         in_cursor = dict(tops[stage + 1])
         for (a, b), w in sorted(flow.items(), key=lambda kv: (columns[stage].index(kv[0][0]),
                                                                  columns[stage + 1].index(kv[0][1]))):
-            if w <= min_share * total:
-                out_cursor[a] -= w
-                in_cursor[b] -= w
-                continue
-            color = colors[colour_by][a if colour_by == stage else b]
-            band(xs[stage] + width / 2, out_cursor[a], xs[stage + 1] - width / 2, in_cursor[b], w, color)
-            out_cursor[a] -= w
-            in_cursor[b] -= w
+            if w > min_share * total:
+                color = colors[colour_by][a if colour_by == stage else b]
+                band(xs[stage] + width / 2, out_cursor[a], xs[stage + 1] - width / 2, in_cursor[b], w, color)
+            out_cursor[a] += w
+            in_cursor[b] += w
     height = max(sum(max(v, 0.0) for v in vals.values()) + gap * len(vals) for vals in values)
     ax.set_xlim(-0.9, 2.9)
     ax.set_ylim(0, height)
