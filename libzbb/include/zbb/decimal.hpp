@@ -47,7 +47,8 @@ public:
             }
         }
         if (point && !digits_after) goto malformed;
-        if (d.scale_ > max_digits) goto malformed;
+        if (d.scale_ > max_digits)
+            detail::fail(where, "decimal \"" + std::string(text) + "\" has more than 30 decimals");
         d.text_ = std::string(text);
         return d;
     malformed:

@@ -26,18 +26,37 @@ inline std::string located_message(const error_location& where, const std::strin
     if (!where.field.empty()) out += (out.empty() ? "field '" : ", field '") + where.field + "'";
     if (!out.empty()) out += ": ";
     out += what;
-    // Keep the message on one line whatever the ids contain: escape control characters.
+    // Keep the message on one line and valid UTF-8 whatever the input contains: escape control
+    // characters and bytes that are not part of a well-formed UTF-8 sequence.
     std::string safe;
-    for (char ch : out) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c == '\n') safe += "\\n";
-        else if (c == '\t') safe += "\\t";
-        else if (c == '\r') safe += "\\r";
-        else if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            safe += buf;
-        } else safe += ch;
+    auto escape = [&safe](unsigned char c) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02x", c);
+        safe += buf;
+    };
+    for (std::size_t i = 0; i < out.size();) {
+        auto c = static_cast<unsigned char>(out[i]);
+        if (c < 0x80) {
+            if (c == '\n') safe += "\\n";
+            else if (c == '\t') safe += "\\t";
+            else if (c == '\r') safe += "\\r";
+            else if (c < 0x20 || c == 0x7f) escape(c);
+            else safe += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : (c >= 0xE0 ? 3 : (c >= 0xC2 && c <= 0xDF ? 2 : 0));
+        if (c >= 0xF5) len = 0;
+        bool ok = len > 0 && i + len <= out.size();
+        for (std::size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(out[i + k]) & 0xC0) == 0x80;
+        if (ok) {
+            safe.append(out, i, len);
+            i += len;
+        } else {
+            escape(c);
+            ++i;
+        }
     }
     return safe;
 }

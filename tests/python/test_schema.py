@@ -1,0 +1,393 @@
+"""The JSON Schema of zbb-model/1 (docs/zbb-model-1.schema.json) against the reader, the CLI test
+models and the docs (docs/model-format.md, docs/errors.md).
+
+- the schema is a valid draft 2020-12 schema, and its keys per table are the reader's
+  (libzbb/include/zbb/io.hpp) and its currency list is zbb's table (money.hpp);
+- every example model and every ```json block of docs/model-format.md validates, and the CLI
+  (``$ZBB_CLI`` or build/zbb; a missing binary fails, it is not skipped) accepts the blocks;
+- every bad CLI test model is classified: refused by the schema (with the expected error), not
+  loadable as JSON, or beyond a schema (cross-references, sums, loops, amounts) and accepted by it;
+- every message quoted in docs/errors.md is what the CLI prints, and every test it names exists.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from jsonschema import Draft202012Validator  # scripts/requirements.txt; pip install jsonschema
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs"
+SCHEMA_PATH = DOCS / "zbb-model-1.schema.json"
+FORMAT_DOC = DOCS / "model-format.md"
+ERRORS_DOC = DOCS / "errors.md"
+MODELS = REPO / "tests" / "cli" / "models"
+SMALL = MODELS / "small.json"
+IO_HPP = REPO / "libzbb" / "include" / "zbb" / "io.hpp"
+MONEY_HPP = REPO / "libzbb" / "include" / "zbb" / "money.hpp"
+CLI_CMAKE = REPO / "tests" / "cli" / "CMakeLists.txt"
+
+# ---- classification of tests/cli/models/bad-<case>.json -------------------------------------------
+# Refused by the schema: case -> (JSON path of the instance, schema keyword) of an error the
+# schema must report for that defect (types, missing required, unknown keys, malformed decimals,
+# negative values, format, currency, minor_units, numbers beyond a double).
+SCHEMA_REJECTS: dict[str, tuple[str, str]] = {
+    "top-level-array": ("$", "type"),
+    "table-not-array": ("$.partners", "type"),
+    "row-not-object": ("$.goals[1]", "type"),
+    "volume-infinite": ("$.plan[0].volume", "maximum"),  # 1e999: Python reads inf
+    "weight-infinite": ("$.goals[1].weight", "minimum"),  # -1E400: Python reads -inf
+    "missing-goal-id": ("$.goals[1]", "required"),
+    "missing-goal-target": ("$.goals[1]", "required"),
+    "missing-resource-price": ("$.resources[1]", "required"),
+    "missing-plan-volume": ("$.plan[2]", "required"),
+    "missing-effects-per-unit": ("$.effects[2]", "required"),
+    "missing-consumption-per-unit": ("$.consumption[1]", "required"),
+    "missing-support-per-unit": ("$.support[4]", "required"),
+    "missing-funding-share": ("$.funding[1]", "required"),
+    "missing-link-resource": ("$.consumption[1]", "required"),
+    "missing-format": ("$", "required"),
+    "string-for-number": ("$.goals[1].baseline", "type"),
+    "string-for-volume": ("$.plan[2].volume", "type"),
+    "price-as-number": ("$.resources[1].price", "type"),
+    "id-not-string": ("$.partners[1].id", "type"),
+    "unknown-key": ("$", "additionalProperties"),
+    "unknown-key-in-row": ("$.resources[1]", "additionalProperties"),
+    "unknown-key-in-link-row": ("$.consumption[1]", "additionalProperties"),
+    "negative-price": ("$.resources[1].price", "pattern"),
+    "negative-volume": ("$.plan[2].volume", "minimum"),
+    "negative-consumption": ("$.consumption[1].per_unit", "minimum"),
+    "negative-support": ("$.support[1].per_unit", "minimum"),
+    "negative-share": ("$.funding[0].share", "pattern"),
+    "negative-min": ("$.activities[1].min", "minimum"),
+    "negative-weight": ("$.goals[1].weight", "minimum"),
+    "negative-available": ("$.resources[1].available", "minimum"),
+    "decimal-comma": ("$.resources[1].price", "pattern"),
+    "decimal-exponent": ("$.resources[1].price", "pattern"),
+    "decimal-trailing-point": ("$.resources[1].price", "pattern"),
+    "decimal-leading-point": ("$.resources[1].price", "pattern"),
+    "decimal-leading-space": ("$.resources[1].price", "pattern"),
+    "decimal-letters": ("$.resources[1].price", "pattern"),
+    "decimal-plus-sign": ("$.resources[1].price", "pattern"),
+    "decimal-two-points": ("$.resources[1].price", "pattern"),
+    "decimal-empty": ("$.resources[1].price", "pattern"),
+    "share-malformed": ("$.funding[1].share", "pattern"),
+    "share-above-1": ("$.funding[2].share", "pattern"),
+    "unsupported-format": ("$.format", "const"),
+    "unknown-currency": ("$.currency", "enum"),
+    "currency-not-iso": ("$.currency", "pattern"),
+    "minor-units-out-of-range": ("$.minor_units", "maximum"),
+}
+
+# Not JSON that a schema validator can load: syntax errors, or nesting deeper than Python's json
+# recursion limit (zbb refuses more than 32 levels before parsing).
+NOT_JSON: set[str] = {"malformed-json", "truncated-json", "empty", "deep-nesting", "deep-nesting-objects"}
+
+# Beyond JSON Schema, checked by zbb::linked_model or the budget: the schema accepts these models
+# (the list "Cross-reference rules" in docs/model-format.md).
+BEYOND_SCHEMA: set[str] = {
+    "unknown-effects-goal", "unknown-effects-activity", "unknown-consumption-activity",
+    "unknown-consumption-resource", "unknown-support-supplier", "unknown-support-consumer",
+    "unknown-funding-activity", "unknown-funding-partner", "unknown-plan-goal",
+    "unknown-plan-activity", "unknown-activity-partner", "id-with-newline",
+    "dup-goal-id", "dup-activity-id", "dup-resource-id", "dup-partner-id", "dup-effects-row",
+    "dup-consumption-row", "dup-support-row", "dup-funding-row", "dup-plan-row",
+    "min-above-max", "shares-sum-0.99", "shares-sum-1.01", "nobody-pays",
+    "loop-mutual", "loop-self", "loop-three", "loop-three-strong",
+    "price-40-digits",  # the 30-digit limit is not in the decimal pattern
+    "unit-cost-overflow", "amount-overflow", "volume-overflow",
+}
+
+
+def bad_cases() -> list[str]:
+    return sorted(p.name[len("bad-"):-len(".json")] for p in MODELS.glob("bad-*.json"))
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def zbb_cli() -> Path:
+    """The zbb CLI: $ZBB_CLI or build/zbb. Missing is a failure, not a skip."""
+    path = Path(os.environ.get("ZBB_CLI") or REPO / "build" / "zbb")
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"zbb CLI not found at {path}: build it (cmake --build build) or set ZBB_CLI",
+                    pytrace=False)
+    return path
+
+
+def run_cli(cli: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(cli), *args], cwd=REPO, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", timeout=60)
+
+
+def json_blocks(markdown: Path) -> list[str]:
+    return re.findall(r"^```json\n(.*?)^```", markdown.read_text(encoding="utf-8"), re.M | re.S)
+
+
+def errors_of(validator: Draft202012Validator, doc: Any) -> list[str]:
+    return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+# ---- the schema itself --------------------------------------------------------------------------
+def test_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def _reader_keys() -> dict[str, set[str]]:
+    """The keys io.hpp accepts: at the top level ("model") and per table."""
+    text = IO_HPP.read_text(encoding="utf-8")
+    brace_list = re.compile(r'\{\s*("[a-z_$]+"(?:\s*,\s*"[a-z_$]+")+)\s*\}')
+    keys: dict[str, set[str]] = {}
+    top = brace_list.search(text, text.index("object_reader top("))
+    assert top, "top-level key list not found in io.hpp"
+    keys["model"] = set(re.findall(r'"([^"]+)"', top.group(1)))
+    for table in re.findall(r'for_each_row\(doc, "([a-z_]+)"', text):
+        found = brace_list.search(text, text.index(f'for_each_row(doc, "{table}"'))
+        assert found, f"key list of {table} not found in io.hpp"
+        keys[table] = set(re.findall(r'"([^"]+)"', found.group(1)))
+    return keys
+
+
+def test_schema_keys_are_the_readers_keys() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    reader = _reader_keys()
+    assert set(schema["properties"]) == reader.pop("model")
+    assert schema["additionalProperties"] is False
+    assert len(reader) == 9, sorted(reader)
+    for table, keys in reader.items():
+        row_ref = schema["properties"][table]["items"]["$ref"]
+        row = schema["$defs"][row_ref.rsplit("/", 1)[1]]
+        assert set(row["properties"]) == keys, table
+        assert row["additionalProperties"] is False, table
+
+
+def test_schema_currencies_are_zbbs_table() -> None:
+    table = re.findall(r'\{"([A-Z]{3})", [0-9]\}', MONEY_HPP.read_text(encoding="utf-8"))
+    assert len(table) >= 20
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    listed = schema["else"]["properties"]["currency"]["enum"]
+    assert [c for c in listed if c is not None] == table
+    # The doc lists the same codes.
+    doc = FORMAT_DOC.read_text(encoding="utf-8")
+    assert all(re.search(rf"\b{code}\b", doc) for code in table)
+
+
+# ---- valid models -------------------------------------------------------------------------------
+VALID_MODELS = sorted(REPO.glob("examples/*.json")) + [SMALL] + sorted(MODELS.glob("ok-*.json"))
+
+
+@pytest.mark.parametrize("path", VALID_MODELS, ids=lambda p: str(p.relative_to(REPO)))
+def test_valid_models_validate(validator: Draft202012Validator, path: Path) -> None:
+    assert errors_of(validator, json.loads(path.read_text(encoding="utf-8"))) == []
+
+
+def test_format_doc_example_validates_and_the_cli_accepts_it(
+        validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path) -> None:
+    blocks = json_blocks(FORMAT_DOC)
+    assert blocks, "docs/model-format.md has no ```json block"
+    for i, text in enumerate(blocks):
+        doc = json.loads(text)
+        assert errors_of(validator, doc) == [], f"```json block {i}"
+        path = tmp_path / f"model-format-{i}.json"
+        path.write_text(text, encoding="utf-8")
+        r = run_cli(zbb_cli, "validate", str(path))
+        assert r.returncode == 0, f"```json block {i}: {r.stderr}"
+        assert "valid zbb-model/1" in r.stdout
+        assert r.stderr == ""
+
+
+def test_null_means_absent_in_the_schema_as_in_the_reader(
+        validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path) -> None:
+    doc = json.loads(SMALL.read_text(encoding="utf-8"))
+    doc.update({"name": None, "currency": None, "minor_units": None, "support": None})
+    doc["activities"][0]["max"] = None
+    doc["resources"][0]["category"] = None
+    doc["goals"][0]["weight"] = None
+    assert errors_of(validator, doc) == []
+    path = tmp_path / "nulls.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    r = run_cli(zbb_cli, "validate", str(path))
+    assert r.returncode == 0, r.stderr
+
+
+# ---- bad models ---------------------------------------------------------------------------------
+def test_every_bad_model_is_classified() -> None:
+    groups = [set(SCHEMA_REJECTS), NOT_JSON, BEYOND_SCHEMA]
+    assert not (groups[0] & groups[1] or groups[0] & groups[2] or groups[1] & groups[2])
+    assert set().union(*groups) == set(bad_cases())
+
+
+@pytest.mark.parametrize("case", sorted(SCHEMA_REJECTS))
+def test_schema_rejects(validator: Draft202012Validator, case: str) -> None:
+    doc = json.loads((MODELS / f"bad-{case}.json").read_text(encoding="utf-8"))
+    found = {(e.json_path, e.validator) for e in validator.iter_errors(doc)}
+    assert SCHEMA_REJECTS[case] in found, f"{case}: expected {SCHEMA_REJECTS[case]}, got {sorted(found)}"
+
+
+@pytest.mark.parametrize("case", sorted(NOT_JSON))
+def test_not_json(case: str) -> None:
+    with pytest.raises((ValueError, RecursionError)):
+        json.loads((MODELS / f"bad-{case}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", sorted(BEYOND_SCHEMA))
+def test_beyond_schema_is_accepted_by_the_schema(validator: Draft202012Validator, case: str) -> None:
+    doc = json.loads((MODELS / f"bad-{case}.json").read_text(encoding="utf-8"))
+    assert errors_of(validator, doc) == []
+
+
+# ---- docs/errors.md -----------------------------------------------------------------------------
+def _cli_test_names() -> set[str]:
+    text = CLI_CMAKE.read_text(encoding="utf-8")
+    names = set(re.findall(r"^zbb_cli_test\((\S+)", text, re.M))
+    for case, rest in re.findall(r"^zbb_cli_bad\((\S+) (.*)$", text, re.M):
+        names.add(f"cli.bad.{case}")
+        if not rest.rstrip().endswith("BUDGET_ONLY)"):
+            names.add(f"cli.bad.{case}.validate")
+    return names
+
+
+_SMALL_ARG = "tests/cli/models/small.json"
+# Tests that do not run a bad-<case>.json: their arguments (from tests/cli/CMakeLists.txt).
+CLI_ARGS: dict[str, list[str]] = {
+    "cli.bad.missing-file": ["budget", "tests/cli/models/does-not-exist.json"],
+    "cli.bad.model-is-directory": ["budget", "tests/cli/models"],
+    "cli.bad.usage-no-command": [],
+    "cli.bad.usage-unknown-command": ["frobnicate", _SMALL_ARG],
+    "cli.bad.usage-unknown-option": ["budget", _SMALL_ARG, "--jsno"],
+    "cli.bad.usage-missing-file-argument": ["budget"],
+    "cli.bad.usage-bad-rounding": ["budget", _SMALL_ARG, "--rounding", "sideways"],
+    "cli.bad.usage-rounding-without-mode": ["budget", _SMALL_ARG, "--rounding"],
+    "cli.bad.usage-extra-argument": ["budget", _SMALL_ARG, "extra.json"],
+    "cli.bad.usage-validate-json": ["validate", _SMALL_ARG, "--json"],
+}
+
+
+def _row(doc: dict[str, Any], table: str, **match: Any) -> dict[str, Any]:
+    return next(r for r in doc[table] if all(r.get(k) == v for k, v in match.items()))
+
+
+def _singular(d: dict[str, Any]) -> None:
+    d["support"] = [{"supplier": "A-mgmt", "consumer": "A-mgmt", "per_unit": 0.9999999},
+                    {"supplier": "A-ict", "consumer": "A-ict", "per_unit": 0.9999999},
+                    {"supplier": "A-mgmt", "consumer": "A-ict", "per_unit": 1},
+                    {"supplier": "A-ict", "consumer": "A-case", "per_unit": 1}]
+
+
+def _total_overflow(d: dict[str, Any]) -> None:
+    d["support"], d["funding"] = [], []
+    _row(d, "resources", id="R-cm")["price"] = "1"
+    _row(d, "resources", id="R-mgr")["price"] = "1"
+    d["consumption"] = [{"activity": "A-case", "resource": "R-cm", "per_unit": 1},
+                        {"activity": "A-course", "resource": "R-mgr", "per_unit": 1}]
+    d["plan"] = [{"goal": "G-home", "activity": "A-case", "volume": 6e13},
+                 {"goal": "G-carer", "activity": "A-course", "volume": 6e13}]
+
+
+# The rows marked "no test" in docs/errors.md: small.json changed as the row describes.
+DERIVED: dict[str, Callable[[dict[str, Any]], None]] = {
+    "empty-id": lambda d: _row(d, "goals", id="G-home").update(id=""),
+    "31-decimals": lambda d: _row(d, "resources", id="R-cm").update(price="0." + "0" * 30 + "1"),
+    "empty-category": lambda d: _row(d, "resources", id="R-cm").update(category=""),
+    "singular-support": _singular,
+    "total-overflow": _total_overflow,
+    "not-finite": lambda d: _row(d, "plan", goal="G-carer", activity="A-course").update(volume=1.7e308),
+    "volume-overflow": lambda d: _row(d, "plan", goal="G-home", activity="A-case").update(volume=1.7e308),
+    "projected-overflow": lambda d: _row(d, "effects", goal="G-home", activity="A-case").update(per_unit=-1e308),
+}
+DERIVED_ARGS: dict[str, list[str]] = {"demo-model-json": ["demo", "--model", "--json"]}
+
+
+def _error_rows() -> list[tuple[str, str]]:
+    """(message, test cell) of every error row of errors.md: a table row whose last cell names a
+    test (`cli.bad.*`) or says "no test"."""
+    rows = []
+    for line in ERRORS_DOC.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("| "):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if not (cells[-1].startswith("`cli.bad.") or cells[-1].startswith("no test")):
+            continue
+        messages = [m for c in cells for m in re.findall(r"`(zbb: (?:usage )?error: [^`]*)`", c)]
+        assert len(messages) == 1, line
+        rows.append((messages[0], cells[-1]))
+    return rows
+
+
+def test_errors_doc_names_every_bad_model_and_only_real_tests() -> None:
+    text = ERRORS_DOC.read_text(encoding="utf-8")
+    named = set(re.findall(r"`(cli\.bad\.[a-z0-9.\-]+?)`", text))
+    assert named - _cli_test_names() == set()
+    missing = [c for c in bad_cases() if f"cli.bad.{c}" not in named]
+    assert missing == []
+
+
+def test_errors_doc_messages_are_what_the_cli_prints(zbb_cli: Path) -> None:
+    rows = _error_rows()
+    assert len(rows) > 40
+    checked = 0
+    for message, tests in rows:
+        first = re.search(r"`(cli\.bad\.[a-z0-9.\-]+?)`", tests)
+        if not first:
+            assert tests.startswith("no test"), tests
+            continue
+        name = first.group(1).removesuffix(".validate")
+        case = name[len("cli.bad."):]
+        if (MODELS / f"bad-{case}.json").exists():
+            args = ["budget", f"tests/cli/models/bad-{case}.json"]
+        else:
+            assert name in CLI_ARGS, f"no arguments known for {name}"
+            args = CLI_ARGS[name]
+        r = run_cli(zbb_cli, *args)
+        assert r.stdout == "", name
+        assert r.stderr == message + "\n", name
+        checked += 1
+    assert checked >= 40
+
+
+def test_errors_doc_untested_examples_are_real(zbb_cli: Path, tmp_path: Path) -> None:
+    rows = _error_rows()
+    untested = {m for m, tests in rows if tests.startswith("no test")}
+    printed = set()
+    small = json.loads(SMALL.read_text(encoding="utf-8"))
+    for name, change in DERIVED.items():
+        doc = copy.deepcopy(small)
+        change(doc)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        r = run_cli(zbb_cli, "budget", str(path))
+        assert r.returncode == 1 and r.stdout == "", name
+        printed.add(r.stderr.rstrip("\n"))
+    for name, args in DERIVED_ARGS.items():
+        r = run_cli(zbb_cli, *args)
+        assert r.returncode == 2 and r.stdout == "", name
+        printed.add(r.stderr.rstrip("\n"))
+    assert untested == printed
+
+
+def test_errors_doc_warnings_are_real(zbb_cli: Path, tmp_path: Path) -> None:
+    text = ERRORS_DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Warnings"):]
+    expected = re.search(r"```text\n(.*?)```", section, re.S).group(1).splitlines()
+    doc = json.loads(json_blocks(FORMAT_DOC)[0])
+    _row(doc, "plan", goal="G-home", activity="A-case")["volume"] = 300
+    _row(doc, "activities", id="A-mgmt")["min"] = 1000
+    _row(doc, "resources", id="R-mgr")["available"] = 400
+    path = tmp_path / "warnings.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    r = run_cli(zbb_cli, "budget", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["warnings"] == expected
