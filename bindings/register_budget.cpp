@@ -98,8 +98,11 @@ void register_budget(py::module_& m) {
                      readonly_view(s.outerIndexPtr(), static_cast<std::size_t>(s.outerSize()) + 1, self),
                      py::make_tuple(s.rows(), s.cols()));
              })
-        .def("report_json", [](const B& h, int indent) { return zbb::budget_report_json(*h.lm, h.b, indent); },
-             py::arg("indent") = -1)
+        .def("report_json", [](const B& h, std::optional<int> indent) {
+                 // Without an indent: the library's default, exactly what `zbb budget --json` prints.
+                 return indent ? zbb::budget_report_json(*h.lm, h.b, *indent)
+                               : zbb::budget_report_json(*h.lm, h.b);
+             }, py::arg("indent") = py::none())
         .def("report_text", [](const B& h) { return zbb::budget_report_text(*h.lm, h.b); });
 
     m.def("compute_budget", &compute, py::arg("model"), py::kw_only(),

@@ -200,8 +200,14 @@ class Budget:
 
     # ------------------------------------------------------------------ reports and output
     def report_json(self, *, indent: int | None = None) -> str:
-        """The CLI's machine-readable report (``zbb budget --json``), byte for byte."""
-        return self._core.report_json(-1 if indent is None else indent)
+        """The CLI's machine-readable report (``zbb budget --json``), byte for byte.
+
+        Parameters
+        ----------
+        indent : int, optional
+            Indentation of the JSON text; -1 for one line. By default the same as the CLI.
+        """
+        return self._core.report_json(indent)
 
     def report_text(self) -> str:
         """The CLI's readable report (``zbb budget``)."""

@@ -4,7 +4,9 @@ A model workbook has a sheet ``model`` (two columns ``key``, ``value``: format,
 name, description, currency, minor_units) and one sheet per table (``goals``,
 ``activities``, ``resources``, ``partners``, ``effects``, ``consumption``,
 ``support``, ``funding``, ``plan``) whose first row holds the column names of the
-JSON format. Prices and shares are *text cells* ("78.40"), so that no digit
+JSON format; a model with a financial frame adds a sheet ``frame`` (``key``,
+``value``: budget) and a sheet ``partner_caps`` (``partner``, ``cap``). Prices,
+shares and frame amounts are *text cells* ("78.40"), so that no digit
 passes through a binary float; a numeric price or share cell is refused with
 :class:`zbb.ModelError` unless ``allow_float_prices=True``.
 """
@@ -73,13 +75,17 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
         wb.close()
     header: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
+    frame: dict[str, Any] | None = None
     for title, rows in sheets.items():
         if title == "model":
             header = _read_header(rows)
+        elif title in ("frame", "partner_caps"):
+            frame = _read_frame_sheet(title, rows, frame or {}, allow_float_prices=allow_float_prices)
         elif title in TABLES:
             tables[title] = _read_table(title, rows, allow_float_prices=allow_float_prices)
         else:
-            raise ModelError(f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}",
+            raise ModelError(f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, "
+                         f"frame, partner_caps",
                              entity="file", id=os.fspath(path), field=title)
     fmt = header.pop("format", "zbb-model/1")
     if fmt != "zbb-model/1":
@@ -94,8 +100,37 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
                              entity="model", field="minor_units")
     return Model.from_dataframes(
         tables, name=_text(header.get("name")), description=_text(header.get("description")),
-        currency=_text(header.get("currency")) or "EUR", minor_units=minor,
+        currency=_text(header.get("currency")) or "EUR", minor_units=minor, frame=frame,
         allow_float_prices=allow_float_prices)
+
+
+def _read_frame_sheet(title: str, rows: list[list[Any]], frame: dict[str, Any], *,
+                      allow_float_prices: bool) -> dict[str, Any]:
+    """The financial frame: sheet ``frame`` (key, value: budget) and sheet ``partner_caps`` (partner, cap)."""
+    def exact(value: Any, entity: str, ident: str, field: str) -> Any:
+        if value is None or isinstance(value, str) or allow_float_prices:
+            return value
+        raise ModelError(f"{entity}{f' {chr(39)}{ident}{chr(39)}' if ident else ''}, field '{field}': numeric "
+                         f"cell {value!r}; in a workbook amounts must be text cells such as '800000.00', or pass "
+                         f"allow_float_prices=True", entity=entity, id=ident, field=field)
+    if title == "frame":
+        for row in rows[1:]:
+            if row and row[0] is not None:
+                if row[0] != "budget":
+                    raise ModelError(f"frame, field '{row[0]}': unknown key", entity="frame", field=str(row[0]))
+                value = row[1] if len(row) > 1 else None
+                if value is not None:
+                    frame["budget"] = exact(value, "frame", "", "budget")
+    else:
+        caps = []
+        for row in rows[1:]:
+            if row and any(v is not None for v in row):
+                partner, cap = (list(row) + [None, None])[:2]
+                caps.append({"partner": partner,
+                             "cap": exact(cap, "frame.partner_caps", partner if isinstance(partner, str) else "",
+                                          "cap")})
+        frame["partner_caps"] = caps
+    return frame
 
 
 def _text(value: Any) -> str:
@@ -174,6 +209,20 @@ def write_model_excel(model: Model, path: PathLike) -> None:
             col = spec.columns.index(exact) + 1
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = _TEXT_FORMAT
+        _autosize(ws)
+    frame = model.frame
+    if frame is not None:
+        ws = wb.create_sheet("frame")
+        ws.append(["key", "value"])
+        if frame.get("budget") is not None:
+            ws.append(["budget", frame["budget"]])
+            ws["B2"].number_format = _TEXT_FORMAT
+        if frame.get("partner_caps"):
+            ws = wb.create_sheet("partner_caps")
+            ws.append(["partner", "cap"])
+            for row in frame["partner_caps"]:
+                ws.append([row["partner"], row["cap"]])
+                ws.cell(row=ws.max_row, column=2).number_format = _TEXT_FORMAT
         _autosize(ws)
     wb.save(os.fspath(path))
 

@@ -103,6 +103,7 @@ class Model:
         description: str = "",
         currency: str = "EUR",
         minor_units: int | None = None,
+        frame: Mapping[str, Any] | None = None,
         allow_float_prices: bool = False,
     ) -> Model:
         """Build a model from one DataFrame per table (long format).
@@ -129,9 +130,14 @@ class Model:
         minor_units : int, optional
             Decimals of the currency's minor unit (required for codes zbb does
             not know).
+        frame : mapping, optional
+            The financial frame as in the JSON format, e.g. ``{"budget":
+            "1250000.00", "partner_caps": [{"partner": "P-muni", "cap":
+            "800000.00"}]}`` (see :attr:`frame`).
         allow_float_prices : bool, default False
-            Accept float prices and shares, converted through ``repr()``; by
-            default they are refused with :class:`zbb.ModelError`.
+            Accept float prices and shares (and frame amounts), converted
+            through ``repr()``; by default they are refused with
+            :class:`zbb.ModelError`.
 
         Returns
         -------
@@ -149,8 +155,9 @@ class Model:
                                  entity="model", field=str(table))
             if data is not None:
                 columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
-        return cls(_core.build_model(columns, name=name, description=description, currency=currency,
-                                     minor_units=minor_units))
+        model = cls(_core.build_model(columns, name=name, description=description, currency=currency,
+                                      minor_units=minor_units))
+        return model if frame is None else model.with_frame(frame, allow_float_prices=allow_float_prices)
 
     # ------------------------------------------------------------------ header
     @property
@@ -197,6 +204,17 @@ class Model:
     def partner_ids(self) -> list[str]:
         """Partner ids in model order."""
         return self._core.partner_ids
+
+    @property
+    def frame(self) -> dict[str, Any] | None:
+        """The financial frame (budget cap and caps per partner) as in the JSON format, or None.
+
+        Amounts are exact decimal text: ``{"budget": "1250000.00", "partner_caps":
+        [{"partner": "P-muni", "cap": "800000.00"}]}``. The bottom-up budget does
+        not use it; the optimiser does.
+        """
+        frame: dict[str, Any] | None = self.to_dict().get("frame")
+        return frame
 
     @property
     def categories(self) -> list[str]:
@@ -316,6 +334,14 @@ class Model:
         return Model(self._core.with_plan_volume(goal, activity,
                                                  _finite(volume, "plan", f"{goal} -> {activity}", "volume")))
 
+    def with_frame(self, frame: Mapping[str, Any] | None, *, allow_float_prices: bool = False) -> Model:
+        """A copy with the financial frame replaced (None removes it); see :attr:`frame`."""
+        data = self.to_dict()
+        data.pop("frame", None)
+        if frame is not None:
+            data["frame"] = frame
+        return Model.from_dict(data, allow_float_prices=allow_float_prices)
+
     def with_plan(self, plan: Any) -> Model:
         """A copy with the plan replaced (a DataFrame or rows with ``goal``, ``activity``, ``volume``)."""
         return Model(self._core.with_plan(frame_to_columns(plan, "plan")))
@@ -405,9 +431,29 @@ def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, A
                     row = {**row, field: text}
                 rows.append(row)
             out[key] = rows
+        elif key == "frame" and isinstance(value, Mapping):
+            out[key] = _frame_ready(value, allow_float_prices=allow_float_prices)
         else:
             out[key] = value
     return _plain(out, "model", "")
+
+
+def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
+    out = dict(frame)
+    if "budget" in out and out["budget"] is not None and not isinstance(out["budget"], str):
+        out["budget"] = decimal_text(out["budget"], entity="frame", id="", field="budget",
+                                     allow_float=allow_float_prices)
+    caps = out.get("partner_caps")
+    if isinstance(caps, (list, tuple)):
+        rows = []
+        for row in caps:
+            if isinstance(row, Mapping) and "cap" in row and not isinstance(row["cap"], str):
+                ident = row.get("partner") if isinstance(row.get("partner"), str) else ""
+                row = {**row, "cap": decimal_text(row["cap"], entity="frame.partner_caps", id=ident, field="cap",
+                                                  allow_float=allow_float_prices)}
+            rows.append(row)
+        out["partner_caps"] = rows
+    return out
 
 
 def _plain(value: Any, entity: str, field: str) -> Any:

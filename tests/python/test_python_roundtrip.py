@@ -19,7 +19,7 @@ import zbb
 
 def header(model: zbb.Model) -> dict[str, object]:
     return {"name": model.name, "description": model.description, "currency": model.currency,
-            "minor_units": model.minor_units}
+            "minor_units": model.minor_units, "frame": model.frame}
 
 
 def generated_paths(tmp_path: Path) -> list[Path]:

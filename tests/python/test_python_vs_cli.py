@@ -99,7 +99,8 @@ def test_generated_equal_cli(cli: Path, tmp_path: Path, case: Any) -> None:
     assert_same(model.budget(), text, report)
     # the same model rebuilt from DataFrames gives the same report, byte for byte
     rebuilt = zbb.from_dataframes(model.to_dataframes(), name=model.name, currency=model.currency,
-                                  minor_units=model.minor_units, description=model.description)
+                                  minor_units=model.minor_units, description=model.description,
+                                  frame=model.frame)
     assert rebuilt.budget().report_json() == text
     errors = check_report(python_report(model.budget()), exact_budget(load_model(path)))
     assert not errors, "\n".join(errors[:20])
