@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +38,7 @@ def make_tables(n_act: int, n_goals: int, n_res: int, n_part: int, n_sup: int, s
         return np.array([f"{prefix}{i:06d}" for i in range(n)], dtype=object)
 
     g_ids, a_ids, r_ids, p_ids = ids("G", n_goals), ids("A", n_act), ids("R", n_res), ids("P", n_part)
-    suppliers = np.arange(n_sup)  # the first n_sup activities support the others
-    ordinary = np.arange(n_sup, n_act)
+    ordinary = np.arange(n_sup, n_act)  # the first n_sup activities support the others
     cents = rng.integers(500, 15000, n_res)
     goals = pd.DataFrame({"id": g_ids, "name": [f"goal {i}" for i in range(n_goals)], "unit": "people",
                           "baseline": rng.integers(0, 1000, n_goals).astype(float),

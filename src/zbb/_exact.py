@@ -11,9 +11,10 @@ shortest round-trip text, ``repr(x)`` (``78.4`` becomes ``"78.4"``, not
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from numbers import Integral
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import ModelError
-from ._exact import decimal_text
 from ._tables import TABLES
 
 if TYPE_CHECKING:
@@ -163,7 +162,7 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
     body = [r for r in body if any(v is not None for v in r)]
     frame = pd.DataFrame(body, columns=names, dtype=object)
     exact = _EXACT.get(title)
-    if exact in frame.columns and not allow_float_prices:
+    if exact is not None and exact in frame.columns and not allow_float_prices:
         for i, v in enumerate(frame[exact]):
             if v is not None and not isinstance(v, str):
                 where = _row_name(frame, title, i)

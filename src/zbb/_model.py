@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -435,7 +436,8 @@ def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, A
             out[key] = _frame_ready(value, allow_float_prices=allow_float_prices)
         else:
             out[key] = value
-    return _plain(out, "model", "")
+    ready: dict[str, Any] = _plain(out, "model", "")
+    return ready
 
 
 def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
@@ -448,7 +450,8 @@ def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[
         rows = []
         for row in caps:
             if isinstance(row, Mapping) and "cap" in row and not isinstance(row["cap"], str):
-                ident = row.get("partner") if isinstance(row.get("partner"), str) else ""
+                partner = row.get("partner")
+                ident = partner if isinstance(partner, str) else ""
                 row = {**row, "cap": decimal_text(row["cap"], entity="frame.partner_caps", id=ident, field="cap",
                                                   allow_float=allow_float_prices)}
             rows.append(row)

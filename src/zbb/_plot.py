@@ -107,8 +107,8 @@ def flows(budget: Budget) -> tuple[dict[str, float], dict[tuple[str, str], float
     s = model.matrix("support")
     d = budget.plan_matrix()
     lhs = (sparse.identity(n, format="csc") - s).tocsc()
-    x_by_goal = spsolve(lhs, d.tocsc()) if n > 0 and d.shape[1] > 0 else np.zeros(d.shape)
-    x_by_goal = x_by_goal.toarray() if sparse.issparse(x_by_goal) else np.asarray(x_by_goal).reshape(d.shape)
+    solved: Any = spsolve(lhs, d.tocsc()) if n > 0 and d.shape[1] > 0 else np.zeros(d.shape)
+    x_by_goal = solved.toarray() if sparse.issparse(solved) else np.asarray(solved).reshape(d.shape)
     c = np.asarray(budget.unit_costs)
     act_goal: dict[tuple[str, str], float] = {}
     for a in range(n):

@@ -10,9 +10,10 @@ for numbers, exact decimal text for prices and shares).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from numbers import Real
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,8 @@ def _error(where: tuple[str, str], field: str, what: str) -> ModelError:
 def _number_column(series: pd.Series, column: str, name: Callable[[int], tuple[str, str]]) -> np.ndarray:
     dtype = series.dtype
     if dtype.kind in _NUMERIC_KINDS:
-        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+        numbers: np.ndarray = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return numbers
     values = series.to_numpy(dtype=object)
     out = np.empty(len(values), dtype=np.float64)
     for i, v in enumerate(values):

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CLI_MODELS, bad_model_paths
+from conftest import bad_model_paths
 
 import zbb
 from zbb import _core
 
-M, L, O = zbb.ModelError, zbb.SupportLoopError, zbb.MoneyOverflowError
+M, L, OV = zbb.ModelError, zbb.SupportLoopError, zbb.MoneyOverflowError
 FILE = object()  # the id is the model file's path
 
 # bad-<case>.json -> (exception, entity, id, field); from the CLI's documented messages
@@ -72,7 +72,7 @@ EXPECTED: dict[str, tuple[type[Exception], str, object, str]] = {
        for k in ("comma", "exponent", "trailing-point", "leading-point", "leading-space", "letters",
                  "plus-sign", "two-points", "empty")},
     "share-malformed": (M, "funding", "A-case -> P-care", "share"),
-    "price-40-digits": (O, "resource", "R-mgr", "price"),
+    "price-40-digits": (OV, "resource", "R-mgr", "price"),
     "shares-sum-0.99": (M, "funding", "A-case", "share"),
     "shares-sum-1.01": (M, "funding", "A-case", "share"),
     "share-above-1": (M, "funding", "A-course -> P-muni", "share"),
@@ -81,9 +81,9 @@ EXPECTED: dict[str, tuple[type[Exception], str, object, str]] = {
     "loop-self": (L, "support", "A-case", "per_unit"),
     "loop-three": (L, "support", "A-case, A-course, A-ict", "per_unit"),
     "loop-three-strong": (L, "support", "A-case, A-course, A-ict", "per_unit"),
-    "unit-cost-overflow": (O, "activity", "A-mgmt", "unit_cost"),
-    "amount-overflow": (O, "activity", "A-course", "cost"),
-    "volume-overflow": (O, "activity", "A-course", "cost"),
+    "unit-cost-overflow": (OV, "activity", "A-mgmt", "unit_cost"),
+    "amount-overflow": (OV, "activity", "A-course", "cost"),
+    "volume-overflow": (OV, "activity", "A-course", "cost"),
     "unsupported-format": (M, "model", "", "format"),
     "unknown-currency": (M, "model", "", "currency"),
     "currency-not-iso": (M, "model", "", "currency"),
@@ -128,7 +128,7 @@ def test_bad_model_raises_located_error(path: Path) -> None:
     if isinstance(err, zbb.SupportLoopError):
         assert err.activities == err.id.split(", ")
     # the Python classes derive from the documented builtins
-    assert isinstance(err, OverflowError if cls is O else ValueError)
+    assert isinstance(err, OverflowError if cls is OV else ValueError)
 
 
 @pytest.mark.parametrize("path", BAD, ids=case_of)
