@@ -30,8 +30,9 @@ import scipy.sparse.linalg as spla
 import zbb
 
 
-def make_tables(n_act: int, n_goals: int, n_res: int, n_part: int, n_sup: int, seed: int) -> dict[str, Any]:
-    """The model's tables as DataFrames: about 10 link rows per activity."""
+def make_tables(n_act: int, n_goals: int, n_res: int, n_part: int, n_sup: int, seed: int,
+                n_links: int = 1_000_000) -> dict[str, Any]:
+    """The model's tables as DataFrames with `n_links` link rows in all (the plan takes the rest)."""
     rng = np.random.default_rng(seed)
 
     def ids(prefix: str, n: int) -> np.ndarray:
@@ -77,7 +78,7 @@ def make_tables(n_act: int, n_goals: int, n_res: int, n_part: int, n_sup: int, s
     funding = pd.DataFrame({"activity": np.repeat(a_ids[funded], 2),
                             "partner": np.column_stack([p_ids[p1], p_ids[p2]]).ravel(),
                             "share": np.tile(np.array(["0.75", "0.25"], dtype=object), len(funded))})
-    n_plan = 1_000_000 - len(consumption) - len(effects) - len(support) - len(funding)
+    n_plan = n_links - len(consumption) - len(effects) - len(support) - len(funding)
     a, g = pairs(int(n_plan * 1.02), ordinary, n_goals)
     a, g = a[:n_plan], g[:n_plan]
     plan = pd.DataFrame({"goal": g_ids[g], "activity": a_ids[a], "volume": rng.integers(1, 100, len(a)).astype(float)})
