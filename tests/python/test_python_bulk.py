@@ -7,9 +7,9 @@ import sys
 
 import numpy as np
 import pandas as pd
-from conftest import REPO
 
 import zbb
+from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from python_budget_benchmark import make_tables, without_zbb  # noqa: E402
