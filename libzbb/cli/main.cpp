@@ -1,5 +1,8 @@
 // The zbb command-line tool: budget reports from model files and the built-in example.
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -7,6 +10,7 @@
 #include <vector>
 
 #include "demo_model.hpp"
+#include "zbb/optimize.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {
@@ -17,13 +21,20 @@ constexpr const char* usage =
     "commands:\n"
     "  budget MODEL.json [--json] [--rounding MODE]   bottom-up budget of the model's plan\n"
     "  validate MODEL.json                            check a model; exit 0 when valid\n"
+    "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
+    "                     [--rounding MODE]           build the plan up from the goals' targets\n"
+    "                                                 (see docs/optimize.md)\n"
     "  demo [--json] [--rounding MODE]                budget of the built-in example\n"
     "                                                 (dementia-friendly municipality)\n"
     "  demo --model                                   print the built-in example model\n"
     "  --help, --version\n"
     "\n"
     "MODE: half-even (default), half-up, half-down, toward-zero, away-from-zero, floor, ceiling\n"
-    "Exit status: 0 success, 1 invalid model or input, 2 wrong usage.\n";
+    "OBJ:  least-cost (default): reach every target at the lowest cost;\n"
+    "      max-effect: best weighted attainment within --budget (or the model's frame)\n"
+    "Exit status: 0 success, 1 invalid model or input, 2 wrong usage.\n"
+    "  optimize also: 3 no plan meets every constraint (the explanation is printed),\n"
+    "                 4 the solver stopped without a plan (time limit or numerical failure).\n";
 
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -35,7 +46,23 @@ struct options {
     bool json = false;
     bool print_model = false;
     zbb::budget_options budget;
+    zbb::optimize_objective objective = zbb::optimize_objective::least_cost;
+    std::optional<zbb::decimal> budget_cap;
+    double time_limit = 0;
 };
+
+// The value of "--name VALUE" or "--name=VALUE".
+std::string option_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name) {
+    const auto& a = args[i];
+    if (a == name) {
+        if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
+        return args[++i];
+    }
+    return a.substr(name.size() + 1);
+}
+bool is_option(const std::string& a, const std::string& name) {
+    return a == name || a.rfind(name + "=", 0) == 0;
+}
 
 options parse_args(int argc, char** argv) {
     options o;
@@ -61,6 +88,24 @@ options parse_args(int argc, char** argv) {
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
+        } else if (o.command == "optimize" && is_option(a, "--objective")) {
+            try {
+                o.objective = zbb::parse_objective(option_value(args, i, "--objective"));
+            } catch (const zbb::model_error& e) {
+                throw usage_error(e.what());
+            }
+        } else if (o.command == "optimize" && is_option(a, "--budget")) {
+            try {
+                o.budget_cap = zbb::decimal::parse(option_value(args, i, "--budget"), {"option", "", "budget"});
+            } catch (const std::exception& e) {
+                throw usage_error(e.what());
+            }
+        } else if (o.command == "optimize" && is_option(a, "--time-limit")) {
+            const std::string v = option_value(args, i, "--time-limit");
+            char* end = nullptr;
+            o.time_limit = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !std::isfinite(o.time_limit) || o.time_limit <= 0)
+                throw usage_error("--time-limit needs a positive number of seconds, got '" + v + "'");
         } else if (!a.empty() && a[0] == '-') {
             throw usage_error("unknown option '" + a + "'");
         } else if (o.path.empty() && o.command != "demo") {
@@ -69,7 +114,9 @@ options parse_args(int argc, char** argv) {
             throw usage_error("unexpected argument '" + a + "'");
         }
     }
-    if ((o.command == "budget" || o.command == "validate") && o.path.empty())
+    if (o.budget_cap && o.objective != zbb::optimize_objective::max_effect)
+        throw usage_error("--budget applies to --objective max-effect");
+    if ((o.command == "budget" || o.command == "validate" || o.command == "optimize") && o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
     if (o.print_model && o.json) throw usage_error("demo --model prints the model itself; drop --json");
@@ -81,6 +128,25 @@ void print_budget(const zbb::model& m, const options& o) {
     const auto b = zbb::compute_budget(lm, o.budget);
     const std::string out = o.json ? zbb::budget_report_json(lm, b) : zbb::budget_report_text(lm, b);
     std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+// Exit 0 with the plan; 3 (infeasible, explanation on stdout) or 4 (stopped) with one line on stderr.
+int print_optimized(const zbb::model& m, const options& o) {
+    const zbb::linked_model lm(m);
+    zbb::optimize_options opt;
+    opt.report = o.budget;
+    opt.budget_cap = o.budget_cap;
+    opt.time_limit_seconds = o.time_limit;
+    const auto r = zbb::optimize(lm, o.objective, opt);
+    if (r.optimal() || r.status == zbb::optimize_status::infeasible || o.json) {
+        const std::string out = o.json ? zbb::optimize_report_json(lm, r) : zbb::optimize_report_text(lm, r);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+    }
+    if (r.optimal()) return 0;
+    std::fflush(stdout);
+    std::fprintf(stderr, "zbb: %s: %s\n", std::string(zbb::to_string(r.status)).c_str(),
+                 zbb::detail::located_message({}, r.message).c_str());
+    return r.status == zbb::optimize_status::infeasible ? 3 : 4;
 }
 
 int run(int argc, char** argv) {
@@ -101,6 +167,8 @@ int run(int argc, char** argv) {
             return 0;
         }
         print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
+    } else if (o.command == "optimize") {
+        return print_optimized(zbb::read_model_file(o.path), o);
     } else if (o.command == "validate") {
         const zbb::linked_model lm(zbb::read_model_file(o.path));
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well

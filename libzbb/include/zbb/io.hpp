@@ -153,7 +153,7 @@ inline model read_model_json(std::string_view text, const std::string& source = 
     object_reader top(doc, {"model", "", ""},
                       {"$schema", "format", "name", "description", "currency", "minor_units",
                        "goals", "activities", "resources", "partners", "effects", "consumption",
-                       "support", "funding", "plan"});
+                       "support", "funding", "plan", "frame"});
     model m;
     m.format = top.text("format", true);
     if (m.format != "zbb-model/1")
@@ -255,6 +255,25 @@ inline model read_model_json(std::string_view text, const std::string& source = 
         p.volume = r.number("volume", true);
         m.plan.rows.push_back(std::move(p));
     });
+    if (top.has("frame")) {
+        const auto& fj = doc.at("frame");
+        object_reader fr(fj, {"frame", "", ""}, {"budget", "partner_caps"});
+        financial_frame f;
+        if (fr.has("budget")) f.budget = fr.exact("budget");
+        if (fr.has("partner_caps")) {
+            const auto& arr = fj.at("partner_caps");
+            if (!arr.is_array()) fail({"frame", "", "partner_caps"}, "must be a JSON array");
+            for (std::size_t i = 0; i < arr.size(); ++i) {
+                error_location w{"frame.partner_caps[" + std::to_string(i) + "]", "", ""};
+                partner_cap c;
+                c.partner = object_reader(arr[i], w, {}).text("partner", true);
+                object_reader r(arr[i], {"frame.partner_caps", c.partner, ""}, {"partner", "cap"});
+                c.cap = r.exact("cap");
+                f.partner_caps.push_back(std::move(c));
+            }
+        }
+        m.frame = std::move(f);
+    }
     return m;
 }
 
@@ -320,6 +339,16 @@ inline std::string write_model_json(const model& m, int indent = 2) {
     auto& plan = doc["plan"] = detail::ojson::array();
     for (const auto& p : m.plan.rows)
         plan.push_back({{"goal", p.goal}, {"activity", p.activity}, {"volume", number_json(p.volume)}});
+    if (m.frame) {
+        detail::ojson f = detail::ojson::object();
+        if (m.frame->budget) f["budget"] = m.frame->budget->text();
+        if (!m.frame->partner_caps.empty()) {
+            auto& caps = f["partner_caps"] = detail::ojson::array();
+            for (const auto& c : m.frame->partner_caps)
+                caps.push_back({{"partner", c.partner}, {"cap", c.cap.text()}});
+        }
+        doc["frame"] = std::move(f);
+    }
     return doc.dump(indent) + "\n";
 }
 

@@ -227,6 +227,16 @@ private:
 
         link_funding();
         plan_ = link_plan(m.plan);
+        if (m.frame) {
+            std::unordered_set<std::string> capped;
+            for (const auto& c : m.frame->partner_caps) {
+                if (partners_.find(c.partner) < 0)
+                    fail({"frame.partner_caps", c.partner, "partner"},
+                         "unknown partner '" + c.partner + "'");
+                if (!capped.insert(c.partner).second)
+                    fail({"frame.partner_caps", c.partner, "partner"}, "duplicate partner cap");
+            }
+        }
 
         direct_unit_costs_ = consumption_.transpose() * prices_;
         for (int a = 0; a < na; ++a)

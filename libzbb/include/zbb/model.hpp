@@ -87,6 +87,20 @@ struct plan {
     std::vector<plan_row> rows;
 };
 
+/// A cap on what one partner pays (the partner's part of F (c o x), see docs/concepts.md).
+struct partner_cap {
+    std::string partner;
+    decimal cap;
+};
+
+/// The fixed financial frame of an opgave: a budget cap on the total and optional caps per
+/// partner. Only the optimiser uses it (zbb/optimize.hpp, objective max-effect); the bottom-up
+/// budget does not.
+struct financial_frame {
+    std::optional<decimal> budget;         ///< cap on the total cost, none = no cap
+    std::vector<partner_cap> partner_caps;  ///< caps per partner
+};
+
 /// A whole model as read from (and written to) a zbb-model/1 file. Nothing is checked here;
 /// linked_model (zbb/linked_model.hpp) validates it and builds the matrices.
 struct model {
@@ -106,6 +120,7 @@ struct model {
     std::vector<support_row> support;
     std::vector<funding_row> funding;
     zbb::plan plan;
+    std::optional<financial_frame> frame;  ///< optional top-level "frame"
 };
 
 }  // namespace zbb

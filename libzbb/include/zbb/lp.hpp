@@ -1,0 +1,128 @@
+// zbb/lp.hpp - a small linear-programming interface of zbb's own, implemented with COIN-OR CLP.
+//
+// Internal: included only by zbb/optimize.hpp (target zbb::optimize, which links CLP). Nothing in
+// zbb's public types mentions CLP; a different solver (HiGHS, CBC for decision packages) can take
+// its place behind solve_lp() without changing zbb::optimize's API.
+#pragma once
+
+#include <ClpSimplex.hpp>
+#include <ClpSolve.hpp>
+#include <CoinTypes.hpp>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "zbb/support.hpp"
+
+namespace zbb {
+
+/// Which simplex or interior-point method solves the linear programmes.
+enum class lp_method {
+    automatic,  ///< the solver's choice (CLP: dual simplex for these problems)
+    primal,     ///< primal simplex
+    dual,       ///< dual simplex
+    barrier,    ///< interior point with crossover to a basic solution (exact duals)
+};
+
+namespace detail {
+
+/// minimise objective^T x  subject to  row_lower <= A x <= row_upper,  col_lower <= x <= col_upper.
+/// Infinite bounds are +-infinity. A is column-major (rows x cols).
+struct lp_problem {
+    sparse_matrix a;
+    std::vector<double> objective, col_lower, col_upper, row_lower, row_upper;
+
+    static constexpr double inf = std::numeric_limits<double>::infinity();
+    int rows() const noexcept { return static_cast<int>(row_lower.size()); }
+    int cols() const noexcept { return static_cast<int>(col_lower.size()); }
+};
+
+struct lp_settings {
+    double time_limit_seconds = 0;  ///< 0: none
+    int iteration_limit = 0;        ///< 0: none
+    lp_method method = lp_method::automatic;
+};
+
+enum class lp_status { optimal, infeasible, unbounded, limit, error };
+
+/// A solution with its duals. row_dual[i] is d(objective)/d(bound of row i) at the optimum: >= 0
+/// for a binding lower bound, <= 0 for a binding upper bound. reduced_cost likewise per column.
+struct lp_solution {
+    lp_status status = lp_status::error;
+    double objective = 0;
+    std::vector<double> x, row_activity, row_dual, reduced_cost;
+    int iterations = 0;
+    double seconds = 0;
+};
+
+inline lp_solution solve_lp(const lp_problem& p, const lp_settings& s) {
+    static_assert(sizeof(CoinBigIndex) == sizeof(int), "CLP built with 64-bit CoinBigIndex");
+    const auto start = std::chrono::steady_clock::now();
+    sparse_matrix a = p.a;
+    a.makeCompressed();
+    auto coin = [](std::vector<double> v) {
+        for (double& x : v)
+            if (std::isinf(x)) x = x > 0 ? COIN_DBL_MAX : -COIN_DBL_MAX;
+        return v;
+    };
+    const auto cl = coin(p.col_lower), cu = coin(p.col_upper), rl = coin(p.row_lower),
+               ru = coin(p.row_upper);
+    ClpSimplex clp;
+    clp.setLogLevel(0);  // nothing on stdout
+    clp.loadProblem(p.cols(), p.rows(), a.outerIndexPtr(), a.innerIndexPtr(), a.valuePtr(),
+                    cl.data(), cu.data(), p.objective.data(), rl.data(), ru.data());
+    clp.setOptimizationDirection(1.0);
+    clp.setPrimalTolerance(1e-9);
+    clp.setDualTolerance(1e-9);
+    if (s.time_limit_seconds > 0) clp.setMaximumSeconds(s.time_limit_seconds);
+    if (s.iteration_limit > 0) clp.setMaximumIterations(s.iteration_limit);
+    ClpSolve options;
+    switch (s.method) {
+        case lp_method::automatic: options.setSolveType(ClpSolve::automatic); break;
+        case lp_method::primal: options.setSolveType(ClpSolve::usePrimal); break;
+        case lp_method::dual: options.setSolveType(ClpSolve::useDual); break;
+        case lp_method::barrier: options.setSolveType(ClpSolve::useBarrier); break;
+    }
+    options.setPresolveType(ClpSolve::presolveOn);
+    clp.initialSolve(options);
+
+    lp_solution out;
+    switch (clp.status()) {
+        case 0: out.status = lp_status::optimal; break;
+        case 1: out.status = lp_status::infeasible; break;
+        case 2: out.status = lp_status::unbounded; break;
+        case 3: out.status = lp_status::limit; break;
+        default: out.status = lp_status::error; break;
+    }
+    out.iterations = clp.numberIterations();
+    out.objective = clp.objectiveValue();
+    const int n = p.cols(), m = p.rows();
+    out.x.assign(clp.primalColumnSolution(), clp.primalColumnSolution() + n);
+    out.reduced_cost.assign(clp.dualColumnSolution(), clp.dualColumnSolution() + n);
+    out.row_activity.assign(clp.primalRowSolution(), clp.primalRowSolution() + m);
+    out.row_dual.assign(clp.dualRowSolution(), clp.dualRowSolution() + m);
+    // CLP may flag an optimum of the scaled problem whose unscaled solution is slightly off its
+    // bounds (secondary status 2-4). Accept it when every bound holds to 1e-7 relative, else report
+    // a numerical failure rather than a plan that breaks a constraint.
+    if (out.status == lp_status::optimal && clp.secondaryStatus() >= 2 && clp.secondaryStatus() <= 4) {
+        auto off = [](double v, double lo, double hi) {
+            const double below = std::isinf(lo) ? 0.0 : (lo - v) / std::max(1.0, std::fabs(lo));
+            const double above = std::isinf(hi) ? 0.0 : (v - hi) / std::max(1.0, std::fabs(hi));
+            return std::max(below, above);
+        };
+        double worst = 0;
+        for (int j = 0; j < n; ++j)
+            worst = std::max(worst, off(out.x[static_cast<std::size_t>(j)], p.col_lower[static_cast<std::size_t>(j)],
+                                        p.col_upper[static_cast<std::size_t>(j)]));
+        for (int i = 0; i < m; ++i)
+            worst = std::max(worst, off(out.row_activity[static_cast<std::size_t>(i)], p.row_lower[static_cast<std::size_t>(i)],
+                                        p.row_upper[static_cast<std::size_t>(i)]));
+        if (!(worst <= 1e-7)) out.status = lp_status::error;
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+}  // namespace detail
+}  // namespace zbb
