@@ -42,7 +42,7 @@ inline py::array_t<double> readonly_view(const double* data, Eigen::Index size,
                                          const py::handle& owner) {
     py::array_t<double> a({static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(double))},
                           data, owner);
-    py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    a.attr("setflags")(py::arg("write") = false);
     return a;
 }
 
@@ -51,7 +51,7 @@ template <class T>
 py::array_t<T> readonly_view(const T* data, std::size_t size, const py::handle& owner) {
     py::array_t<T> a({static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(T))}, data,
                      owner);
-    py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    a.attr("setflags")(py::arg("write") = false);
     return a;
 }
 
