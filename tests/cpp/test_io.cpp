@@ -112,4 +112,24 @@ TEST_CASE("malformed documents", "[io][errors]") {
                       Catch::Contains("field 'goals': must be a JSON array"));
     CHECK_THROWS_WITH(zbb::read_model_file("/nonexistent/model.json"), Catch::Contains("cannot open"));
     CHECK_THROWS_AS(zbb::read_model_json("{", "m.json"), std::invalid_argument);
+    // Duplicate keys would silently lose data: refused, naming the key.
+    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("name": "t")", R"("name": "t", "name": "u")"), "m.json"),
+                      Catch::Contains("file 'm.json', field 'name': duplicate key"));
+    // Invalid UTF-8 in the input: the message stays valid UTF-8 (the byte is escaped).
+    std::string bad_utf8 = replaced(base, R"("name": "t")", "\"name\": \"t\xff\"");
+    try {
+        (void)zbb::read_model_json(bad_utf8, "m.json");
+        FAIL("expected model_error");
+    } catch (const zbb::model_error& e) {
+        std::string what = e.what();
+        CHECK(what.find('\xff') == std::string::npos);
+        CHECK(what.find("\\x") != std::string::npos);
+    }
+    // 1e999 is named by the key whose value it is, even when the text also occurs in a name.
+    std::string twice = replaced(replaced(base, R"("name": "t")", R"("name": "x: 1e999")"), R"("volume": 3)",
+                                 R"("volume": 1e999)");
+    CHECK_THROWS_WITH(zbb::read_model_json(twice, "m.json"), Catch::Contains("field 'volume'"));
+    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("price": "10.00")",
+                                                    R"("price": "0.0000000000000000000000000000001")")),
+                      Catch::Contains("more than 30 decimals"));
 }

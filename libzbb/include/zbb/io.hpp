@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zbb/error.hpp"
 #include "zbb/model.hpp"
@@ -109,21 +110,47 @@ inline std::string strip_json_prefix(const std::string& what) {
     return pos == std::string::npos ? what : what.substr(pos + 2);
 }
 
-// For "number overflow parsing '1e999'": the key of the first such number in the text, or "".
+// For "number overflow parsing '1e999'": the key of the first value (after a ':') that is that
+// number token, or "".
 inline std::string key_before_number(std::string_view text, const std::string& what) {
     auto open = what.find('\''), close = what.rfind('\'');
     if (open == std::string::npos || close <= open) return "";
-    auto token = what.substr(open + 1, close - open - 1);
-    auto at = text.find(token);
-    if (at == std::string_view::npos) return "";
-    auto colon = text.rfind(':', at);
-    if (colon == std::string_view::npos) return "";
-    auto end = text.rfind('"', colon);
-    if (end == std::string_view::npos || end == 0) return "";
-    auto begin = text.rfind('"', end - 1);
-    if (begin == std::string_view::npos) return "";
-    return std::string(text.substr(begin + 1, end - begin - 1));
+    const auto token = what.substr(open + 1, close - open - 1);
+    auto is_number_char = [](char c) {
+        return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    };
+    for (auto at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1)) {
+        auto end = at + token.size();
+        if ((at > 0 && is_number_char(text[at - 1])) || (end < text.size() && is_number_char(text[end])))
+            continue;
+        auto before = text.find_last_not_of(" \t\r\n", at == 0 ? 0 : at - 1);
+        if (at == 0 || before == std::string_view::npos || text[before] != ':') continue;
+        auto close_quote = text.find_last_not_of(" \t\r\n", before - 1);
+        if (close_quote == std::string_view::npos || text[close_quote] != '"' || close_quote == 0) continue;
+        auto open_quote = text.rfind('"', close_quote - 1);
+        if (open_quote == std::string_view::npos) continue;
+        return std::string(text.substr(open_quote + 1, close_quote - open_quote - 1));
+    }
+    return "";
 }
+
+// Refuses duplicate keys in any JSON object (nlohmann would keep the last one silently).
+class duplicate_key_guard {
+public:
+    explicit duplicate_key_guard(std::string source) : source_(std::move(source)) {}
+    bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using ev = nlohmann::json::parse_event_t;
+        if (event == ev::object_start) keys_.emplace_back();
+        else if (event == ev::object_end && !keys_.empty()) keys_.pop_back();
+        else if (event == ev::key && !keys_.empty() && !keys_.back().insert(parsed.get<std::string>()).second)
+            fail({"file", source_, parsed.get<std::string>()}, "duplicate key in a JSON object");
+        return true;
+    }
+
+private:
+    std::string source_;
+    std::vector<std::set<std::string>> keys_;
+};
 
 inline ojson number_json(double v) {
     if (v == std::floor(v) && std::fabs(v) < 1e15) return ojson(static_cast<std::int64_t>(v));
@@ -142,7 +169,7 @@ inline model read_model_json(std::string_view text, const std::string& source = 
     detail::check_depth(text, source);
     nlohmann::json doc;
     try {
-        doc = nlohmann::json::parse(text.begin(), text.end());
+        doc = nlohmann::json::parse(text.begin(), text.end(), detail::duplicate_key_guard(source));
     } catch (const nlohmann::json::parse_error& e) {
         fail({"file", source, ""}, "invalid JSON: " + detail::strip_json_prefix(e.what()));
     } catch (const nlohmann::json::out_of_range& e) {
