@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_model(m);
     zbb_py::register_columns(m);
     zbb_py::register_budget(m);
+    zbb_py::register_optimize(m);
 }

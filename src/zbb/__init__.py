@@ -26,7 +26,9 @@ from ._budget import Budget, compare
 from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError
 from ._excel import read_excel
 from ._model import Model, from_dataframes, from_dict, read_json
+from ._optimize import OBJECTIVES, OptimizationResult
 from ._tables import TABLES as _TABLES
+from ._variants import compute_variants
 
 __version__: str = _core.version
 
@@ -37,6 +39,7 @@ ROUNDING_MODES: tuple[str, ...] = tuple(_core.rounding_modes)
 TABLE_COLUMNS: dict[str, list[str]] = {name: table.columns for name, table in _TABLES.items()}
 
 __all__ = [
+    "OBJECTIVES",
     "ROUNDING_MODES",
     "TABLE_COLUMNS",
     "Budget",
@@ -44,10 +47,12 @@ __all__ = [
     "Model",
     "ModelError",
     "MoneyOverflowError",
+    "OptimizationResult",
     "SupportLoopError",
     "ZbbError",
     "__version__",
     "compare",
+    "compute_variants",
     "from_dataframes",
     "from_dict",
     "read_excel",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from scipy import sparse
 
     from ._budget import Budget
+    from ._optimize import OptimizationResult
 
 __all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
 
@@ -317,6 +318,81 @@ class Model:
         columns = None if plan is None else frame_to_columns(plan, "plan")
         return Budget(_core.compute_budget(self._core, rounding=rounding, plan=columns))
 
+    def least_cost(self, *, rounding: str = "half-even", time_limit: float | None = None) -> OptimizationResult:
+        """The least-cost plan: volumes within every bound and capacity that reach every target at the lowest cost.
+
+        The same solve as ``zbb optimize`` (``zbb::least_cost``), run without
+        the GIL. The outcome is data: check ``result.status`` or call
+        ``result.raise_for_status()``.
+
+        Parameters
+        ----------
+        rounding : str, default "half-even"
+            Rounding of the plan's budget total (see :data:`zbb.ROUNDING_MODES`).
+        time_limit : float, optional
+            Seconds per linear programme; reaching it gives status ``"time_limit"``.
+
+        Returns
+        -------
+        OptimizationResult
+            ``status`` ``"optimal"`` with the plan's :class:`zbb.Budget`, marginal
+            cost per goal and binding limits; or ``"infeasible"`` with an
+            explanation naming the goals that cannot be reached.
+
+        Raises
+        ------
+        ModelError
+            For misuse only: a model without goals, an unknown rounding mode, a
+            time limit that is not a positive number.
+        """
+        from ._optimize import optimize
+
+        return optimize(self, "least-cost", rounding=rounding, time_limit=time_limit)
+
+    def max_effect(
+        self,
+        *,
+        budget: Decimal | str | int | None = None,
+        partner_caps: Mapping[str, Decimal | str | int] | None = None,
+        rounding: str = "half-even",
+        time_limit: float | None = None,
+    ) -> OptimizationResult:
+        """The best plan within a financial frame: maximise the weighted attainment of the goals.
+
+        Among the plans with the best weighted attainment the cheapest is
+        returned (``zbb::max_effect``, as ``zbb optimize --objective
+        max-effect``), solved without the GIL.
+
+        Parameters
+        ----------
+        budget : Decimal, str or int, optional
+            The budget cap, exact (a float is refused). Default: the model's
+            ``frame.budget``; one of them is required.
+        partner_caps : mapping of partner id to Decimal, str or int, optional
+            Caps per partner, e.g. ``{"P-muni": "800000.00"}``; replace the
+            model's ``frame.partner_caps``.
+        rounding : str, default "half-even"
+            Rounding of the plan's budget total.
+        time_limit : float, optional
+            Seconds per linear programme.
+
+        Returns
+        -------
+        OptimizationResult
+            With ``attainment`` per goal, ``weighted_attainment`` and
+            ``marginal_effect_per_euro``.
+
+        Raises
+        ------
+        ModelError
+            For misuse only: no budget (neither given nor in the frame), a cap
+            for an unknown partner, a malformed amount.
+        """
+        from ._optimize import optimize
+
+        return optimize(self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding,
+                        time_limit=time_limit)
+
     def with_target(self, goal: str, target: float) -> Model:
         """A copy with goal ``goal``'s target set to ``target``."""
         return Model(self._core.with_goal_target(goal, _finite(target, "goal", goal, "target")))
@@ -354,6 +430,10 @@ class Model:
         return bool(self._core.to_json(-1) == other._core.to_json(-1))
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as its lossless JSON text (for process pools and Dask workers); unpickling validates again.
+        return (_from_json_text, (self._core.to_json(-1),))
 
     def __repr__(self) -> str:
         return (f"<zbb.Model {self.name!r}: {len(self.goal_ids)} goals, {len(self.activity_ids)} activities, "
@@ -402,6 +482,11 @@ def from_dataframes(tables: Mapping[str, Any] | None = None, **kwargs: Any) -> M
 
 
 # ---------------------------------------------------------------------- helpers
+def _from_json_text(text: str) -> Model:
+    """Unpickle a Model (see ``Model.__reduce__``)."""
+    return Model.from_json_text(text, source="pickle")
+
+
 def _finite(value: Any, entity: str, ident: str, field: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.number)):
         raise ModelError(f"{entity} '{ident}', field '{field}': must be a number", entity=entity, id=ident,

@@ -1,0 +1,363 @@
+"""zbb's optimisation from Python, cross-checked against an independent solver.
+
+On generated models the least-cost and max-effect linear programmes are built
+again here, in Python, from the model document alone (docs/optimize.md, "The
+linear programme"), and solved with scipy's HiGHS (``linprog(method="highs")``).
+zbb (CLP behind ``zbb::least_cost`` / ``zbb::max_effect``) must agree on the
+optimum, and its plan must satisfy every constraint when checked here.
+Also: monotonicity, infeasible questions, the result API, and many variants
+through Thread/Process pools and Dask distributed (``compute_variants``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import multiprocessing
+import operator
+import pickle
+import random
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+import zbb
+from model_gen import generate_model, model_to_json
+
+SEEDS = range(20)
+CENT = Decimal("0.01")
+
+
+# ---------------------------------------------------------------------- the generated questions
+def _dec(x: float, rounding: str) -> Decimal:
+    return Decimal(repr(float(x))).quantize(CENT, rounding=rounding)
+
+
+def optimisation_model(seed: int) -> dict[str, Any]:
+    """A generated model whose targets are reachable within its bounds and availabilities.
+
+    A reference plan x0 = (I - S)^-1 d0 with random direct volumes d0 >= 0 is
+    made; every activity gets max >= x0, some resources an availability >= C x0,
+    and each goal the target baseline + u (E x0)_g with u in [0.3, 1] (rounded
+    toward the baseline), so x0 is feasible and the least-cost LP has an optimum.
+    """
+    rng = random.Random(1000 + seed)
+    doc = generate_model(rng, rng.randint(2, 6), rng.randint(4, 14), rng.randint(2, 6), rng.randint(1, 3),
+                         rng.randint(0, 3), omit_optional=0.0)
+    doc.pop("plan", None)
+    lp = LP(doc)
+    d0 = np.array([rng.uniform(0, 300) if rng.random() < 0.8 else 0.0 for _ in lp.acts])
+    x0 = np.linalg.solve(np.eye(len(lp.acts)) - lp.S, d0)
+    for a, row in enumerate(doc["activities"]):
+        row["min"] = 0
+        row["max"] = _dec(x0[a] * rng.uniform(1.0, 2.0) + rng.uniform(1, 50), ROUND_CEILING)
+    need = lp.C @ x0
+    for r, row in enumerate(doc["resources"]):
+        row.pop("available", None)
+        if rng.random() < 0.5:
+            row["available"] = _dec(need[r] * rng.uniform(1.0, 1.3) + 1, ROUND_CEILING)
+    progress = lp.E @ x0
+    for g, row in enumerate(doc["goals"]):
+        row["target"] = Decimal(row["baseline"]) + _dec(progress[g] * rng.uniform(0.3, 1.0), ROUND_DOWN)
+    return doc
+
+
+class LP:
+    """The optimisation LP of a model document, built independently of zbb."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.goals = [g["id"] for g in doc["goals"]]
+        self.acts = [a["id"] for a in doc["activities"]]
+        self.res = [r["id"] for r in doc["resources"]]
+        gi = {g: i for i, g in enumerate(self.goals)}
+        ai = {a: i for i, a in enumerate(self.acts)}
+        ri = {r: i for i, r in enumerate(self.res)}
+        n = len(self.acts)
+        self.E = np.zeros((len(self.goals), n))
+        self.C = np.zeros((len(self.res), n))
+        self.S = np.zeros((n, n))
+        for e in doc.get("effects", []):
+            self.E[gi[e["goal"]], ai[e["activity"]]] += float(e["per_unit"])
+        for c in doc.get("consumption", []):
+            self.C[ri[c["resource"]], ai[c["activity"]]] += float(c["per_unit"])
+        for s in doc.get("support", []):
+            self.S[ai[s["supplier"]], ai[s["consumer"]]] += float(s["per_unit"])
+        prices = np.array([float(Decimal(r["price"])) for r in doc["resources"]])
+        self.c = self.C.T @ prices
+        self.lo = np.array([float(a.get("min", 0)) for a in doc["activities"]])
+        self.hi = np.array([float(a["max"]) if "max" in a else np.inf for a in doc["activities"]])
+        self.available = np.array([float(r["available"]) if "available" in r else np.inf for r in doc["resources"]])
+        self.baseline = np.array([float(g["baseline"]) for g in doc["goals"]])
+        self.target = np.array([float(g["target"]) for g in doc["goals"]])
+        self.weight = np.array([float(g.get("weight", 1)) for g in doc["goals"]])
+        self.sigma = np.where(self.target >= self.baseline, 1.0, -1.0)
+        self.gap = np.abs(self.target - self.baseline)
+        self.suppliers = [s for s in range(n) if np.any(self.S[s] != 0)]
+
+    def common_rows(self, extra_cols: int) -> tuple[list[np.ndarray], list[float]]:
+        """Supplier and capacity rows as A_ub x <= b_ub (with ``extra_cols`` zero columns appended)."""
+        n = len(self.acts)
+        rows, rhs = [], []
+        for s in self.suppliers:  # x_s - (S x)_s >= 0
+            row = self.S[s].copy()
+            row[s] -= 1.0
+            rows.append(np.concatenate([row, np.zeros(extra_cols)]))
+            rhs.append(0.0)
+        for r in range(len(self.res)):  # C_r x <= available_r
+            if np.isfinite(self.available[r]):
+                rows.append(np.concatenate([self.C[r], np.zeros(extra_cols)]))
+                rhs.append(self.available[r])
+        assert all(len(r) == n + extra_cols for r in rows)
+        return rows, rhs
+
+    def least_cost(self, target: np.ndarray | None = None) -> Any:
+        """min c^T x; baseline + E x >= target (<= for downward goals); bounds, supplier rows, capacities."""
+        t = self.target if target is None else target
+        rows, rhs = self.common_rows(0)
+        for g in range(len(self.goals)):  # sigma_g E_g x >= |t_g - b_g|  <=>  -sigma_g E_g x <= -gap_g
+            rows.append(-self.sigma[g] * self.E[g])
+            rhs.append(-abs(t[g] - self.baseline[g]))
+        return linprog(self.c, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=list(zip(self.lo, self.hi)),
+                       method="highs")
+
+    def max_effect(self, budget: float) -> Any:
+        """max sum w_g a_g, a_g in [0, 1], a_g gap_g <= sigma_g E_g x, c^T x <= budget (with the documented margin)."""
+        n = len(self.acts)
+        moving = [g for g in range(len(self.goals)) if self.gap[g] > 0]
+        k = len(moving)
+        rows, rhs = self.common_rows(k)
+        for j, g in enumerate(moving):
+            row = np.concatenate([-self.sigma[g] * self.E[g], np.zeros(k)])
+            row[n + j] = self.gap[g]
+            rows.append(row)
+            rhs.append(0.0)
+        rows.append(np.concatenate([self.c, np.zeros(k)]))
+        # docs/optimize.md: the cap row's right-hand side is cap - max(one minor unit, 1e-7 x cap)
+        rhs.append(max(0.0, budget - max(0.01, 1e-7 * budget)))
+        objective = np.concatenate([np.zeros(n), -self.weight[moving]])
+        bounds = list(zip(self.lo, self.hi)) + [(0.0, 1.0)] * k
+        return linprog(objective, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=bounds, method="highs"), moving
+
+    def check_plan(self, x: np.ndarray, *, goals: bool = True) -> None:
+        """Every constraint of the least-cost LP, checked on zbb's volumes (1e-6 relative)."""
+        def tol(*scale: float) -> float:
+            return 1e-6 * max(1.0, *(abs(s) for s in scale))
+
+        assert np.all(x >= self.lo - 1e-6 * np.maximum(1, np.abs(self.lo)))
+        finite = np.isfinite(self.hi)
+        assert np.all(x[finite] <= self.hi[finite] + 1e-6 * np.maximum(1, self.hi[finite]))
+        for s in self.suppliers:
+            assert x[s] - self.S[s] @ x >= -tol(x[s], np.abs(self.S[s]) @ np.abs(x))
+        need = self.C @ x
+        for r in range(len(self.res)):
+            if np.isfinite(self.available[r]):
+                assert need[r] <= self.available[r] + tol(self.available[r])
+        if goals:
+            progress = self.sigma * (self.E @ x)
+            for g in range(len(self.goals)):
+                assert progress[g] >= self.gap[g] - tol(self.gap[g], np.abs(self.E[g]) @ np.abs(x)), self.goals[g]
+
+
+def load(doc: dict[str, Any]) -> zbb.Model:
+    return zbb.Model.from_json_text(model_to_json(doc), source="generated")
+
+
+# ---------------------------------------------------------------------- least-cost against HiGHS
+@pytest.mark.parametrize("seed", SEEDS)
+def test_least_cost_agrees_with_highs(seed: int) -> None:
+    doc = optimisation_model(seed)
+    lp = LP(doc)
+    model = load(doc)
+    highs = lp.least_cost()
+    assert highs.status == 0, highs.message
+    result = model.least_cost()
+    assert result.status == "optimal", result.message
+    assert result.budget is not None and result.total is not None and result.objective_value is not None
+    obj = highs.fun
+    assert abs(result.total - Decimal(repr(float(obj)))) <= Decimal(repr(float(1e-7 * abs(obj)))) + CENT
+    assert math.isclose(result.objective_value, obj, rel_tol=1e-7, abs_tol=1e-9)
+    # The exact money of the plan: the goals' parts sum to the total, to the cent.
+    assert sum(result.budget.by_goal["amount"]) == result.total
+    assert result.volumes is not None
+    assert list(result.volumes.index) == lp.acts
+    lp.check_plan(result.volumes.to_numpy())
+    assert result.marginal_cost is not None and (result.marginal_cost >= -1e-9).all()
+
+    # Monotonicity: moving one target further (in its direction) never lowers the least cost.
+    g = seed % len(lp.goals)
+    step = max(1.0, 0.1 * lp.gap[g])
+    harder = model.with_target(lp.goals[g], lp.target[g] + lp.sigma[g] * step).least_cost()
+    assert harder.status in ("optimal", "infeasible")
+    if harder.total is not None:
+        assert harder.total >= result.total - CENT
+        raised = lp.target.copy()
+        raised[g] += lp.sigma[g] * step
+        assert harder.objective_value is not None
+        assert math.isclose(harder.objective_value, lp.least_cost(raised).fun, rel_tol=1e-7, abs_tol=1e-9)
+    else:
+        assert lp.least_cost(np.where(np.arange(len(lp.goals)) == g, lp.target + lp.sigma * step,
+                                      lp.target)).status == 2
+
+
+# ---------------------------------------------------------------------- max-effect against HiGHS
+@pytest.mark.parametrize("seed", SEEDS)
+def test_max_effect_agrees_with_highs(seed: int) -> None:
+    doc = optimisation_model(seed)
+    lp = LP(doc)
+    model = load(doc)
+    full = float(model.least_cost().raise_for_status().total or 0)
+    previous = -1.0
+    for fraction in (0.25, 0.6, 1.2):
+        cap = Decimal(repr(float(full * fraction))).quantize(CENT)
+        result = model.max_effect(budget=cap)
+        assert result.status == "optimal", result.message
+        highs, moving = lp.max_effect(float(cap))
+        assert highs.status == 0, highs.message
+        assert result.attainment is not None and result.volumes is not None and result.total is not None
+        ours = float(np.dot(lp.weight[moving], result.attainment.to_numpy()[moving]))
+        assert math.isclose(ours, -highs.fun, rel_tol=1e-7, abs_tol=1e-9)
+        assert result.total <= cap  # the frame holds in exact money
+        lp.check_plan(result.volumes.to_numpy(), goals=False)
+        assert result.marginal_effect_per_euro is not None and result.marginal_effect_per_euro >= 0
+        # A larger budget never lowers the weighted attainment.
+        assert result.weighted_attainment >= previous - 1e-9
+        previous = result.weighted_attainment
+    assert previous == pytest.approx(float(lp.weight.sum()), rel=1e-9)  # 1.2 x the least cost reaches all
+
+
+# ---------------------------------------------------------------------- infeasible questions
+@pytest.mark.parametrize("seed", range(0, 20, 4))
+def test_unreachable_goal_is_explained(seed: int) -> None:
+    doc = optimisation_model(seed)
+    lp = LP(doc)
+    # The furthest goal 0 can move toward its target within the bounds and capacities (HiGHS).
+    g = next(i for i in range(len(lp.goals)) if np.any(lp.E[i] != 0))
+    rows, rhs = lp.common_rows(0)
+    best = linprog(-lp.sigma[g] * lp.E[g], A_ub=np.array(rows) if rows else None,
+                   b_ub=np.array(rhs) if rhs else None, bounds=list(zip(lp.lo, lp.hi)), method="highs")
+    assert best.status == 0
+    reach = -best.fun
+    bad = copy.deepcopy(doc)
+    bad["goals"][g]["target"] = Decimal(bad["goals"][g]["baseline"]) + _dec(
+        lp.sigma[g] * (abs(reach) + 10), ROUND_CEILING)
+    result = load(bad).least_cost()
+    assert result.status == "infeasible"
+    assert result.budget is None and result.volumes is None and result.marginal_cost is None
+    assert result.explanation is not None and f"goal '{lp.goals[g]}'" in result.explanation
+    assert lp.goals[g] in result.unreachable.index
+    with pytest.raises(zbb.InfeasibleError, match=lp.goals[g]) as info:
+        result.raise_for_status()
+    assert (info.value.entity, info.value.field) == ("goal", "target")
+    assert info.value.id in result.unreachable.index
+    assert info.value.explanation == result.explanation  # type: ignore[attr-defined]
+
+
+def test_result_api_on_the_example(example_model: zbb.Model) -> None:
+    least = example_model.least_cost()
+    assert least.raise_for_status() is least
+    assert least.total == Decimal("1883188.53")
+    assert least.marginal_effect_per_euro is None
+    assert list(least.binding["id"]) == ["A-respite"]
+    assert least.goals is not None and sum(least.goals["cost"]) == least.total
+    assert "1,883,188.53" in least._repr_html_()
+    assert '"status": "optimal"' in least.report_json()
+    assert least.report_text().startswith("zbb optimize (least-cost)")
+    best = example_model.max_effect()
+    assert best.total is not None and best.total <= Decimal(example_model.frame["budget"])  # type: ignore[index]
+    assert best.marginal_effect_per_euro is not None and best.marginal_effect_per_euro > 0
+    assert "Weighted attainment" in best._repr_html_()
+    smaller = example_model.max_effect(budget="1000000.00", partner_caps={"P-muni": Decimal("700000")})
+    assert smaller.weighted_attainment <= best.weighted_attainment
+    assert smaller.budget is not None
+    assert smaller.budget.by_partner.loc["P-muni", "amount"] <= Decimal("700000")
+
+
+def test_misuse_raises(example_model: zbb.Model) -> None:
+    with pytest.raises(zbb.ModelError) as info:
+        example_model.with_frame(None).max_effect()
+    assert info.value.field == "budget"
+    with pytest.raises(zbb.ModelError):
+        example_model.max_effect(budget=1.5e6)  # type: ignore[arg-type]  # floats are refused
+    with pytest.raises(zbb.ModelError):
+        example_model.max_effect(partner_caps={"P-nope": "1"})
+    with pytest.raises(zbb.ModelError):
+        example_model.least_cost(rounding="up")
+    with pytest.raises(zbb.ModelError):
+        example_model.least_cost(time_limit=-1)
+
+
+# ---------------------------------------------------------------------- many variants through executors
+def _variants(model: zbb.Model) -> dict[str, Any]:
+    return {
+        "carer 420": operator.methodcaller("with_target", "G-carer", 420),
+        "dearer case manager": operator.methodcaller("with_price", "R-cm", "81.20"),
+        "as a model": model.with_target("G-crisis", 40),
+    }
+
+
+def _check_table(table: Any, model: zbb.Model, what: str) -> None:
+    assert list(table.index) == ["base", "carer 420", "dearer case manager", "as a model"]
+    goal_columns = [f"goal:{g}" for g in model.goal_ids]
+    assert list(table.columns[-len(goal_columns):]) == goal_columns
+    for name, row in table.iterrows():
+        assert isinstance(row["total"], Decimal)
+        assert sum(row[goal_columns]) == row["total"], name
+        assert row["change"] == row["total"] - table.loc["base", "total"]
+    if what == "budget":
+        assert table.loc["base", "total"] == model.budget().total
+        assert table.loc["carer 420", "total"] == model.with_target("G-carer", 420).budget().total
+    else:
+        assert table.loc["base", "total"] == model.least_cost().total
+        expected = model.with_price("R-cm", "81.20").least_cost().total
+        assert table.loc["dearer case manager", "total"] == expected
+
+
+@pytest.mark.parametrize("what", ["budget", "least-cost"])
+def test_compute_variants_with_threads(example_model: zbb.Model, what: str) -> None:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        table = zbb.compute_variants(example_model, _variants(example_model), what=what, executor=pool)
+    _check_table(table, example_model, what)
+    default = zbb.compute_variants(example_model, _variants(example_model), what=what)  # its own thread pool
+    assert default["total"].equals(table["total"])
+
+
+def test_compute_variants_max_effect_and_options(example_model: zbb.Model) -> None:
+    table = zbb.compute_variants(example_model, [("smaller", lambda m: m)], what="max-effect", budget="900000.00",
+                                 base=None)
+    assert list(table.index) == ["smaller"] and "change" not in table.columns
+    assert table.loc["smaller", "total"] <= Decimal("900000.00")
+    assert 0 < table.loc["smaller", "weighted_attainment"] < 4
+    with pytest.raises(zbb.ModelError):
+        zbb.compute_variants(example_model, {"a": example_model}, what="cheapest")
+    with pytest.raises(zbb.ModelError):
+        zbb.compute_variants(example_model, [("a", example_model), ("a", example_model)])
+    with pytest.raises(zbb.ModelError, match="G-nope"):
+        zbb.compute_variants(example_model, {"bad": operator.methodcaller("with_target", "G-nope", 1)})
+
+
+def test_models_pickle(example_model: zbb.Model) -> None:
+    again = pickle.loads(pickle.dumps(example_model))
+    assert again == example_model and again.frame == example_model.frame
+
+
+def test_compute_variants_with_processes(example_model: zbb.Model) -> None:
+    # spawn: forking a process that already runs threads is deprecated (a warning, hence an error here).
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        table = zbb.compute_variants(example_model, _variants(example_model), executor=pool)
+    _check_table(table, example_model, "budget")
+
+
+def test_compute_variants_with_dask(example_model: zbb.Model) -> None:
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client:
+            table = zbb.compute_variants(example_model, _variants(example_model), what="least-cost",
+                                         executor=client.get_executor())
+    finally:
+        cluster.close()
+    _check_table(table, example_model, "least-cost")
