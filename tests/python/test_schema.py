@@ -85,6 +85,7 @@ SCHEMA_REJECTS: dict[str, tuple[str, str]] = {
     "unknown-currency": ("$.currency", "enum"),
     "currency-not-iso": ("$.currency", "pattern"),
     "minor-units-out-of-range": ("$.minor_units", "maximum"),
+    "levels-effect-number": ("$.activities[0].levels[1].effect", "type"),
 }
 
 # Not JSON that a schema validator can load: syntax errors, or nesting deeper than Python's json
@@ -105,6 +106,7 @@ BEYOND_SCHEMA: set[str] = {
     "loop-mutual", "loop-self", "loop-three", "loop-three-strong",
     "price-40-digits",  # the 30-digit limit is not in the decimal pattern
     "unit-cost-overflow", "amount-overflow", "volume-overflow",
+    "levels-increasing", "levels-up-to-order", "levels-volume-beyond",
 }
 
 

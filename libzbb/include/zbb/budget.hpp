@@ -116,7 +116,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     vector baseline(lm.goals().size());
     for (int g = 0; g < lm.goals().size(); ++g)
         baseline[g] = lm.source().goals[static_cast<std::size_t>(g)].baseline;
-    b.projected = baseline + lm.effects() * b.volumes;
+    b.projected = baseline + lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
     for (int g = 0; g < lm.goals().size(); ++g)
         if (!std::isfinite(b.projected[g]))
             throw money_overflow({"goal", lm.goals().ids()[static_cast<std::size_t>(g)],

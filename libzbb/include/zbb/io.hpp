@@ -209,7 +209,7 @@ inline model read_model_json(std::string_view text, const std::string& source = 
         m.goals.push_back(std::move(g));
     });
     detail::for_each_row(doc, "activities", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"id", "name", "unit", "partner", "min", "max"};
+        const std::set<std::string> keys{"id", "name", "unit", "partner", "min", "max", "levels"};
         activity a;
         a.id = object_reader(j, w, {}).text("id", true);
         object_reader r(j, {"activity", a.id, ""}, keys);
@@ -218,6 +218,18 @@ inline model read_model_json(std::string_view text, const std::string& source = 
         a.partner = r.text("partner", false);
         a.min = r.number("min", false, 0.0);
         a.max = r.optional_number("max");
+        if (r.has("levels")) {
+            const auto& arr = j.at("levels");
+            if (!arr.is_array()) fail(r.at("levels"), "must be a JSON array");
+            for (std::size_t i = 0; i < arr.size(); ++i) {
+                const std::string where = "activity.levels[" + std::to_string(i) + "]";
+                object_reader lr(arr[i], {where, a.id, ""}, {"up_to", "effect"});
+                activity_level l;
+                l.up_to = lr.number("up_to", true);
+                l.effect = lr.exact("effect");
+                a.levels.push_back(std::move(l));
+            }
+        }
         m.activities.push_back(std::move(a));
     });
     detail::for_each_row(doc, "resources", [&](const nlohmann::json& j, error_location w) {
@@ -338,6 +350,11 @@ inline std::string write_model_json(const model& m, int indent = 2) {
         if (!a.partner.empty()) j["partner"] = a.partner;
         j["min"] = number_json(a.min);
         if (a.max) j["max"] = number_json(*a.max);
+        if (!a.levels.empty()) {
+            auto& lv = j["levels"] = detail::ojson::array();
+            for (const auto& l : a.levels)
+                lv.push_back({{"up_to", number_json(l.up_to)}, {"effect", l.effect.text()}});
+        }
         acts.push_back(std::move(j));
     }
     auto& res = doc["resources"] = detail::ojson::array();

@@ -1,6 +1,7 @@
 // zbb/linked_model.hpp - a validated model: integer indices and the linked sparse matrices.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -133,6 +134,35 @@ public:
                                    activities_.ids()[static_cast<std::size_t>(a)]);
         });
     }
+    /// True when some activity has levels (diminishing returns).
+    bool has_levels() const noexcept {
+        for (const auto& a : model_.activities)
+            if (!a.levels.empty()) return true;
+        return false;
+    }
+    /// Effective volumes: per activity, the total volume x_a weighted by its levels' effect
+    /// multipliers, filled in order (the first up_to units at the first level's effect, ...);
+    /// x_a itself for an activity without levels. Projected indicators are baseline + E of this.
+    /// Throws model_error (activity id, field "levels") for a volume beyond the last level's up_to.
+    vector effective_volumes(const vector& x) const {
+        vector v = x;
+        for (int a = 0; a < x.size(); ++a) {
+            const auto& act = model_.activities[static_cast<std::size_t>(a)];
+            if (act.levels.empty()) continue;
+            const double last = act.levels.back().up_to;
+            if (x[a] > last * (1 + 1e-9) + 1e-9)
+                detail::fail({"activity", act.id, "levels"},
+                             "total volume " + detail::short_number(x[a]) + " exceeds the last level's up_to " +
+                                 detail::short_number(last) + " (levels act as a max)");
+            double from = 0, eff = 0;
+            for (const auto& l : act.levels) {
+                eff += l.effect.to_double() * std::clamp(x[a] - from, 0.0, l.up_to - from);
+                from = l.up_to;
+            }
+            v[a] = eff;
+        }
+        return v;
+    }
     /// The model's own plan, linked.
     const sparse_matrix& plan() const noexcept { return plan_; }
 
@@ -163,6 +193,7 @@ private:
                 check_non_negative(*a.max, {"activity", a.id, "max"});
                 if (*a.max < a.min) fail({"activity", a.id, "max"}, "is below min");
             }
+            check_levels(a);
         }
         const int na = activities_.size();
         prices_.resize(static_cast<int>(m.resources.size()));
@@ -245,6 +276,32 @@ private:
                                       "unit_cost"},
                                      "direct unit cost overflows");
         support_system_ = support_system(support_, activities_.ids());
+    }
+
+    // Levels: up_to finite, positive and strictly increasing; effects non-increasing (the LP fills
+    // the levels in order only then, docs/optimize.md); min within the last up_to.
+    static void check_levels(const activity& a) {
+        using detail::fail;
+        double prev_up = 0;
+        const decimal* prev_effect = nullptr;
+        for (std::size_t k = 0; k < a.levels.size(); ++k) {
+            const auto& l = a.levels[k];
+            const std::string nth = "level " + std::to_string(k + 1);
+            if (!std::isfinite(l.up_to) || !(l.up_to > prev_up))
+                fail({"activity", a.id, "levels"},
+                     nth + ": up_to " + detail::short_number(l.up_to) + " must be greater than " +
+                         (k ? "the previous level's up_to " + detail::short_number(prev_up) : std::string("0")));
+            if (prev_effect && *prev_effect < l.effect)
+                fail({"activity", a.id, "levels"},
+                     nth + ": effect " + l.effect.text() + " is above the previous level's " +
+                         prev_effect->text() + "; levels must have non-increasing effects "
+                         "(increasing returns would let the optimiser fill the stronger level first)");
+            prev_up = l.up_to;
+            prev_effect = &l.effect;
+        }
+        if (!a.levels.empty() && a.min > prev_up)
+            fail({"activity", a.id, "levels"}, "min " + detail::short_number(a.min) +
+                                                   " exceeds the last level's up_to " + detail::short_number(prev_up));
     }
 
     void link_funding() {

@@ -21,6 +21,13 @@ struct goal {
     double weight = 1;     ///< relative importance, >= 0
 };
 
+/// One level of diminishing returns of an activity: the units from the previous level's up_to
+/// (0 for the first) up to `up_to` count with `effect` times the activity's effects.
+struct activity_level {
+    double up_to = 0;  ///< cumulative total volume where this level ends (> the previous up_to)
+    decimal effect;    ///< multiplier of the activity's effects, e.g. "0.6"; non-increasing
+};
+
 /// Work that produces effects (or, for support activities, serves other activities).
 struct activity {
     std::string id;
@@ -29,6 +36,9 @@ struct activity {
     std::string partner;  ///< executing partner; pays when the activity has no funding rows
     double min = 0;       ///< lower bound on the total volume
     std::optional<double> max;  ///< upper bound on the total volume; none = unbounded
+    /// Diminishing returns (optional): empty = every unit at full effect. With levels, the total
+    /// volume may not exceed the last level's up_to (docs/optimize.md, "Levels").
+    std::vector<activity_level> levels;
 };
 
 /// Something activities consume, bought at an exact unit price.

@@ -93,7 +93,7 @@ struct goal_outcome {
 struct limit {
     std::string entity;  ///< "activity", "resource", "frame" or "frame.partner_caps"
     std::string id;      ///< activity, resource or partner id ("" for the budget)
-    std::string field;   ///< "max", "min", "available", "budget", "cap"
+    std::string field;   ///< "max", "min", "levels" (the last level's up_to), "available", "budget", "cap"
     double bound = 0;    ///< the limit's value
     double used = 0;     ///< the value the plan reaches
     /// Improvement of the objective per unit more of the limit (one less for "min"): currency units
@@ -168,6 +168,7 @@ struct lp_layout {
     std::vector<int> supplier_row;          // per supplier (in support_solver order)
     std::vector<int> resource_row;          // per resource: row or -1
     int budget_row = -1;
+    std::vector<int> last_level_col;        // per activity: column of its last level segment or -1
     std::vector<std::pair<std::string, int>> partner_rows;  // partner id, row
     std::vector<double> partner_cap_value;
     double budget_value = 0;
@@ -239,7 +240,9 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
     for (int a = 0; a < n; ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
         const bool relax_max = flags.elastic_limits && act.max;
-        L.add_col(act.min, act.max && !relax_max ? *act.max : inf,
+        double hi = act.max && !relax_max ? *act.max : inf;
+        if (!act.levels.empty()) hi = std::min(hi, act.levels.back().up_to);  // levels act as a max
+        L.add_col(act.min, hi,
                   flags.elastic_goals || flags.elastic_limits || flags.attainment ? 0.0 : c[a]);
     }
     // x_s - (S x)_s >= 0 for every supplier s: its direct volume is non-negative.
@@ -275,12 +278,36 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
             }
         }
     }
+    // Levels (diminishing returns): segment columns 0 <= s_ak <= up_to_k - up_to_(k-1) with
+    // x_a - sum_k s_ak = 0; the goal rows see sum_k effect_k E_ga s_ak instead of E_ga x_a. With
+    // non-increasing effects (linked_model) and only helpful effects (check_question) the LP fills
+    // the segments in order by itself.
     const auto& E = lm.effects();
-    for (int a = 0; a < E.outerSize(); ++a)
+    L.last_level_col.assign(static_cast<std::size_t>(n), -1);
+    for (int a = 0; a < E.outerSize(); ++a) {
+        const auto& levels = src.activities[static_cast<std::size_t>(a)].levels;
+        std::vector<std::pair<int, double>> segments;  // column, multiplier
+        if (levels.empty()) {
+            segments.emplace_back(a, 1.0);
+        } else {
+            const int link = L.add_row(0.0, 0.0);
+            L.t.emplace_back(link, a, 1.0);
+            double from = 0;
+            for (const auto& l : levels) {
+                const int col = L.add_col(0.0, l.up_to - from, 0.0);
+                L.t.emplace_back(link, col, -1.0);
+                segments.emplace_back(col, l.effect.to_double());
+                from = l.up_to;
+            }
+            L.last_level_col[static_cast<std::size_t>(a)] = segments.back().first;
+        }
         for (sparse_matrix::InnerIterator it(E, a); it; ++it) {
             const int row = L.goal_row[static_cast<std::size_t>(it.row())];
-            if (row >= 0) L.t.emplace_back(row, a, geo.sigma[static_cast<std::size_t>(it.row())] * it.value());
+            if (row < 0) continue;
+            for (const auto& [col, m] : segments)
+                if (m != 0.0) L.t.emplace_back(row, col, m * geo.sigma[static_cast<std::size_t>(it.row())] * it.value());
         }
+    }
 
     // Resource availability C_r x <= available_r.
     L.resource_row.assign(static_cast<std::size_t>(lm.resources().size()), -1);
@@ -368,9 +395,16 @@ inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout
     for (int a = 0; a < L.n; ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
         const double x = sol.x[static_cast<std::size_t>(a)];
-        const double rc = sol.reduced_cost[static_cast<std::size_t>(a)];
-        if (act.max && near(x, *act.max) && rc < -tol)
+        double rc = sol.reduced_cost[static_cast<std::size_t>(a)];
+        // The last level's up_to bounds both x_a and its last segment: the shadow price is both.
+        if (const int last = L.last_level_col.empty() ? -1 : L.last_level_col[static_cast<std::size_t>(a)];
+            last >= 0 && near(x, act.levels.back().up_to))
+            rc += std::min(0.0, sol.reduced_cost[static_cast<std::size_t>(last)]);
+        const double level_cap = act.levels.empty() ? lp_problem::inf : act.levels.back().up_to;
+        if (act.max && *act.max <= level_cap && near(x, *act.max) && rc < -tol)
             out.push_back({"activity", act.id, "max", *act.max, x, -rc, 0});
+        else if (!act.levels.empty() && near(x, level_cap) && rc < -tol)
+            out.push_back({"activity", act.id, "levels", level_cap, x, -rc, 0});
         else if (act.min > 0 && near(x, act.min) && rc > tol)
             out.push_back({"activity", act.id, "min", act.min, x, rc, 0});
     }
@@ -414,6 +448,7 @@ inline std::string describe(const limit& l) {
         return "the cap of partner '" + l.id + "' (" + amount_text(l.bound) + ")";
     if (l.entity == "resource")
         return "resource '" + l.id + "' (available " + short_number(l.bound) + ")";
+    if (l.field == "levels") return "activity '" + l.id + "' last level up_to " + short_number(l.bound);
     return "activity '" + l.id + "' " + l.field + " " + short_number(l.bound);
 }
 
@@ -617,8 +652,14 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     if (goals_elastic && !limits_relaxed) {
         const vector projected_change = [&] {
             vector x(lm.activities().size());
-            for (int a = 0; a < x.size(); ++a) x[a] = sol.x[static_cast<std::size_t>(a)];
-            return vector(lm.effects() * x);
+            for (int a = 0; a < x.size(); ++a)
+                x[a] = std::max(0.0, sol.x[static_cast<std::size_t>(a)]);
+            if (lm.has_levels())
+                for (int a = 0; a < x.size(); ++a) {
+                    const auto& lv = lm.source().activities[static_cast<std::size_t>(a)].levels;
+                    if (!lv.empty()) x[a] = std::min(x[a], lv.back().up_to);
+                }
+            return vector(lm.effects() * (lm.has_levels() ? lm.effective_volumes(x) : x));
         }();
         const auto& E = lm.effects();
         const auto& C = lm.consumption();
@@ -691,6 +732,23 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
     if (o.time_limit_seconds < 0 || !std::isfinite(o.time_limit_seconds))
         fail({"option", "", "time_limit"}, "must be a non-negative number of seconds");
     if (o.iteration_limit < 0) fail({"option", "", "iteration_limit"}, "must not be negative");
+    // Levels need an activity that moves every goal it affects toward its target: otherwise the
+    // LP would fill a weaker (less harmful) level first and the split would not be in order.
+    const auto& src = lm.source();
+    const auto& E = lm.effects();
+    for (int a = 0; a < E.outerSize(); ++a) {
+        const auto& act = src.activities[static_cast<std::size_t>(a)];
+        if (act.levels.empty()) continue;
+        for (sparse_matrix::InnerIterator it(E, a); it; ++it) {
+            const auto& g = src.goals[static_cast<std::size_t>(it.row())];
+            const double sigma = g.target >= g.baseline ? 1.0 : -1.0;
+            if (sigma * it.value() < 0)
+                fail({"activity", act.id, "levels"},
+                     "the activity moves goal '" + g.id + "' away from its target; the optimiser "
+                     "takes levels only on activities whose effects all point toward the targets "
+                     "(it would fill the weaker levels first)");
+        }
+    }
 }
 
 }  // namespace detail
