@@ -75,7 +75,25 @@ class SupportLoopError(ModelError):
 
 class InfeasibleError(ZbbError, ValueError):
     """A question on a valid model has no answer (for example targets that
-    cannot be reached). Maps ``zbb::infeasible``."""
+    cannot be reached). Maps ``zbb::infeasible``; raised by
+    :meth:`zbb.OptimizationResult.raise_for_status`.
+
+    Attributes
+    ----------
+    status : str
+        The optimisation's status (``"infeasible"``, ``"time_limit"``,
+        ``"unbounded"``, ``"error"``); ``"infeasible"`` when raised by the core.
+    explanation : str or None
+        Why there is no plan, in plain language (infeasible optimisations).
+    """
+
+    def __init__(
+        self, message: str, *, entity: str = "", id: str = "", field: str = "",  # noqa: A002
+        status: str = "infeasible", explanation: str | None = None,
+    ) -> None:
+        super().__init__(message, entity=entity, id=id, field=field)
+        self.status = status
+        self.explanation = explanation
 
 
 class MoneyOverflowError(ZbbError, OverflowError):

@@ -124,10 +124,8 @@ class OptimizationResult:
         if len(unreachable):
             where = {"entity": "goal", "id": str(unreachable.index[0]), "field": "target"}
         text = self.explanation or self.message
-        err = InfeasibleError(f"{self.objective} {self.status}: {text}", **where)
-        err.status = self.status  # type: ignore[attr-defined]
-        err.explanation = self.explanation  # type: ignore[attr-defined]
-        raise err
+        raise InfeasibleError(f"{self.objective} {self.status}: {text}", **where, status=self.status,
+                              explanation=self.explanation)
 
     # ------------------------------------------------------------------ the plan
     @cached_property

@@ -253,7 +253,9 @@ def test_unreachable_goal_is_explained(seed: int) -> None:
         result.raise_for_status()
     assert (info.value.entity, info.value.field) == ("goal", "target")
     assert info.value.id in result.unreachable.index
-    assert info.value.explanation == result.explanation  # type: ignore[attr-defined]
+    assert info.value.explanation == result.explanation and info.value.status == "infeasible"
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (again.id, again.status, again.explanation) == (info.value.id, "infeasible", result.explanation)
 
 
 def test_result_api_on_the_example(example_model: zbb.Model) -> None:
@@ -361,3 +363,49 @@ def test_compute_variants_with_dask(example_model: zbb.Model) -> None:
     finally:
         cluster.close()
     _check_table(table, example_model, "least-cost")
+
+
+def test_the_solve_releases_the_gil() -> None:
+    """While the core solves (a max-effect LP of 4,000 activities), another Python thread runs."""
+    import threading
+    import time
+
+    from zbb import _core
+
+    doc = generate_model(random.Random(7), 800, 4000, 60, 3, 10, omit_optional=0.0)
+    doc.pop("plan")
+    for e in doc["effects"]:
+        e["per_unit"] = abs(e["per_unit"])
+    for g in doc["goals"]:
+        g["target"] = g["baseline"] + 50
+    for a in doc["activities"]:
+        a.pop("max", None)
+    model = load(doc)
+    total = model.least_cost().raise_for_status().total
+    assert total is not None
+    counter = [0]
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            counter[0] += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        before = counter[0]
+        time.sleep(0.02)  # what the spinner counts in 20 ms of its own
+        in_20ms = counter[0] - before
+        before = counter[0]
+        start = time.perf_counter()
+        core = _core.optimize(model._core, "max-effect", budget=str(total / 2))
+        seconds = time.perf_counter() - start
+        during = counter[0] - before
+    finally:
+        stop.set()
+        spinner.join()
+    assert core.status == "optimal"
+    # Holding the GIL, the call would leave the spinner at most a switch interval (5 ms) on each side.
+    if seconds < 0.06:  # pragma: no cover - a fast machine
+        pytest.skip(f"the solve took {seconds:.3f} s, too quick to tell")
+    assert during > in_20ms
