@@ -169,7 +169,8 @@ def compute_variants(
             try:
                 results.append(future.result())
             except Exception as err:
-                err.add_note(f"in zbb.compute_variants, variant {name!r}")
+                if hasattr(err, "add_note"):  # Python 3.11+
+                    err.add_note(f"in zbb.compute_variants, variant {name!r}")
                 raise
     finally:
         if own:

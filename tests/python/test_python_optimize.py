@@ -17,6 +17,7 @@ import multiprocessing
 import operator
 import pickle
 import random
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from typing import Any
@@ -358,8 +359,10 @@ def test_compute_variants_max_effect_and_options(example_model: zbb.Model) -> No
         zbb.compute_variants(example_model, {"a": example_model}, what="cheapest")
     with pytest.raises(zbb.ModelError):
         zbb.compute_variants(example_model, [("a", example_model), ("a", example_model)])
-    with pytest.raises(zbb.ModelError, match="G-nope"):
+    with pytest.raises(zbb.ModelError, match="G-nope") as info:
         zbb.compute_variants(example_model, {"bad": operator.methodcaller("with_target", "G-nope", 1)})
+    if sys.version_info >= (3, 11):
+        assert "in zbb.compute_variants, variant 'bad'" in info.value.__notes__
 
 
 def test_models_pickle(example_model: zbb.Model) -> None:
