@@ -11,6 +11,7 @@
 
 #include "demo_model.hpp"
 #include "zbb/optimize.hpp"
+#include "zbb/packages.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {
@@ -94,13 +95,13 @@ options parse_args(int argc, char** argv) {
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
-        } else if (o.command == "optimize" && is_option(a, "--budget")) {
+        } else if ((o.command == "optimize" || o.command == "packages") && is_option(a, "--budget")) {
             try {
                 o.budget_cap = zbb::decimal::parse(option_value(args, i, "--budget"), {"option", "", "budget"});
             } catch (const std::exception& e) {
                 throw usage_error(e.what());
             }
-        } else if (o.command == "optimize" && is_option(a, "--time-limit")) {
+        } else if ((o.command == "optimize" || o.command == "packages") && is_option(a, "--time-limit")) {
             const std::string v = option_value(args, i, "--time-limit");
             char* end = nullptr;
             o.time_limit = std::strtod(v.c_str(), &end);
@@ -114,9 +115,10 @@ options parse_args(int argc, char** argv) {
             throw usage_error("unexpected argument '" + a + "'");
         }
     }
-    if (o.budget_cap && o.objective != zbb::optimize_objective::max_effect)
+    if (o.command == "optimize" && o.budget_cap && o.objective != zbb::optimize_objective::max_effect)
         throw usage_error("--budget applies to --objective max-effect");
-    if ((o.command == "budget" || o.command == "validate" || o.command == "optimize") && o.path.empty())
+    if ((o.command == "budget" || o.command == "validate" || o.command == "optimize" ||
+         o.command == "packages") && o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
     if (o.print_model && o.json) throw usage_error("demo --model prints the model itself; drop --json");
@@ -149,6 +151,24 @@ int print_optimized(const zbb::model& m, const options& o) {
     return r.status == zbb::optimize_status::infeasible ? 3 : 4;
 }
 
+// Exit 0 with the ranking and the proven optimal selection; 4 (one line on stderr) when the
+// selection is not proven; the ranking is printed either way.
+int print_packages(const zbb::model& m, const options& o) {
+    const zbb::linked_model lm(m);
+    zbb::packages_options opt;
+    opt.budget = o.budget_cap;
+    opt.rounding = o.budget.rounding;
+    if (o.time_limit > 0) opt.time_limit_seconds = o.time_limit;
+    const auto r = zbb::rank_packages(lm, opt);
+    const std::string out = o.json ? zbb::packages_report_json(lm, r) : zbb::packages_report_text(lm, r);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (r.optimal()) return 0;
+    std::fflush(stdout);
+    std::fprintf(stderr, "zbb: %s: %s\n", std::string(zbb::to_string(r.status)).c_str(),
+                 zbb::detail::located_message({}, r.message).c_str());
+    return 4;
+}
+
 int run(int argc, char** argv) {
     if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
         std::fputs(usage, stdout);
@@ -169,6 +189,8 @@ int run(int argc, char** argv) {
         print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
     } else if (o.command == "optimize") {
         return print_optimized(zbb::read_model_file(o.path), o);
+    } else if (o.command == "packages") {
+        return print_packages(zbb::read_model_file(o.path), o);
     } else if (o.command == "validate") {
         const zbb::linked_model lm(zbb::read_model_file(o.path));
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well

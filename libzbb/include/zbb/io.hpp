@@ -180,7 +180,7 @@ inline model read_model_json(std::string_view text, const std::string& source = 
     object_reader top(doc, {"model", "", ""},
                       {"$schema", "format", "name", "description", "currency", "minor_units",
                        "goals", "activities", "resources", "partners", "effects", "consumption",
-                       "support", "funding", "plan", "frame"});
+                       "support", "funding", "plan", "frame", "packages"});
     model m;
     m.format = top.text("format", true);
     if (m.format != "zbb-model/1")
@@ -294,6 +294,33 @@ inline model read_model_json(std::string_view text, const std::string& source = 
         p.volume = r.number("volume", true);
         m.plan.rows.push_back(std::move(p));
     });
+    detail::for_each_row(doc, "packages", [&](const nlohmann::json& j, error_location w) {
+        const std::set<std::string> keys{"unit", "level", "name", "priority", "volumes"};
+        decision_package p;
+        object_reader head(j, w, {});
+        p.unit = head.text("unit", true);
+        const double level = head.number("level", true);
+        if (level != std::floor(level) || level < 1 || level > 1e6)
+            fail({w.entity, p.unit, "level"}, "must be a whole number from 1");
+        p.level = static_cast<int>(level);
+        const std::string id = p.unit + "/" + std::to_string(p.level);
+        object_reader r(j, {"packages", id, ""}, keys);
+        p.name = r.text("name", false);
+        p.priority = r.optional_number("priority");
+        if (r.has("volumes")) {
+            const auto& arr = j.at("volumes");
+            if (!arr.is_array()) fail(r.at("volumes"), "must be a JSON array");
+            for (std::size_t i = 0; i < arr.size(); ++i) {
+                const std::string where = "packages.volumes[" + std::to_string(i) + "]";
+                object_reader vr(arr[i], {where, id, ""}, {"activity", "volume"});
+                package_volume v;
+                v.activity = vr.text("activity", true);
+                v.volume = vr.number("volume", true);
+                p.volumes.push_back(std::move(v));
+            }
+        }
+        m.packages.push_back(std::move(p));
+    });
     if (top.has("frame")) {
         const auto& fj = doc.at("frame");
         object_reader fr(fj, {"frame", "", ""}, {"budget", "partner_caps"});
@@ -392,6 +419,18 @@ inline std::string write_model_json(const model& m, int indent = 2) {
                 caps.push_back({{"partner", c.partner}, {"cap", c.cap.text()}});
         }
         doc["frame"] = std::move(f);
+    }
+    if (!m.packages.empty()) {
+        auto& packs = doc["packages"] = detail::ojson::array();
+        for (const auto& p : m.packages) {
+            detail::ojson j{{"unit", p.unit}, {"level", p.level}};
+            if (!p.name.empty()) j["name"] = p.name;
+            if (p.priority) j["priority"] = number_json(*p.priority);
+            auto& vols = j["volumes"] = detail::ojson::array();
+            for (const auto& v : p.volumes)
+                vols.push_back({{"activity", v.activity}, {"volume", number_json(v.volume)}});
+            packs.push_back(std::move(j));
+        }
     }
     return doc.dump(indent) + "\n";
 }

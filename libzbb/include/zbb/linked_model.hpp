@@ -269,6 +269,8 @@ private:
             }
         }
 
+        link_packages();
+
         direct_unit_costs_ = consumption_.transpose() * prices_;
         for (int a = 0; a < na; ++a)
             if (!std::isfinite(direct_unit_costs_[a]))
@@ -302,6 +304,41 @@ private:
         if (!a.levels.empty() && a.min > prev_up)
             fail({"activity", a.id, "levels"}, "min " + detail::short_number(a.min) +
                                                    " exceeds the last level's up_to " + detail::short_number(prev_up));
+    }
+
+    // Decision packages: known activities, non-negative volumes, an activity once per package,
+    // levels 1..k without gaps or repeats per unit.
+    void link_packages() {
+        using detail::fail;
+        std::unordered_map<std::string, std::vector<int>> levels_of;
+        for (const auto& p : model_.packages) {
+            const std::string id = p.unit + "/" + std::to_string(p.level);
+            if (p.unit.empty()) fail({"packages", id, "unit"}, "empty decision unit");
+            if (p.priority) detail::check_finite(*p.priority, {"packages", id, "priority"});
+            std::unordered_set<std::string> seen;
+            for (const auto& v : p.volumes) {
+                if (activities_.find(v.activity) < 0)
+                    fail({"packages", id, "volumes"}, "unknown activity '" + v.activity + "'");
+                if (!seen.insert(v.activity).second)
+                    fail({"packages", id, "volumes"}, "activity '" + v.activity + "' appears twice");
+                detail::check_non_negative(v.volume, {"packages", id, "volumes"});
+            }
+            auto& lv = levels_of[p.unit];
+            if (std::find(lv.begin(), lv.end(), p.level) != lv.end())
+                fail({"packages", id, "level"}, "duplicate package: unit '" + p.unit + "' has level " +
+                                                     std::to_string(p.level) + " twice");
+            lv.push_back(p.level);
+        }
+        for (const auto& p : model_.packages) {
+            auto lv = levels_of[p.unit];
+            std::sort(lv.begin(), lv.end());
+            for (std::size_t k = 0; k < lv.size(); ++k)
+                if (lv[k] != static_cast<int>(k) + 1)
+                    fail({"packages", p.unit + "/" + std::to_string(lv[k]), "level"},
+                         "unit '" + p.unit + "' has level " + std::to_string(lv[k]) +
+                             " but no level " + std::to_string(k + 1) +
+                             " (levels run 1, 2, ... without gaps)");
+        }
     }
 
     void link_funding() {

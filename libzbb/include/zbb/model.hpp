@@ -111,6 +111,23 @@ struct financial_frame {
     std::vector<partner_cap> partner_caps;  ///< caps per partner
 };
 
+/// An activity volume in a decision package: direct volume added by the package.
+struct package_volume {
+    std::string activity;
+    double volume = 0;
+};
+
+/// A decision package (classic zero-based budgeting): an increment of a decision unit at a level
+/// (1 = the minimum, 2 = the next increment, ...), a bundle of direct activity volumes. Level k of
+/// a unit can only be funded together with levels 1..k-1 (zbb/packages.hpp, docs/optimize.md).
+struct decision_package {
+    std::string unit;              ///< decision unit id ("DU-dementia")
+    int level = 1;                 ///< 1, 2, ... without gaps per unit
+    std::string name;              ///< "minimum", "current", "improved"
+    std::optional<double> priority;  ///< stated rank, lower first; none = rank by effect per euro
+    std::vector<package_volume> volumes;
+};
+
 /// A whole model as read from (and written to) a zbb-model/1 file. Nothing is checked here;
 /// linked_model (zbb/linked_model.hpp) validates it and builds the matrices.
 struct model {
@@ -131,6 +148,7 @@ struct model {
     std::vector<funding_row> funding;
     zbb::plan plan;
     std::optional<financial_frame> frame;  ///< optional top-level "frame"
+    std::vector<decision_package> packages;  ///< optional top-level "packages"
 };
 
 }  // namespace zbb

@@ -23,8 +23,8 @@
 
 namespace zbb {
 
-/// What the optimiser looks for. (Levels / decision packages are planned as a third objective
-/// that adds binary package columns to the same rows; see docs/optimize.md.)
+/// What the optimiser looks for. (Levels of diminishing returns apply to both; decision
+/// packages are ranked and selected by zbb/packages.hpp.)
 enum class optimize_objective {
     least_cost,  ///< reach every target at the lowest total cost
     max_effect,  ///< maximise the weighted attainment within a budget (and partner caps)
