@@ -113,18 +113,21 @@ struct knapsack_answer {
     double seconds = 0;
 };
 
-// max sum_g w_g a_g  s.t.  sum_p cost_p z_p <= budget,  z_(u,k) <= z_(u,k-1),
+// Stage 1: max sum_g w_g a_g  s.t.  sum_p cost_p z_p <= budget,  z_(u,k) <= z_(u,k-1),
 // gap_g a_g <= sigma_g sum_p effect_pg z_p,  a_g <= 1,  z binary.
+// Stage 2: among the selections within 1e-9 of that optimum, the cheapest (min sum_p cost_p z_p),
+// so the optimum buys no package that adds nothing (e.g. toward a target already reached).
 inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<package_outcome>& ps,
                                       double budget_minor, double time_limit) {
     const auto start = std::chrono::steady_clock::now();
     const auto& goals = lm.source().goals;
     const int np = static_cast<int>(ps.size());
-    std::vector<double> collb, colub, obj;
+    std::vector<double> collb, colub, attainment, cost;
     for (int p = 0; p < np; ++p) {
         collb.push_back(0);
         colub.push_back(1);
-        obj.push_back(0);
+        attainment.push_back(0);
+        cost.push_back(ps[static_cast<std::size_t>(p)].cost_value);
     }
     std::vector<int> goal_col(goals.size(), -1);
     for (std::size_t g = 0; g < goals.size(); ++g) {
@@ -132,7 +135,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
         goal_col[g] = static_cast<int>(collb.size());
         collb.push_back(-COIN_DBL_MAX);
         colub.push_back(1);
-        obj.push_back(-goals[g].weight);  // CBC minimises
+        attainment.push_back(goals[g].weight);
+        cost.push_back(0);
     }
     CoinPackedMatrix matrix(false, 0, 0);
     matrix.setDimensions(0, static_cast<int>(collb.size()));
@@ -140,8 +144,7 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
     {
         CoinPackedVector row;
         for (int p = 0; p < np; ++p)
-            if (ps[static_cast<std::size_t>(p)].cost_value != 0.0)
-                row.insert(p, ps[static_cast<std::size_t>(p)].cost_value);
+            if (cost[static_cast<std::size_t>(p)] != 0.0) row.insert(p, cost[static_cast<std::size_t>(p)]);
         matrix.appendRow(row);
         rowlb.push_back(-COIN_DBL_MAX);
         rowub.push_back(budget_minor);
@@ -175,25 +178,51 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
         rowlb.push_back(-COIN_DBL_MAX);
         rowub.push_back(0.0);
     }
-    OsiClpSolverInterface solver;
-    solver.messageHandler()->setLogLevel(0);
-    solver.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
-    for (int p = 0; p < np; ++p) solver.setInteger(p);
-    CbcModel model(solver);
-    model.setLogLevel(0);
-    model.messageHandler()->setLogLevel(0);
-    model.solver()->messageHandler()->setLogLevel(0);
-    if (time_limit > 0) model.setMaximumSeconds(time_limit);
-    model.branchAndBound();
-
+    auto seconds_left = [&] {
+        if (time_limit <= 0) return 0.0;
+        const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return std::max(1e-3, time_limit - used);
+    };
     knapsack_answer out;
-    const double* best = model.bestSolution();
-    if (model.isProvenOptimal() && best) out.status = packages_status::optimal;
-    else if (model.isSecondsLimitReached()) out.status = packages_status::time_limit;
-    else out.status = packages_status::error;
-    if (best) {
+    // Solves min obj^T (z, a) over the rows; sets out.status / out.selected; returns the best
+    // objective value or nullopt.
+    auto solve = [&](const std::vector<double>& obj) -> std::optional<double> {
+        OsiClpSolverInterface solver;
+        solver.messageHandler()->setLogLevel(0);
+        solver.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
+        for (int p = 0; p < np; ++p) solver.setInteger(p);
+        CbcModel model(solver);
+        model.setLogLevel(0);
+        model.messageHandler()->setLogLevel(0);
+        model.solver()->messageHandler()->setLogLevel(0);
+        if (time_limit > 0) model.setMaximumSeconds(seconds_left());
+        model.branchAndBound();
+        const double* best = model.bestSolution();
+        if (model.isProvenOptimal() && best) out.status = packages_status::optimal;
+        else if (model.isSecondsLimitReached()) out.status = packages_status::time_limit;
+        else out.status = packages_status::error;
+        if (!best) return std::nullopt;
         out.selected.assign(static_cast<std::size_t>(np), false);
         for (int p = 0; p < np; ++p) out.selected[static_cast<std::size_t>(p)] = best[p] > 0.5;
+        return model.getObjValue();
+    };
+    std::vector<double> obj(attainment.size());
+    for (std::size_t c = 0; c < obj.size(); ++c) obj[c] = -attainment[c];  // CBC minimises
+    const auto best = solve(obj);
+    if (best && out.status == packages_status::optimal) {
+        const double most = -*best;
+        const auto stage1 = out.selected;
+        CoinPackedVector row;
+        for (std::size_t c = 0; c < attainment.size(); ++c)
+            if (attainment[c] != 0.0) row.insert(static_cast<int>(c), attainment[c]);
+        matrix.appendRow(row);
+        rowlb.push_back(most - 1e-9 * std::max(1.0, std::fabs(most)));
+        rowub.push_back(COIN_DBL_MAX);
+        if (!solve(cost) || out.status != packages_status::optimal) {
+            // The cheapest tie could not be proven: keep the proven stage-1 optimum.
+            out.selected = stage1;
+            out.status = packages_status::optimal;
+        }
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
