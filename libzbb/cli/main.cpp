@@ -25,6 +25,10 @@ constexpr const char* usage =
     "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
     "                     [--rounding MODE]           build the plan up from the goals' targets\n"
     "                                                 (see docs/optimize.md)\n"
+    "  packages MODEL.json [--budget AMOUNT] [--json] [--time-limit SECONDS] [--rounding MODE]\n"
+    "                                                 rank the decision packages, draw the\n"
+    "                                                 cut-off line at the budget (or the\n"
+    "                                                 model's frame), compare with the optimum\n"
     "  demo [--json] [--rounding MODE]                budget of the built-in example\n"
     "                                                 (dementia-friendly municipality)\n"
     "  demo --model                                   print the built-in example model\n"
@@ -35,7 +39,8 @@ constexpr const char* usage =
     "      max-effect: best weighted attainment within --budget (or the model's frame)\n"
     "Exit status: 0 success, 1 invalid model or input, 2 wrong usage.\n"
     "  optimize also: 3 no plan meets every constraint (the explanation is printed),\n"
-    "                 4 the solver stopped without a plan (time limit or numerical failure).\n";
+    "                 4 the solver stopped without a plan (time limit or numerical failure).\n"
+    "  packages also: 4 the optimal selection is not proven (time limit or solver failure).\n";
 
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;

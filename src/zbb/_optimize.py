@@ -211,7 +211,9 @@ class OptimizationResult:
 
     @cached_property
     def goals(self) -> pd.DataFrame | None:
-        """Per goal: baseline, target, projected, attainment, marginal_cost and the ``cost`` it carries (Decimal).
+        """Per goal: baseline, target, projected, attainment, shortfall, marginal_cost and the ``cost`` it carries.
+
+        ``shortfall`` is in indicator units (0 when the target is reached); ``cost`` is Decimal.
 
         None without a plan.
         """
@@ -220,7 +222,9 @@ class OptimizationResult:
         goals = self.budget.goals
         return pd.DataFrame({
             "baseline": goals["baseline"], "target": goals["target"], "projected": goals["projected"],
-            "attainment": self.attainment, "marginal_cost": self.marginal_cost,
+            "attainment": self.attainment,
+            "shortfall": pd.Series(self._core.shortfall(), index=goals.index, name="shortfall"),
+            "marginal_cost": self.marginal_cost,
             "cost": self.budget.by_goal["amount"],
         }, index=goals.index)
 

@@ -1,4 +1,5 @@
-"""The examples in the docs run: CLI lines in docs/cli.md and docs/optimize.md, the C++ program in
+"""The examples in the docs run: CLI lines in docs/cli.md, docs/optimize.md and
+docs/example-dementia-friendly.md, the C++ program in
 docs/cpp-api.md."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(os.environ.get("ZBB_CLI", ROOT / "build" / "zbb"))
 
 
-DOCS_WITH_CLI_LINES = ("cli.md", "optimize.md")
+DOCS_WITH_CLI_LINES = ("cli.md", "optimize.md", "example-dementia-friendly.md")
 
 
 def cli_lines(doc: str = "cli.md") -> list[tuple[str, int]]:

@@ -372,6 +372,14 @@ def test_the_example_with_levels_agrees_with_highs(example_path: Any, example_mo
     ref, moving = lp.max_effect(float(Decimal(frame["budget"])), caps)
     assert best.status == "optimal" and ref.status == 0
     assert math.isclose(best.weighted_attainment, -ref.fun, rel_tol=1e-7)
+    # Which goals fall short and by how much: the shortfall is the gap minus the progress made.
+    goals = best.goals
+    assert goals is not None
+    gap = (goals["target"] - goals["baseline"]).abs()
+    progress = (goals["projected"] - goals["baseline"]) * np.sign(goals["target"] - goals["baseline"])
+    assert np.allclose(goals["shortfall"], np.maximum(0.0, gap - progress), atol=1e-6)
+    assert set(goals.index[goals["shortfall"] > 1e-6]) == set(goals.index[goals["attainment"] < 1 - 1e-9])
+    assert json.loads(best.report_json())["shortfall"] == pytest.approx(goals["shortfall"].to_dict())
     assert best.volumes is not None
     lp.check_plan(best.volumes.to_numpy(), goals=False)
     # Levels bind: without them the same targets are cheaper.

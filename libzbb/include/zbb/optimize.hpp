@@ -858,7 +858,8 @@ inline nlohmann::ordered_json limit_json(const limit& l) {
 }  // namespace detail
 
 /// The machine-readable result: for an optimal plan the budget report of zbb::budget_report_json
-/// ("zbb-report/1") plus "objective", "status", "marginal_cost" and "attainment" per goal,
+/// ("zbb-report/1") plus "objective", "status", "marginal_cost", "attainment" and "shortfall"
+/// (indicator units still missing, 0 when reached) per goal,
 /// "weighted_attainment", "binding" and, for max-effect, "marginal_effect_per_euro" (per unit of
 /// the model's currency). Otherwise "objective", "status", "message" and, when infeasible,
 /// "explanation".
@@ -870,13 +871,15 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
         j = ojson::parse(budget_report_json(lm, *r.budget, -1));
         j["objective"] = to_string(r.objective);
         j["status"] = to_string(r.status);
-        ojson mc = ojson::object(), at = ojson::object();
+        ojson mc = ojson::object(), at = ojson::object(), sf = ojson::object();
         for (const auto& g : r.goals) {
             mc[g.id] = g.marginal_cost;
             at[g.id] = g.attainment;
+            sf[g.id] = g.shortfall;
         }
         j["marginal_cost"] = std::move(mc);
         j["attainment"] = std::move(at);
+        j["shortfall"] = std::move(sf);
         j["weighted_attainment"] = r.weighted_attainment;
         if (r.objective == optimize_objective::max_effect)
             j["marginal_effect_per_euro"] = r.marginal_effect_per_currency_unit;
