@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_columns(m);
     zbb_py::register_budget(m);
     zbb_py::register_optimize(m);
+    zbb_py::register_packages(m);
 }

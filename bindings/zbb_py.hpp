@@ -65,5 +65,6 @@ void register_model(py::module_& m);
 void register_columns(py::module_& m);
 void register_budget(py::module_& m);
 void register_optimize(py::module_& m);
+void register_packages(py::module_& m);
 
 }  // namespace zbb_py

@@ -27,6 +27,7 @@ from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoo
 from ._excel import read_excel
 from ._model import Model, from_dataframes, from_dict, read_json
 from ._optimize import OBJECTIVES, OptimizationResult
+from ._packages import PackagesResult
 from ._tables import TABLES as _TABLES
 from ._variants import compute_variants
 
@@ -48,6 +49,7 @@ __all__ = [
     "ModelError",
     "MoneyOverflowError",
     "OptimizationResult",
+    "PackagesResult",
     "SupportLoopError",
     "ZbbError",
     "__version__",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from ._budget import Budget
     from ._optimize import OptimizationResult
+    from ._packages import PackagesResult
 
 __all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
 
@@ -392,6 +393,59 @@ class Model:
 
         return optimize(self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding,
                         time_limit=time_limit)
+
+    def packages(
+        self,
+        budget: Decimal | str | int | None = None,
+        *,
+        time_limit: float | None = 30,
+        rounding: str = "half-even",
+    ) -> PackagesResult:
+        """Rank the decision packages, draw the cut-off line at the budget and find the optimal selection.
+
+        Classic zero-based budgeting on the model's ``packages`` (the same
+        computation as ``zbb packages``, ``zbb::rank_packages``, run without the
+        GIL): each package's full cost (support included, exact money) and
+        effects; the ranking (by stated priority when every package has one,
+        else by weighted effect per euro; a unit's level k only after its level
+        k - 1); the line (funded from the top while the cumulative cost stays
+        within the budget); and the best selection under the same budget (a 0/1
+        knapsack with the levels' precedence, COIN-OR CBC) with the weighted
+        attainment the ranking leaves on the table. See ``docs/optimize.md``,
+        "Decision packages".
+
+        Parameters
+        ----------
+        budget : Decimal, str or int, optional
+            The budget, exact (a float is refused), with at most the currency's
+            decimals. Default: the model's ``frame.budget``; one of them is
+            required.
+        time_limit : float or None, default 30
+            Seconds for the optimal selection; reaching it gives status
+            ``"time_limit"`` with the best selection found. None: no limit.
+        rounding : str, default "half-even"
+            Rounding of the total of all packages (see :data:`zbb.ROUNDING_MODES`);
+            it is split over the packages by largest remainder.
+
+        Returns
+        -------
+        PackagesResult
+            The ranking and the line always; the optimal selection with
+            ``status`` ``"optimal"`` (proven), ``"time_limit"`` or ``"error"``.
+
+        Raises
+        ------
+        ModelError
+            For misuse only: a model without packages, no budget (neither given
+            nor in the frame), a float budget or one with more decimals than the
+            currency, an activity with levels that two decision units share or
+            that supplies support, a unit's volume beyond an activity's last
+            level, an unknown rounding mode, a time limit that is not a positive
+            number.
+        """
+        from ._packages import rank_packages
+
+        return rank_packages(self, budget, time_limit=time_limit, rounding=rounding)
 
     def with_target(self, goal: str, target: float) -> Model:
         """A copy with goal ``goal``'s target set to ``target``."""
