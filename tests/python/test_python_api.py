@@ -79,7 +79,8 @@ def test_matrices(example_model: zbb.Model) -> None:
 
 def test_raise_one_target_and_its_plan_volume(example_model: zbb.Model) -> None:
     base = example_model.budget()
-    scenario_model = example_model.with_target("G-home", 680).with_plan_volume("G-home", "A-case", 700)
+    # A-case: 500 for G-home + 60 for G-crisis, within its last level (600)
+    scenario_model = example_model.with_target("G-home", 680).with_plan_volume("G-home", "A-case", 500)
     assert example_model.table("goals").set_index("id").loc["G-home", "target"] == 660  # unchanged
     scenario = scenario_model.budget()
     assert scenario.goals.loc["G-home", "target"] == 680
@@ -105,9 +106,14 @@ def test_change_a_price(example_model: zbb.Model) -> None:
 def test_budget_for_an_alternative_plan(example_model: zbb.Model) -> None:
     plan = example_model.table("plan")
     assert example_model.budget(plan=plan).report_json() == example_model.budget().report_json()
-    doubled = plan.assign(volume=plan["volume"] * 2)
-    twice = example_model.budget(plan=doubled)
-    assert abs(twice.total - 2 * example_model.budget().total) <= Decimal("0.01")
+    # Costs are linear in the volumes (within the levels of A-case and A-respite: 550 <= 600, 1125 <= 1460).
+    larger = plan.assign(volume=plan["volume"] * 1.25)
+    scaled = example_model.budget(plan=larger)
+    assert abs(scaled.total - Decimal("1.25") * example_model.budget().total) <= Decimal("0.01")
+    # Beyond an activity's last level the effect is undefined: refused, naming the activity and field.
+    with pytest.raises(zbb.ModelError, match=r"activity 'A-case', field 'levels': total volume 880 exceeds") as info:
+        example_model.budget(plan=plan.assign(volume=plan["volume"] * 2))
+    assert (info.value.entity, info.value.id, info.value.field) == ("activity", "A-case", "levels")
     rows = [{"goal": "G-home", "activity": "A-case", "volume": 10}]
     small = example_model.budget(plan=rows)
     assert small.by_goal.loc["G-carer", "amount"] == 0

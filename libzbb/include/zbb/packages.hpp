@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "zbb/budget.hpp"
@@ -127,7 +128,9 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
         collb.push_back(0);
         colub.push_back(1);
         attainment.push_back(0);
-        cost.push_back(ps[static_cast<std::size_t>(p)].cost_value);
+        // the exact package cost in minor units (an integer, exact in a double below 2^53), so the
+        // budget row compares what the report shows
+        cost.push_back(static_cast<double>(ps[static_cast<std::size_t>(p)].cost.minor_units()));
     }
     std::vector<int> goal_col(goals.size(), -1);
     for (std::size_t g = 0; g < goals.size(); ++g) {
@@ -149,20 +152,23 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
         rowlb.push_back(-COIN_DBL_MAX);
         rowub.push_back(budget_minor);
     }
+    std::unordered_map<std::string, std::vector<int>> by_unit;  // per unit: package index by level
     for (int p = 0; p < np; ++p) {
         const auto& pk = ps[static_cast<std::size_t>(p)];
+        auto& levels = by_unit[pk.unit];
+        if (levels.size() < static_cast<std::size_t>(pk.level)) levels.resize(static_cast<std::size_t>(pk.level), -1);
+        levels[static_cast<std::size_t>(pk.level - 1)] = p;
+    }
+    for (int p = 0; p < np; ++p) {  // z_(u,k) <= z_(u,k-1)
+        const auto& pk = ps[static_cast<std::size_t>(p)];
         if (pk.level == 1) continue;
-        for (int q = 0; q < np; ++q) {
-            const auto& prev = ps[static_cast<std::size_t>(q)];
-            if (prev.unit == pk.unit && prev.level == pk.level - 1) {
-                CoinPackedVector row;
-                row.insert(p, 1.0);
-                row.insert(q, -1.0);
-                matrix.appendRow(row);
-                rowlb.push_back(-COIN_DBL_MAX);
-                rowub.push_back(0.0);
-            }
-        }
+        const int q = by_unit[pk.unit][static_cast<std::size_t>(pk.level - 2)];
+        CoinPackedVector row;
+        row.insert(p, 1.0);
+        row.insert(q, -1.0);
+        matrix.appendRow(row);
+        rowlb.push_back(-COIN_DBL_MAX);
+        rowub.push_back(0.0);
     }
     for (std::size_t g = 0; g < goals.size(); ++g) {
         if (goal_col[g] < 0) continue;
@@ -369,15 +375,13 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     const bool by_priority = std::all_of(ps.begin(), ps.end(), [](const auto& p) { return p.priority.has_value(); });
     r.ranked_by = by_priority ? "priority" : "effect per currency unit";
     std::vector<bool> done(ps.size(), false);
-    auto ranked_level = [&](const std::string& unit, int level) {
-        for (std::size_t q = 0; q < ps.size(); ++q)
-            if (done[q] && ps[q].unit == unit && ps[q].level == level) return true;
-        return false;
-    };
+    std::unordered_map<std::string, int> top_level;  // per unit: the highest level ranked so far
     for (std::size_t step = 0; step < ps.size(); ++step) {
         int pick = -1;
         for (std::size_t p = 0; p < ps.size(); ++p) {
-            if (done[p] || (ps[p].level > 1 && !ranked_level(ps[p].unit, ps[p].level - 1))) continue;
+            if (done[p]) continue;
+            const auto top = top_level.find(ps[p].unit);
+            if (ps[p].level != (top == top_level.end() ? 0 : top->second) + 1) continue;
             if (pick < 0) {
                 pick = static_cast<int>(p);
                 continue;
@@ -388,6 +392,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
                                             : a.effect_per_currency_unit > b.effect_per_currency_unit;
             if (better) pick = static_cast<int>(p);
         }
+        top_level[ps[static_cast<std::size_t>(pick)].unit] = ps[static_cast<std::size_t>(pick)].level;
         done[static_cast<std::size_t>(pick)] = true;
         r.ranked.push_back(ps[static_cast<std::size_t>(pick)]);
     }
@@ -427,8 +432,13 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         }
     }
     if (r.status == packages_status::optimal) {
-        // The ranking's selection is feasible, so the optimum is at least as good (up to tolerance).
-        r.optimal_attainment = std::max(r.optimal_attainment, r.funded_attainment);
+        // The ranking's selection is feasible, so the optimum is at least as good; should the solver's
+        // tolerance have found one a hair worse, the ranking's own selection is the optimum.
+        if (r.funded_attainment > r.optimal_attainment) {
+            for (auto& p : r.ranked) p.in_optimal = p.funded;
+            r.optimal_cost = r.funded_cost;
+            r.optimal_attainment = r.funded_attainment;
+        }
         r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
         r.message = "ranked " + std::to_string(r.ranked.size()) + " packages; optimal selection found";
     } else {
