@@ -12,10 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "heap_counter.hpp"
 #include "national_model.hpp"
 #include "zbb/zbb.hpp"
-
-#include "heap_counter.hpp"
 
 namespace {
 
@@ -70,8 +69,10 @@ void write_raw(const std::filesystem::path& p, const T* data, std::size_t n) {
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n * sizeof(T)));
 }
 
-// Writes a sparse matrix as three raw little-endian arrays (int32 rows, int32 cols, float64 values).
-void dump_matrix(const std::filesystem::path& dir, const std::string& name, const zbb::sparse_matrix& m) {
+// Writes a sparse matrix as three raw little-endian arrays (int32 rows, int32 cols, float64
+// values).
+void dump_matrix(const std::filesystem::path& dir, const std::string& name,
+                 const zbb::sparse_matrix& m) {
     std::vector<int> r, c;
     std::vector<double> v;
     for (int k = 0; k < m.outerSize(); ++k)
@@ -102,7 +103,8 @@ int dump(const std::filesystem::path& dir) {
     const auto b = zbb::compute_budget(lm);
     std::ofstream meta(dir / "meta.json");
     meta << "{\"goals\": " << lm.goals().size() << ", \"activities\": " << lm.activities().size()
-         << ", \"resources\": " << lm.resources().size() << ", \"partners\": " << lm.partners().size()
+         << ", \"resources\": " << lm.resources().size()
+         << ", \"partners\": " << lm.partners().size()
          << ", \"categories\": " << lm.categories().size() << ", \"total\": \""
          << b.total.to_string(2) << "\"}\n";
     std::printf("wrote %s (total %s)\n", dir.c_str(), b.total.to_string(2).c_str());

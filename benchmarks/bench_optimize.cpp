@@ -2,7 +2,8 @@
 // activities (200 of them support activities, 10,000 support non-zeros), 1,000 goals and 500
 // resources, every resource with an availability limit and every other activity with a max bound.
 // Targets are 80% of the way from the baseline to the projection of the model's own plan, bounds
-// 1.5x and availabilities 1.2x what that plan uses, so the question is feasible and some limits bind.
+// 1.5x and availabilities 1.2x what that plan uses, so the question is feasible and some limits
+// bind.
 //   BM_least_cost/<method>  zbb::least_cost end to end (LP build, CLP solve, attribution, budget)
 //                           with CLP's dual simplex, primal simplex, barrier (+ crossover).
 //   BM_least_cost_lp_only/<method>  the CLP solve alone on the same LP.
@@ -48,7 +49,8 @@ zbb::model make_model() {
     for (std::size_t a = 0; a < m.activities.size(); a += 2)
         m.activities[a].max = std::ceil(1.5 * b.volumes[static_cast<Eigen::Index>(a)] + 1);
     for (std::size_t r = 0; r < m.resources.size(); ++r)
-        m.resources[r].available = std::ceil(1.2 * b.resource_needs[static_cast<Eigen::Index>(r)] + 1);
+        m.resources[r].available =
+            std::ceil(1.2 * b.resource_needs[static_cast<Eigen::Index>(r)] + 1);
     return m;
 }
 
@@ -100,7 +102,8 @@ BENCHMARK(BM_least_cost_lp_only)->DenseRange(0, 2)->Unit(benchmark::kMillisecond
 template <class T>
 void write_raw(const std::filesystem::path& p, const std::vector<T>& v) {
     std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+    out.write(reinterpret_cast<const char*>(v.data()),
+              static_cast<std::streamsize>(v.size() * sizeof(T)));
 }
 
 // The least-cost LP as raw little-endian arrays: A as triplets (int32 rows, int32 cols, float64
@@ -134,8 +137,8 @@ int dump(const std::filesystem::path& dir) {
     meta << "{\"rows\": " << L.lp.rows() << ", \"cols\": " << L.lp.cols()
          << ", \"clp_objective\": " << obj << ", \"clp_seconds\": " << sol.seconds << "}\n";
     std::printf("wrote %s (%d rows, %d columns, %lld non-zeros; CLP objective %s in %.3f s)\n",
-                dir.c_str(), L.lp.rows(), L.lp.cols(), static_cast<long long>(L.lp.a.nonZeros()), obj,
-                sol.seconds);
+                dir.c_str(), L.lp.rows(), L.lp.cols(), static_cast<long long>(L.lp.a.nonZeros()),
+                obj, sol.seconds);
     return 0;
 }
 

@@ -31,14 +31,32 @@ void counted_free(void* p) noexcept {
 }  // namespace
 
 namespace zbb_bench {
-long long heap_live_bytes() { return live.load(); }
-long long heap_peak_bytes() { return peak.load(); }
-void heap_reset_peak() { peak = live.load(); }
+long long heap_live_bytes() {
+    return live.load();
+}
+long long heap_peak_bytes() {
+    return peak.load();
+}
+void heap_reset_peak() {
+    peak = live.load();
+}
 }  // namespace zbb_bench
 
-void* operator new(std::size_t n) { return counted_alloc(n); }
-void* operator new[](std::size_t n) { return counted_alloc(n); }
-void operator delete(void* p) noexcept { counted_free(p); }
-void operator delete[](void* p) noexcept { counted_free(p); }
-void operator delete(void* p, std::size_t) noexcept { counted_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
+void* operator new(std::size_t n) {
+    return counted_alloc(n);
+}
+void* operator new[](std::size_t n) {
+    return counted_alloc(n);
+}
+void operator delete(void* p) noexcept {
+    counted_free(p);
+}
+void operator delete[](void* p) noexcept {
+    counted_free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    counted_free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+    counted_free(p);
+}

@@ -15,7 +15,7 @@ struct national_sizes {
     int resources = 10000;
     int goals = 1000;
     int partners = 50;
-    int suppliers = 2000;             // support activities (the non-zero rows of S)
+    int suppliers = 2000;  // support activities (the non-zero rows of S)
     int consumption_per_activity = 10;
     int support_nonzeros = 100000;
     int effects_per_activity = 2;

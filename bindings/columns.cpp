@@ -19,7 +19,7 @@ using zbb::detail::fail;
 
 // One column: a 1-d numpy array of objects (text, decimals) or of float64 (numbers).
 class column {
-public:
+  public:
     column() = default;
     column(py::array a, const std::string& table, const std::string& name)
         : a_(std::move(a)), given_(true) {
@@ -67,7 +67,7 @@ public:
         return number_at(i);
     }
 
-private:
+  private:
     PyObject* object_at(std::size_t i) const {
         return *reinterpret_cast<PyObject* const*>(data_ + static_cast<py::ssize_t>(i) * stride_);
     }
@@ -85,13 +85,14 @@ private:
 
 // The columns of one table, checked against the known column names.
 class table_columns {
-public:
+  public:
     table_columns(const py::dict& tables, const std::string& name, std::set<std::string> known)
         : name_(name) {
         if (!tables.contains(name)) return;
         py::object t = tables[py::str(name)];
         if (t.is_none()) return;
-        if (!py::isinstance<py::dict>(t)) fail({"model", "", name}, "table must be a dict of columns");
+        if (!py::isinstance<py::dict>(t))
+            fail({"model", "", name}, "table must be a dict of columns");
         bool first = true;
         for (auto item : t.cast<py::dict>()) {
             auto key = py::cast<std::string>(item.first);
@@ -99,8 +100,10 @@ public:
             if (!py::isinstance<py::array>(item.second))
                 fail({name, "", key}, "column must be a numpy array");
             column c(py::reinterpret_borrow<py::array>(item.second), name, key);
-            if (first) rows_ = c.size();
-            else if (c.size() != rows_) fail({name, "", key}, "columns have different lengths");
+            if (first)
+                rows_ = c.size();
+            else if (c.size() != rows_)
+                fail({name, "", key}, "columns have different lengths");
             first = false;
             cols_.emplace(key, std::move(c));
         }
@@ -111,7 +114,7 @@ public:
         return it == cols_.end() ? none_ : it->second;
     }
 
-private:
+  private:
     std::string name_;
     std::size_t rows_ = 0;
     std::map<std::string, column> cols_;
@@ -136,10 +139,11 @@ struct row_place {
 
 // Reads the cells of one row from columns resolved beforehand.
 class row_reader {
-public:
+  public:
     explicit row_reader(const row_place& place) : p_(place) {}
 
-    std::string text(const column& c, const char* key, bool required, std::string fallback = "") const {
+    std::string text(const column& c, const char* key, bool required,
+                     std::string fallback = "") const {
         std::string s;
         if (c.text(p_.index, s, [&] { return p_.at(key); })) return s;
         if (required) fail(p_.at(key), "required field is missing");
@@ -166,7 +170,7 @@ public:
         return zbb::decimal::parse(s, p_.at(key));
     }
 
-private:
+  private:
     row_place p_;
 };
 
@@ -184,8 +188,8 @@ void for_each_entity(const table_columns& t, const std::string& table, const cha
 // Rows of a link table: f(first, second, value column, reader); the row is named
 // "<first> -> <second>" once both ids are read.
 template <class F>
-void for_each_link(const py::dict& tables, const char* table, const char* first,
-                   const char* second, const char* value, F&& f) {
+void for_each_link(const py::dict& tables, const char* table, const char* first, const char* second,
+                   const char* value, F&& f) {
     const table_columns t(tables, table, {first, second, value});
     const std::string name = table;
     const column &ca = t[first], &cb = t[second], &cv = t[value];
@@ -250,7 +254,7 @@ py::array_t<double> number_array(const Rows& rows, Get&& get) {
 
 // Id references of link rows as an object array sharing one str per entity.
 class id_pool {
-public:
+  public:
     explicit id_pool(const zbb::id_index& index) : index_(index) {
         pool_.reserve(index.ids().size());
         for (const auto& id : index.ids()) pool_.push_back(py::str(id));
@@ -262,7 +266,7 @@ public:
         return object_array(rows.size(), pool_, idx);
     }
 
-private:
+  private:
     const zbb::id_index& index_;
     std::vector<py::object> pool_;
 };
@@ -272,9 +276,9 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
 zbb::model model_from_columns(const model_header& header, const py::dict& tables) {
-    static const std::set<std::string> table_names{"goals",   "activities",  "resources",
+    static const std::set<std::string> table_names{"goals",    "activities", "resources",
                                                    "partners", "effects",    "consumption",
-                                                   "support", "funding",     "plan"};
+                                                   "support",  "funding",    "plan"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
@@ -287,7 +291,8 @@ zbb::model model_from_columns(const model_header& header, const py::dict& tables
     m.minor_units = header.minor_units;
 
     {
-        const table_columns t(tables, "goals", {"id", "name", "unit", "baseline", "target", "weight"});
+        const table_columns t(tables, "goals",
+                              {"id", "name", "unit", "baseline", "target", "weight"});
         const column &name = t["name"], &unit = t["unit"], &baseline = t["baseline"],
                      &target = t["target"], &weight = t["weight"];
         m.goals.reserve(t.rows());
@@ -303,7 +308,8 @@ zbb::model model_from_columns(const model_header& header, const py::dict& tables
         });
     }
     {
-        const table_columns t(tables, "activities", {"id", "name", "unit", "partner", "min", "max"});
+        const table_columns t(tables, "activities",
+                              {"id", "name", "unit", "partner", "min", "max"});
         const column &name = t["name"], &unit = t["unit"], &partner = t["partner"], &min = t["min"],
                      &max = t["max"];
         m.activities.reserve(t.rows());
@@ -382,8 +388,10 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
     if (table == "goals") {
         const auto& rows = m.goals;
         out["id"] = text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.id; });
-        out["name"] = text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.name; });
-        out["unit"] = text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.unit; });
+        out["name"] =
+            text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.name; });
+        out["unit"] =
+            text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.unit; });
         out["baseline"] = number_array(rows, [](const zbb::goal& g) { return g.baseline; });
         out["target"] = number_array(rows, [](const zbb::goal& g) { return g.target; });
         out["weight"] = number_array(rows, [](const zbb::goal& g) { return g.weight; });
@@ -393,7 +401,8 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
         out["id"] = text_array(rows, [](const A& a) -> const std::string& { return a.id; });
         out["name"] = text_array(rows, [](const A& a) -> const std::string& { return a.name; });
         out["unit"] = text_array(rows, [](const A& a) -> const std::string& { return a.unit; });
-        out["partner"] = text_array(rows, [](const A& a) -> const std::string& { return a.partner; });
+        out["partner"] =
+            text_array(rows, [](const A& a) -> const std::string& { return a.partner; });
         out["min"] = number_array(rows, [](const A& a) { return a.min; });
         out["max"] = number_array(rows, [](const A& a) { return a.max.value_or(nan); });
     } else if (table == "resources") {
@@ -402,8 +411,10 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
         out["id"] = text_array(rows, [](const R& r) -> const std::string& { return r.id; });
         out["name"] = text_array(rows, [](const R& r) -> const std::string& { return r.name; });
         out["unit"] = text_array(rows, [](const R& r) -> const std::string& { return r.unit; });
-        out["price"] = text_array(rows, [](const R& r) -> const std::string& { return r.price.text(); });
-        out["category"] = text_array(rows, [](const R& r) -> const std::string& { return r.category; });
+        out["price"] =
+            text_array(rows, [](const R& r) -> const std::string& { return r.price.text(); });
+        out["category"] =
+            text_array(rows, [](const R& r) -> const std::string& { return r.category; });
         out["available"] = number_array(rows, [](const R& r) { return r.available.value_or(nan); });
     } else if (table == "partners") {
         const auto& rows = m.partners;
@@ -413,33 +424,50 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
     } else if (table == "effects") {
         const auto& rows = m.effects;
         using E = zbb::effect_row;
-        out["goal"] = id_pool(lm.goals()).refs(rows, [](const E& e) -> const std::string& { return e.goal; });
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const E& e) -> const std::string& { return e.activity; });
+        out["goal"] =
+            id_pool(lm.goals()).refs(rows, [](const E& e) -> const std::string& { return e.goal; });
+        out["activity"] = id_pool(lm.activities()).refs(rows, [](const E& e) -> const std::string& {
+            return e.activity;
+        });
         out["per_unit"] = number_array(rows, [](const E& e) { return e.per_unit; });
     } else if (table == "consumption") {
         const auto& rows = m.consumption;
         using C = zbb::consumption_row;
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const C& c) -> const std::string& { return c.activity; });
-        out["resource"] = id_pool(lm.resources()).refs(rows, [](const C& c) -> const std::string& { return c.resource; });
+        out["activity"] = id_pool(lm.activities()).refs(rows, [](const C& c) -> const std::string& {
+            return c.activity;
+        });
+        out["resource"] = id_pool(lm.resources()).refs(rows, [](const C& c) -> const std::string& {
+            return c.resource;
+        });
         out["per_unit"] = number_array(rows, [](const C& c) { return c.per_unit; });
     } else if (table == "support") {
         const auto& rows = m.support;
         using S = zbb::support_row;
         const id_pool acts(lm.activities());
-        out["supplier"] = acts.refs(rows, [](const S& s) -> const std::string& { return s.supplier; });
-        out["consumer"] = acts.refs(rows, [](const S& s) -> const std::string& { return s.consumer; });
+        out["supplier"] =
+            acts.refs(rows, [](const S& s) -> const std::string& { return s.supplier; });
+        out["consumer"] =
+            acts.refs(rows, [](const S& s) -> const std::string& { return s.consumer; });
         out["per_unit"] = number_array(rows, [](const S& s) { return s.per_unit; });
     } else if (table == "funding") {
         const auto& rows = m.funding;
         using F = zbb::funding_row;
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const F& f) -> const std::string& { return f.activity; });
-        out["partner"] = id_pool(lm.partners()).refs(rows, [](const F& f) -> const std::string& { return f.partner; });
-        out["share"] = text_array(rows, [](const F& f) -> const std::string& { return f.share.text(); });
+        out["activity"] = id_pool(lm.activities()).refs(rows, [](const F& f) -> const std::string& {
+            return f.activity;
+        });
+        out["partner"] = id_pool(lm.partners()).refs(rows, [](const F& f) -> const std::string& {
+            return f.partner;
+        });
+        out["share"] =
+            text_array(rows, [](const F& f) -> const std::string& { return f.share.text(); });
     } else if (table == "plan") {
         const auto& rows = m.plan.rows;
         using P = zbb::plan_row;
-        out["goal"] = id_pool(lm.goals()).refs(rows, [](const P& p) -> const std::string& { return p.goal; });
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const P& p) -> const std::string& { return p.activity; });
+        out["goal"] =
+            id_pool(lm.goals()).refs(rows, [](const P& p) -> const std::string& { return p.goal; });
+        out["activity"] = id_pool(lm.activities()).refs(rows, [](const P& p) -> const std::string& {
+            return p.activity;
+        });
         out["volume"] = number_array(rows, [](const P& p) { return p.volume; });
     } else {
         fail({"model", "", table}, "unknown table");

@@ -39,8 +39,10 @@ inline zbb::model with_plan_volume(const zbb::linked_model& lm, const std::strin
     auto it = std::find_if(rows.begin(), rows.end(), [&](const zbb::plan_row& r) {
         return r.goal == goal && r.activity == activity;
     });
-    if (it != rows.end()) it->volume = volume;
-    else rows.push_back({goal, activity, volume});
+    if (it != rows.end())
+        it->volume = volume;
+    else
+        rows.push_back({goal, activity, volume});
     return m;
 }
 

@@ -32,8 +32,9 @@ const zbb::breakdown& breakdown_of(const zbb::budget& b, const std::string& name
     if (name == "resource") return b.by_resource;
     if (name == "partner") return b.by_partner;
     if (name == "category") return b.by_category;
-    zbb::detail::fail({"option", "", "by"}, "unknown breakdown '" + name +
-                                                "'; use goal, activity, resource, partner or category");
+    zbb::detail::fail(
+        {"option", "", "by"},
+        "unknown breakdown '" + name + "'; use goal, activity, resource, partner or category");
 }
 
 // Exact amounts in minor units: an int64 array (computed amounts never exceed 2^53 minor units, so
@@ -70,39 +71,55 @@ void register_budget(py::module_& m) {
         .def_property_readonly("model", [](const B& h) { return model_handle{h.lm}; })
         .def_property_readonly("currency", [](const B& h) { return h.b.currency.code; })
         .def_property_readonly("minor_digits", [](const B& h) { return h.b.currency.minor_digits; })
-        .def_property_readonly("rounding", [](const B& h) { return std::string(zbb::to_string(h.rounding)); })
-        .def_property_readonly("total_minor", [](const B& h) { return to_py_int(h.b.total.minor_units()); })
-        .def_property_readonly("total_text", [](const B& h) { return h.b.total.to_string(h.b.currency.minor_digits); })
+        .def_property_readonly("rounding",
+                               [](const B& h) { return std::string(zbb::to_string(h.rounding)); })
+        .def_property_readonly("total_minor",
+                               [](const B& h) { return to_py_int(h.b.total.minor_units()); })
+        .def_property_readonly(
+            "total_text", [](const B& h) { return h.b.total.to_string(h.b.currency.minor_digits); })
         .def_property_readonly("total_value", [](const B& h) { return h.b.total_value; })
         .def_property_readonly("warnings", [](const B& h) { return h.b.warnings; })
-        .def("keys", [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys; },
-             py::arg("by"))
-        .def("amounts_minor", [](const B& h, const std::string& by) {
-                 return minor_units(breakdown_of(h.b, by).amounts);
-             }, py::arg("by"))
-        .def("values", [](py::object self, const std::string& by) {
-                 const auto& v = breakdown_of(self.cast<const B&>().b, by).values;
-                 return readonly_view(v.data(), v.size(), self);
-             }, py::arg("by"))
+        .def(
+            "keys", [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys; },
+            py::arg("by"))
+        .def(
+            "amounts_minor",
+            [](const B& h, const std::string& by) {
+                return minor_units(breakdown_of(h.b, by).amounts);
+            },
+            py::arg("by"))
+        .def(
+            "values",
+            [](py::object self, const std::string& by) {
+                const auto& v = breakdown_of(self.cast<const B&>().b, by).values;
+                return readonly_view(v.data(), v.size(), self);
+            },
+            py::arg("by"))
         .def("direct_volumes", &vector_view<&zbb::budget::direct_volumes>)
         .def("volumes", &vector_view<&zbb::budget::volumes>)
         .def("resource_needs", &vector_view<&zbb::budget::resource_needs>)
         .def("unit_costs", &vector_view<&zbb::budget::unit_costs>)
         .def("full_unit_costs", &vector_view<&zbb::budget::full_unit_costs>)
         .def("projected", &vector_view<&zbb::budget::projected>)
-        .def("plan_matrix", [](py::object self) {
+        .def("plan_matrix",
+             [](py::object self) {
                  const auto& s = self.cast<const B&>().plan;
                  return py::make_tuple(
                      readonly_view(s.valuePtr(), static_cast<std::size_t>(s.nonZeros()), self),
                      readonly_view(s.innerIndexPtr(), static_cast<std::size_t>(s.nonZeros()), self),
-                     readonly_view(s.outerIndexPtr(), static_cast<std::size_t>(s.outerSize()) + 1, self),
+                     readonly_view(s.outerIndexPtr(), static_cast<std::size_t>(s.outerSize()) + 1,
+                                   self),
                      py::make_tuple(s.rows(), s.cols()));
              })
-        .def("report_json", [](const B& h, std::optional<int> indent) {
-                 // Without an indent: the library's default, exactly what `zbb budget --json` prints.
-                 return indent ? zbb::budget_report_json(*h.lm, h.b, *indent)
-                               : zbb::budget_report_json(*h.lm, h.b);
-             }, py::arg("indent") = py::none())
+        .def(
+            "report_json",
+            [](const B& h, std::optional<int> indent) {
+                // Without an indent: the library's default, exactly what `zbb budget --json`
+                // prints.
+                return indent ? zbb::budget_report_json(*h.lm, h.b, *indent)
+                              : zbb::budget_report_json(*h.lm, h.b);
+            },
+            py::arg("indent") = py::none())
         .def("report_text", [](const B& h) { return zbb::budget_report_text(*h.lm, h.b); });
 
     m.def("compute_budget", &compute, py::arg("model"), py::kw_only(),

@@ -49,7 +49,8 @@ void register_model(py::module_& m) {
         .def_property_readonly("description", [](const M& h) { return h.lm->source().description; })
         .def_property_readonly("currency", [](const M& h) { return h.lm->currency().code; })
         .def_property_readonly("minor_units", [](const M& h) { return h.lm->source().minor_units; })
-        .def_property_readonly("minor_digits", [](const M& h) { return h.lm->currency().minor_digits; })
+        .def_property_readonly("minor_digits",
+                               [](const M& h) { return h.lm->currency().minor_digits; })
         .def_property_readonly("goal_ids", [](const M& h) { return h.lm->goals().ids(); })
         .def_property_readonly("activity_ids", [](const M& h) { return h.lm->activities().ids(); })
         .def_property_readonly("resource_ids", [](const M& h) { return h.lm->resources().ids(); })
@@ -57,35 +58,50 @@ void register_model(py::module_& m) {
         .def_property_readonly("categories", [](const M& h) { return h.lm->categories(); })
         .def_property_readonly("resource_category",
                                [](const M& h) { return h.lm->resource_category(); })
-        .def("to_json", [](const M& h, int indent) { return zbb::write_model_json(h.lm->source(), indent); },
-             py::arg("indent") = 2)
-        .def("matrix", [](py::object self, const std::string& name) {
-                 const auto& lm = *self.cast<const M&>().lm;
-                 if (name == "effects") return csc_views(lm.effects(), self);
-                 if (name == "consumption") return csc_views(lm.consumption(), self);
-                 if (name == "support") return csc_views(lm.support(), self);
-                 if (name == "funding") return csc_views(lm.funding_shares(), self);
-                 if (name == "plan") return csc_views(lm.plan(), self);
-                 zbb::detail::fail({"option", "", "matrix"}, "unknown matrix '" + name + "'");
-             }, py::arg("name"))
-        .def("prices", [](py::object self) {
+        .def(
+            "to_json",
+            [](const M& h, int indent) { return zbb::write_model_json(h.lm->source(), indent); },
+            py::arg("indent") = 2)
+        .def(
+            "matrix",
+            [](py::object self, const std::string& name) {
+                const auto& lm = *self.cast<const M&>().lm;
+                if (name == "effects") return csc_views(lm.effects(), self);
+                if (name == "consumption") return csc_views(lm.consumption(), self);
+                if (name == "support") return csc_views(lm.support(), self);
+                if (name == "funding") return csc_views(lm.funding_shares(), self);
+                if (name == "plan") return csc_views(lm.plan(), self);
+                zbb::detail::fail({"option", "", "matrix"}, "unknown matrix '" + name + "'");
+            },
+            py::arg("name"))
+        .def("prices",
+             [](py::object self) {
                  const auto& v = self.cast<const M&>().lm->prices();
                  return readonly_view(v.data(), v.size(), self);
              })
-        .def("direct_unit_costs", [](py::object self) {
+        .def("direct_unit_costs",
+             [](py::object self) {
                  const auto& v = self.cast<const M&>().lm->direct_unit_costs();
                  return readonly_view(v.data(), v.size(), self);
              })
-        .def("with_goal_target", [](const M& h, const std::string& goal, double target) {
-                 return link(with_goal_target(*h.lm, goal, target));
-             }, py::arg("goal"), py::arg("target"))
-        .def("with_resource_price", [](const M& h, const std::string& resource, const std::string& price) {
-                 return link(with_resource_price(*h.lm, resource, price));
-             }, py::arg("resource"), py::arg("price"))
-        .def("with_plan_volume", [](const M& h, const std::string& goal, const std::string& activity,
-                                    double volume) {
-                 return link(with_plan_volume(*h.lm, goal, activity, volume));
-             }, py::arg("goal"), py::arg("activity"), py::arg("volume"));
+        .def(
+            "with_goal_target",
+            [](const M& h, const std::string& goal, double target) {
+                return link(with_goal_target(*h.lm, goal, target));
+            },
+            py::arg("goal"), py::arg("target"))
+        .def(
+            "with_resource_price",
+            [](const M& h, const std::string& resource, const std::string& price) {
+                return link(with_resource_price(*h.lm, resource, price));
+            },
+            py::arg("resource"), py::arg("price"))
+        .def(
+            "with_plan_volume",
+            [](const M& h, const std::string& goal, const std::string& activity, double volume) {
+                return link(with_plan_volume(*h.lm, goal, activity, volume));
+            },
+            py::arg("goal"), py::arg("activity"), py::arg("volume"));
 
     m.def("read_json_file", &read_file, py::arg("path"));
     m.def("read_json_text", &read_text, py::arg("text"), py::arg("source") = "model");

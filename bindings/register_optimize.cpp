@@ -25,8 +25,9 @@ struct optimize_handle {
 
 using caps_arg = std::optional<std::vector<std::pair<std::string, std::string>>>;
 
-optimize_handle run(const model_handle& h, const std::string& objective, const std::string& rounding,
-                    double time_limit, const std::optional<std::string>& budget, const caps_arg& caps) {
+optimize_handle run(const model_handle& h, const std::string& objective,
+                    const std::string& rounding, double time_limit,
+                    const std::optional<std::string>& budget, const caps_arg& caps) {
     zbb::optimize_options o;
     const auto obj = zbb::parse_objective(objective);
     o.report.rounding = zbb::parse_rounding_mode(rounding);
@@ -68,29 +69,40 @@ void register_optimize(py::module_& m) {
     using R = optimize_handle;
     py::class_<R>(m, "OptimizeResult", "The outcome of an optimisation (immutable).")
         .def_property_readonly("model", [](const R& h) { return model_handle{h.lm}; })
-        .def_property_readonly("objective", [](const R& h) { return std::string(zbb::to_string(h.r.objective)); })
-        .def_property_readonly("status", [](const R& h) { return std::string(zbb::to_string(h.r.status)); })
+        .def_property_readonly(
+            "objective", [](const R& h) { return std::string(zbb::to_string(h.r.objective)); })
+        .def_property_readonly("status",
+                               [](const R& h) { return std::string(zbb::to_string(h.r.status)); })
         .def_property_readonly("message", [](const R& h) { return h.r.message; })
-        .def_property_readonly("weighted_attainment", [](const R& h) { return h.r.weighted_attainment; })
+        .def_property_readonly("weighted_attainment",
+                               [](const R& h) { return h.r.weighted_attainment; })
         .def_property_readonly("marginal_effect_per_currency_unit",
                                [](const R& h) { return h.r.marginal_effect_per_currency_unit; })
         .def_property_readonly("iterations", [](const R& h) { return h.r.iterations; })
         .def_property_readonly("solve_seconds", [](const R& h) { return h.r.solve_seconds; })
-        .def("budget", [](const R& h) -> std::optional<budget_handle> {
+        .def("budget",
+             [](const R& h) -> std::optional<budget_handle> {
                  if (!h.r.budget) return std::nullopt;
                  return budget_handle{h.lm, h.r.plan, *h.r.budget, h.rounding};
              })
-        .def("goal_ids", [](const R& h) {
+        .def("goal_ids",
+             [](const R& h) {
                  std::vector<std::string> ids;
                  for (const auto& g : h.r.goals) ids.push_back(g.id);
                  return ids;
              })
-        .def("marginal_cost", [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.marginal_cost; }); })
-        .def("attainment", [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.attainment; }); })
-        .def("projected", [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.projected; }); })
-        .def("shortfall", [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.shortfall; }); })
+        .def(
+            "marginal_cost",
+            [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.marginal_cost; }); })
+        .def("attainment",
+             [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.attainment; }); })
+        .def("projected",
+             [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.projected; }); })
+        .def("shortfall",
+             [](const R& h) { return per_goal(h.r, [](const auto& g) { return g.shortfall; }); })
         .def("binding", [](const R& h) { return limits(h.r.binding); })
-        .def("explanation", [](const R& h) -> py::object {
+        .def("explanation",
+             [](const R& h) -> py::object {
                  if (!h.r.explanation) return py::none();
                  const auto& ex = *h.r.explanation;
                  py::list goals;
@@ -104,13 +116,15 @@ void register_optimize(py::module_& m) {
                  d["limits"] = limits(ex.limits);
                  return d;
              })
-        .def("report_json", [](const R& h, int indent) { return zbb::optimize_report_json(*h.lm, h.r, indent); },
-             py::arg("indent") = 2)
+        .def(
+            "report_json",
+            [](const R& h, int indent) { return zbb::optimize_report_json(*h.lm, h.r, indent); },
+            py::arg("indent") = 2)
         .def("report_text", [](const R& h) { return zbb::optimize_report_text(*h.lm, h.r); });
 
     m.def("optimize", &run, py::arg("model"), py::arg("objective"), py::kw_only(),
-          py::arg("rounding") = "half-even", py::arg("time_limit") = 0.0, py::arg("budget") = py::none(),
-          py::arg("partner_caps") = py::none());
+          py::arg("rounding") = "half-even", py::arg("time_limit") = 0.0,
+          py::arg("budget") = py::none(), py::arg("partner_caps") = py::none());
 }
 
 }  // namespace zbb_py

@@ -40,8 +40,8 @@ inline model_handle link(zbb::model m) {
 /// A read-only 1-d numpy view of `size` doubles at `data`, kept alive by `owner`.
 inline py::array_t<double> readonly_view(const double* data, Eigen::Index size,
                                          const py::handle& owner) {
-    py::array_t<double> a({static_cast<py::ssize_t>(size)}, {static_cast<py::ssize_t>(sizeof(double))},
-                          data, owner);
+    py::array_t<double> a({static_cast<py::ssize_t>(size)},
+                          {static_cast<py::ssize_t>(sizeof(double))}, data, owner);
     a.attr("setflags")(py::arg("write") = false);
     return a;
 }

@@ -2,10 +2,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
 #include <exception>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +58,8 @@ struct options {
 };
 
 // The value of "--name VALUE" or "--name=VALUE".
-std::string option_value(const std::vector<std::string>& args, std::size_t& i, const std::string& name) {
+std::string option_value(const std::vector<std::string>& args, std::size_t& i,
+                         const std::string& name) {
     const auto& a = args[i];
     if (a == name) {
         if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
@@ -100,18 +101,22 @@ options parse_args(int argc, char** argv) {
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
-        } else if ((o.command == "optimize" || o.command == "packages") && is_option(a, "--budget")) {
+        } else if ((o.command == "optimize" || o.command == "packages") &&
+                   is_option(a, "--budget")) {
             try {
-                o.budget_cap = zbb::decimal::parse(option_value(args, i, "--budget"), {"option", "", "budget"});
+                o.budget_cap = zbb::decimal::parse(option_value(args, i, "--budget"),
+                                                   {"option", "", "budget"});
             } catch (const std::exception& e) {
                 throw usage_error(e.what());
             }
-        } else if ((o.command == "optimize" || o.command == "packages") && is_option(a, "--time-limit")) {
+        } else if ((o.command == "optimize" || o.command == "packages") &&
+                   is_option(a, "--time-limit")) {
             const std::string v = option_value(args, i, "--time-limit");
             char* end = nullptr;
             o.time_limit = std::strtod(v.c_str(), &end);
             if (v.empty() || *end != '\0' || !std::isfinite(o.time_limit) || o.time_limit <= 0)
-                throw usage_error("--time-limit needs a positive number of seconds, got '" + v + "'");
+                throw usage_error("--time-limit needs a positive number of seconds, got '" + v +
+                                  "'");
         } else if (!a.empty() && a[0] == '-') {
             throw usage_error("unknown option '" + a + "'");
         } else if (o.path.empty() && o.command != "demo") {
@@ -120,24 +125,29 @@ options parse_args(int argc, char** argv) {
             throw usage_error("unexpected argument '" + a + "'");
         }
     }
-    if (o.command == "optimize" && o.budget_cap && o.objective != zbb::optimize_objective::max_effect)
+    if (o.command == "optimize" && o.budget_cap &&
+        o.objective != zbb::optimize_objective::max_effect)
         throw usage_error("--budget applies to --objective max-effect");
     if ((o.command == "budget" || o.command == "validate" || o.command == "optimize" ||
-         o.command == "packages") && o.path.empty())
+         o.command == "packages") &&
+        o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
-    if (o.print_model && o.json) throw usage_error("demo --model prints the model itself; drop --json");
+    if (o.print_model && o.json)
+        throw usage_error("demo --model prints the model itself; drop --json");
     return o;
 }
 
 void print_budget(const zbb::model& m, const options& o) {
     const zbb::linked_model lm(m);
     const auto b = zbb::compute_budget(lm, o.budget);
-    const std::string out = o.json ? zbb::budget_report_json(lm, b) : zbb::budget_report_text(lm, b);
+    const std::string out =
+        o.json ? zbb::budget_report_json(lm, b) : zbb::budget_report_text(lm, b);
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
-// Exit 0 with the plan; 3 (infeasible, explanation on stdout) or 4 (stopped) with one line on stderr.
+// Exit 0 with the plan; 3 (infeasible, explanation on stdout) or 4 (stopped) with one line on
+// stderr.
 int print_optimized(const zbb::model& m, const options& o) {
     const zbb::linked_model lm(m);
     zbb::optimize_options opt;
@@ -146,7 +156,8 @@ int print_optimized(const zbb::model& m, const options& o) {
     opt.time_limit_seconds = o.time_limit;
     const auto r = zbb::optimize(lm, o.objective, opt);
     if (r.optimal() || r.status == zbb::optimize_status::infeasible || o.json) {
-        const std::string out = o.json ? zbb::optimize_report_json(lm, r) : zbb::optimize_report_text(lm, r);
+        const std::string out =
+            o.json ? zbb::optimize_report_json(lm, r) : zbb::optimize_report_text(lm, r);
         std::fwrite(out.data(), 1, out.size(), stdout);
     }
     if (r.optimal()) return 0;
@@ -165,7 +176,8 @@ int print_packages(const zbb::model& m, const options& o) {
     opt.rounding = o.budget.rounding;
     if (o.time_limit > 0) opt.time_limit_seconds = o.time_limit;
     const auto r = zbb::rank_packages(lm, opt);
-    const std::string out = o.json ? zbb::packages_report_json(lm, r) : zbb::packages_report_text(lm, r);
+    const std::string out =
+        o.json ? zbb::packages_report_json(lm, r) : zbb::packages_report_text(lm, r);
     std::fwrite(out.data(), 1, out.size(), stdout);
     if (r.optimal()) return 0;
     std::fflush(stdout);
@@ -200,10 +212,11 @@ int run(int argc, char** argv) {
         const zbb::linked_model lm(zbb::read_model_file(o.path));
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well
         const auto& m = lm.source();
-        std::printf("%s: valid zbb-model/1 (%zu goals, %zu activities, %zu resources, %zu partners, "
-                    "%zu plan rows)\n",
-                    o.path.c_str(), m.goals.size(), m.activities.size(), m.resources.size(),
-                    m.partners.size(), m.plan.rows.size());
+        std::printf(
+            "%s: valid zbb-model/1 (%zu goals, %zu activities, %zu resources, %zu partners, "
+            "%zu plan rows)\n",
+            o.path.c_str(), m.goals.size(), m.activities.size(), m.resources.size(),
+            m.partners.size(), m.plan.rows.size());
     } else {
         throw usage_error("unknown command '" + o.command + "'");
     }

@@ -40,8 +40,8 @@ inline zbb::model generate_model(std::mt19937_64& rng, const gen_sizes& n) {
     m.name = "generated";
     for (int p = 0; p < n.partners; ++p) m.partners.push_back({id('P', p), ""});
     for (int g = 0; g < n.goals; ++g)
-        m.goals.push_back({id('G', g), "", "", q(u01(rng) * 100, 1),
-                           q(u01(rng) * 200, 1), q(u01(rng) * 3, 0.5)});
+        m.goals.push_back(
+            {id('G', g), "", "", q(u01(rng) * 100, 1), q(u01(rng) * 200, 1), q(u01(rng) * 3, 0.5)});
     for (int a = 0; a < n.activities; ++a) {
         zbb::activity act;
         act.id = id('A', a);
@@ -58,17 +58,16 @@ inline zbb::model generate_model(std::mt19937_64& rng, const gen_sizes& n) {
     for (int a = 0; a < n.activities; ++a)
         for (int r = 0; r < n.resources; ++r)
             if (u01(rng) < 0.4 || r == a % n.resources)
-                m.consumption.push_back({id('A', a), id('R', r),
-                                         q(u01(rng) * 20, 0.001)});
+                m.consumption.push_back({id('A', a), id('R', r), q(u01(rng) * 20, 0.001)});
     // Suppliers are the last n.suppliers activities.
     const int first_supplier = n.activities - n.suppliers;
     for (int s = first_supplier; s < n.activities; ++s)
         for (int c = 0; c < n.activities; ++c) {
             bool among = c >= first_supplier;
             if (u01(rng) < (among ? 0.5 : 0.3))
-                m.support.push_back({id('A', s), id('A', c),
-                                     among ? q(u01(rng) * 0.6 / n.suppliers, 0.0001)
-                                           : q(u01(rng) * 0.5, 0.001)});
+                m.support.push_back(
+                    {id('A', s), id('A', c),
+                     among ? q(u01(rng) * 0.6 / n.suppliers, 0.0001) : q(u01(rng) * 0.5, 0.001)});
         }
     for (int a = 0; a < n.activities; a += 3) {
         if (n.partners < 2) break;
@@ -80,11 +79,9 @@ inline zbb::model generate_model(std::mt19937_64& rng, const gen_sizes& n) {
     for (int g = 0; g < n.goals; ++g)
         for (int a = 0; a < first_supplier; ++a) {
             if (u01(rng) < 0.5)
-                m.effects.push_back({id('G', g), id('A', a),
-                                     q(u01(rng) * 2 - 0.5, 0.01)});
+                m.effects.push_back({id('G', g), id('A', a), q(u01(rng) * 2 - 0.5, 0.01)});
             if (u01(rng) < 0.3)
-                m.plan.rows.push_back({id('G', g), id('A', a),
-                                       q(u01(rng) * 500, 0.5)});
+                m.plan.rows.push_back({id('G', g), id('A', a), q(u01(rng) * 500, 0.5)});
         }
     return m;
 }

@@ -11,7 +11,9 @@ using zbb::money;
 
 namespace {
 
-double cents(const money& m) { return static_cast<double>(m.minor_units()); }
+double cents(const money& m) {
+    return static_cast<double>(m.minor_units());
+}
 
 // The classic reciprocal allocation: support departments S1 (maintenance, direct cost 20,000) and
 // S2 (IT, 10,000) serve each other and the operating departments O1 and O2.
@@ -37,11 +39,13 @@ zbb::model reciprocal_model() {
         r.price = decimal::parse(price, {});
         return r;
     };
-    m.resources = {res("R-S1", "200"), res("R-S2", "100"), res("R-O1", "50000"), res("R-O2", "30000")};
+    m.resources = {res("R-S1", "200"), res("R-S2", "100"), res("R-O1", "50000"),
+                   res("R-O2", "30000")};
     m.consumption = {{"S1", "R-S1", 1}, {"S2", "R-S2", 1}, {"O1", "R-O1", 1}, {"O2", "R-O2", 1}};
     m.support = {{"S1", "S2", 0.2}, {"S1", "O1", 40}, {"S1", "O2", 40},
                  {"S2", "S1", 0.1}, {"S2", "O1", 50}, {"S2", "O2", 40}};
-    m.funding = {{"O1", "P1", decimal::parse("0.75", {})}, {"O1", "P2", decimal::parse("0.25", {})}};
+    m.funding = {{"O1", "P1", decimal::parse("0.75", {})},
+                 {"O1", "P2", decimal::parse("0.25", {})}};
     m.effects = {{"G1", "O1", 2.5}, {"G2", "O2", -0.5}};
     m.plan.rows = {{"G1", "O1", 1}, {"G2", "O2", 1}};
     return m;
@@ -49,7 +53,8 @@ zbb::model reciprocal_model() {
 
 void require_cross_footing(const zbb::budget& b,
                            zbb::rounding_mode mode = zbb::rounding_mode::half_even) {
-    for (const auto* br : {&b.by_goal, &b.by_activity, &b.by_resource, &b.by_partner, &b.by_category}) {
+    for (const auto* br :
+         {&b.by_goal, &b.by_activity, &b.by_resource, &b.by_partner, &b.by_category}) {
         money sum;
         for (std::size_t i = 0; i < br->amounts.size(); ++i) {
             sum += br->amounts[i];
@@ -57,7 +62,8 @@ void require_cross_footing(const zbb::budget& b,
         }
         REQUIRE(sum == b.total);
     }
-    const bool nearest = mode == zbb::rounding_mode::half_even || mode == zbb::rounding_mode::half_up ||
+    const bool nearest = mode == zbb::rounding_mode::half_even ||
+                         mode == zbb::rounding_mode::half_up ||
                          mode == zbb::rounding_mode::half_down;
     REQUIRE(std::fabs(cents(b.total) - b.total_value) <= (nearest ? 0.5 : 1.0) + 1e-6);
 }
@@ -110,7 +116,8 @@ TEST_CASE("hand-computed: classic reciprocal allocation of two support departmen
     require_cross_footing(b);
 }
 
-TEST_CASE("cost by goal includes the support it induces, and a shared activity splits", "[budget]") {
+TEST_CASE("cost by goal includes the support it induces, and a shared activity splits",
+          "[budget]") {
     auto m = reciprocal_model();
     // G1 and G2 now share O1 (volume 1 each), G2 also O2.
     m.plan.rows = {{"G1", "O1", 1}, {"G2", "O1", 1}, {"G2", "O2", 1}};
@@ -121,7 +128,8 @@ TEST_CASE("cost by goal includes the support it induces, and a shared activity s
     require_cross_footing(b);
 }
 
-TEST_CASE("a support loop that feeds itself is refused, naming its activities", "[budget][errors]") {
+TEST_CASE("a support loop that feeds itself is refused, naming its activities",
+          "[budget][errors]") {
     auto m = reciprocal_model();
     m.support = {{"S1", "S2", 2.0}, {"S2", "S1", 0.5}, {"S1", "O1", 1}};
     try {
@@ -159,7 +167,8 @@ TEST_CASE("rounding mode is a named parameter for the total", "[budget][rounding
     CHECK(zbb::compute_budget(lm, floor).total.to_string(2) == "110000.00");
 }
 
-TEST_CASE("property: every breakdown cross-foots exactly on generated models", "[budget][property]") {
+TEST_CASE("property: every breakdown cross-foots exactly on generated models",
+          "[budget][property]") {
     std::mt19937_64 rng(7);
     for (int trial = 0; trial < 60; ++trial) {
         zbb_test::gen_sizes n;
@@ -172,12 +181,14 @@ TEST_CASE("property: every breakdown cross-foots exactly on generated models", "
         auto b = zbb::compute_budget(lm);
         require_cross_footing(b);
         // Each rounding mode cross-foots too.
-        for (auto mode : {zbb::rounding_mode::half_up, zbb::rounding_mode::ceiling, zbb::rounding_mode::floor})
+        for (auto mode :
+             {zbb::rounding_mode::half_up, zbb::rounding_mode::ceiling, zbb::rounding_mode::floor})
             require_cross_footing(zbb::compute_budget(lm, {mode}), mode);
     }
 }
 
-TEST_CASE("property: scaling every plan volume by k scales every amount by k", "[budget][property]") {
+TEST_CASE("property: scaling every plan volume by k scales every amount by k",
+          "[budget][property]") {
     std::mt19937_64 rng(11);
     for (int trial = 0; trial < 30; ++trial) {
         auto m = zbb_test::generate_model(rng, {});
@@ -187,8 +198,10 @@ TEST_CASE("property: scaling every plan volume by k scales every amount by k", "
             zbb::plan scaled = m.plan;
             for (auto& r : scaled.rows) r.volume *= k;
             const auto bk = zbb::compute_budget(lm, lm.link_plan(scaled));
-            for (auto [a, b] : {std::pair{&b1.by_goal, &bk.by_goal}, {&b1.by_activity, &bk.by_activity},
-                                {&b1.by_resource, &bk.by_resource}, {&b1.by_partner, &bk.by_partner}}) {
+            for (auto [a, b] : {std::pair{&b1.by_goal, &bk.by_goal},
+                                {&b1.by_activity, &bk.by_activity},
+                                {&b1.by_resource, &bk.by_resource},
+                                {&b1.by_partner, &bk.by_partner}}) {
                 for (std::size_t i = 0; i < a->values.size(); ++i) {
                     REQUIRE(b->values[i] == Approx(k * a->values[i]).epsilon(1e-12).margin(1e-9));
                     REQUIRE(std::fabs(cents(b->amounts[i]) - k * a->values[i]) < 1.0 + 1e-6);
@@ -217,14 +230,15 @@ TEST_CASE("property: adding a support row never lowers any goal's cost", "[budge
         const auto after = zbb::compute_budget(zbb::linked_model(m));
         for (std::size_t g = 0; g < before.by_goal.values.size(); ++g) {
             REQUIRE(after.by_goal.values[g] >= before.by_goal.values[g] * (1 - 1e-12) - 1e-9);
-            REQUIRE(after.by_goal.amounts[g].minor_units() >= before.by_goal.amounts[g].minor_units() - 1);
+            REQUIRE(after.by_goal.amounts[g].minor_units() >=
+                    before.by_goal.amounts[g].minor_units() - 1);
         }
     }
 }
 
 TEST_CASE("warnings for volumes beyond bounds and needs beyond availability", "[budget]") {
     auto m = reciprocal_model();
-    m.activities[0].max = 50;  // S1 needs 100
+    m.activities[0].max = 50;       // S1 needs 100
     m.resources[1].available = 10;  // S2 needs 100 units of R-S2
     auto b = zbb::compute_budget(zbb::linked_model(m));
     REQUIRE(b.warnings.size() == 2);

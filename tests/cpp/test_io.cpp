@@ -32,7 +32,9 @@ std::string replaced(std::string s, const std::string& from, const std::string& 
     return s.replace(pos, from.size(), to);
 }
 
-void link_text(const std::string& text) { zbb::linked_model lm(zbb::read_model_json(text)); }
+void link_text(const std::string& text) {
+    zbb::linked_model lm(zbb::read_model_json(text));
+}
 }  // namespace
 
 TEST_CASE("the example model reads, links and budgets", "[io]") {
@@ -68,33 +70,47 @@ TEST_CASE("write then read is lossless", "[io]") {
     }
 }
 
-TEST_CASE("the base test model is valid", "[io]") { CHECK_NOTHROW(link_text(base)); }
+TEST_CASE("the base test model is valid", "[io]") {
+    CHECK_NOTHROW(link_text(base));
+}
 
 TEST_CASE("documented errors name the offending id and field", "[io][errors]") {
     struct bad_case {
         std::string from, to, message;
     };
     const std::vector<bad_case> cases = {
-        {R"("price": "10.00")", R"("price": 10.00)", "resource 'R1', field 'price': must be a decimal string"},
-        {R"("price": "10.00")", R"("price": "-10.00")", "resource 'R1', field 'price': must not be negative"},
-        {R"("price": "10.00")", R"("price": "10,00")", "resource 'R1', field 'price': malformed decimal"},
-        {R"("volume": 3)", R"("volume": -3)", "plan 'G1 -> A1', field 'volume': must not be negative"},
+        {R"("price": "10.00")", R"("price": 10.00)",
+         "resource 'R1', field 'price': must be a decimal string"},
+        {R"("price": "10.00")", R"("price": "-10.00")",
+         "resource 'R1', field 'price': must not be negative"},
+        {R"("price": "10.00")", R"("price": "10,00")",
+         "resource 'R1', field 'price': malformed decimal"},
+        {R"("volume": 3)", R"("volume": -3)",
+         "plan 'G1 -> A1', field 'volume': must not be negative"},
         {R"("volume": 3)", R"("volume": 1e999)", "field 'volume': number overflow"},
         {R"("volume": 3)", R"("volume": "3")", "plan 'G1 -> A1', field 'volume': must be a number"},
         {R"("volume": 3)", R"("volumes": 3)", "unknown key"},
-        {R"("per_unit": 2})", R"("per_unit": -2})", "consumption 'A1 -> R1', field 'per_unit': must not be negative"},
+        {R"("per_unit": 2})", R"("per_unit": -2})",
+         "consumption 'A1 -> R1', field 'per_unit': must not be negative"},
         {R"("per_unit": 0.1})", R"("per_unit": -0.1})", "support 'A2 -> A1', field 'per_unit'"},
         {R"("share": "0.6")", R"("share": "0.59")", "funding 'A1', field 'share'"},
         {R"("share": "0.6")", R"("share": "1.6")", "exceeds 1"},
-        {R"("resource": "R1")", R"("resource": "R9")", "consumption 'A1 -> R9', field 'resource': unknown id 'R9'"},
-        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A2"})", "activity 'A2', field 'partner': nobody pays"},
-        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A1", "partner": "P1"})", "activity 'A1', field 'id': duplicate id"},
+        {R"("resource": "R1")", R"("resource": "R9")",
+         "consumption 'A1 -> R9', field 'resource': unknown id 'R9'"},
+        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A2"})",
+         "activity 'A2', field 'partner': nobody pays"},
+        {R"({"id": "A2", "partner": "P1"})", R"({"id": "A1", "partner": "P1"})",
+         "activity 'A1', field 'id': duplicate id"},
         {R"("target": 2)", "\"x\": 2", "goal 'G1', field"},
         {R"("format": "zbb-model/1")", R"("format": "zbb-model/2")", "field 'format'"},
         {R"("currency": "EUR")", R"("currency": "XYZ")", "field 'currency'"},
-        {R"({"id": "A1", "partner": "P1"})", R"({"id": "A1", "partner": "P1", "min": 5, "max": 2})", "activity 'A1', field 'max'"},
-        {R"("plan": [)", R"("plan": [{"goal": "G1", "activity": "A1", "volume": 1},)", "plan 'G1 -> A1': duplicate row"},
-        {R"("per_unit": 0.1})", R"("per_unit": 10}, {"supplier": "A1", "consumer": "A2", "per_unit": 0.5})", "support loop"},
+        {R"({"id": "A1", "partner": "P1"})", R"({"id": "A1", "partner": "P1", "min": 5, "max": 2})",
+         "activity 'A1', field 'max'"},
+        {R"("plan": [)", R"("plan": [{"goal": "G1", "activity": "A1", "volume": 1},)",
+         "plan 'G1 -> A1': duplicate row"},
+        {R"("per_unit": 0.1})",
+         R"("per_unit": 10}, {"supplier": "A1", "consumer": "A2", "per_unit": 0.5})",
+         "support loop"},
     };
     for (const auto& c : cases) {
         INFO(c.to);
@@ -104,17 +120,23 @@ TEST_CASE("documented errors name the offending id and field", "[io][errors]") {
 }
 
 TEST_CASE("malformed documents", "[io][errors]") {
-    CHECK_THROWS_WITH(zbb::read_model_json("", "m.json"), Catch::Contains("file 'm.json'") && Catch::Contains("empty"));
-    CHECK_THROWS_WITH(zbb::read_model_json(base.substr(0, 100), "m.json"), Catch::Contains("invalid JSON"));
-    CHECK_THROWS_WITH(zbb::read_model_json(std::string(100000, '['), "m.json"), Catch::Contains("nested deeper"));
+    CHECK_THROWS_WITH(zbb::read_model_json("", "m.json"),
+                      Catch::Contains("file 'm.json'") && Catch::Contains("empty"));
+    CHECK_THROWS_WITH(zbb::read_model_json(base.substr(0, 100), "m.json"),
+                      Catch::Contains("invalid JSON"));
+    CHECK_THROWS_WITH(zbb::read_model_json(std::string(100000, '['), "m.json"),
+                      Catch::Contains("nested deeper"));
     CHECK_THROWS_WITH(zbb::read_model_json("[1, 2]"), Catch::Contains("must be a JSON object"));
     CHECK_THROWS_WITH(zbb::read_model_json(R"({"format": "zbb-model/1", "goals": {}})"),
                       Catch::Contains("field 'goals': must be a JSON array"));
-    CHECK_THROWS_WITH(zbb::read_model_file("/nonexistent/model.json"), Catch::Contains("cannot open"));
+    CHECK_THROWS_WITH(zbb::read_model_file("/nonexistent/model.json"),
+                      Catch::Contains("cannot open"));
     CHECK_THROWS_AS(zbb::read_model_json("{", "m.json"), std::invalid_argument);
     // Duplicate keys would silently lose data: refused, naming the key.
-    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("name": "t")", R"("name": "t", "name": "u")"), "m.json"),
-                      Catch::Contains("file 'm.json', field 'name': duplicate key"));
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("name": "t")", R"("name": "t", "name": "u")"),
+                             "m.json"),
+        Catch::Contains("file 'm.json', field 'name': duplicate key"));
     // Invalid UTF-8 in the input: the message stays valid UTF-8 (the byte is escaped).
     std::string bad_utf8 = replaced(base, R"("name": "t")", "\"name\": \"t\xff\"");
     try {
@@ -126,10 +148,11 @@ TEST_CASE("malformed documents", "[io][errors]") {
         CHECK(what.find("\\x") != std::string::npos);
     }
     // 1e999 is named by the key whose value it is, even when the text also occurs in a name.
-    std::string twice = replaced(replaced(base, R"("name": "t")", R"("name": "x: 1e999")"), R"("volume": 3)",
-                                 R"("volume": 1e999)");
+    std::string twice = replaced(replaced(base, R"("name": "t")", R"("name": "x: 1e999")"),
+                                 R"("volume": 3)", R"("volume": 1e999)");
     CHECK_THROWS_WITH(zbb::read_model_json(twice, "m.json"), Catch::Contains("field 'volume'"));
-    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("price": "10.00")",
-                                                    R"("price": "0.0000000000000000000000000000001")")),
-                      Catch::Contains("more than 30 decimals"));
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("price": "10.00")",
+                                      R"("price": "0.0000000000000000000000000000001")")),
+        Catch::Contains("more than 30 decimals"));
 }

@@ -26,12 +26,14 @@ TEST_CASE("decimal parses exact text without binary floats", "[decimal]") {
 
 TEST_CASE("decimal refuses malformed text and names the field", "[decimal][errors]") {
     const zbb::error_location where{"resource", "R-x", "price"};
-    for (const char* bad : {"", "7,50", "1e3", "5.", ".5", " 5", "5 ", "abc", "+5", "1.2.3", "0x10"}) {
+    for (const char* bad :
+         {"", "7,50", "1e3", "5.", ".5", " 5", "5 ", "abc", "+5", "1.2.3", "0x10"}) {
         INFO(bad);
         CHECK_THROWS_AS(decimal::parse(bad, where), zbb::model_error);
     }
-    CHECK_THROWS_WITH(decimal::parse("7,50", where),
-                      Catch::Contains("resource 'R-x', field 'price'") && Catch::Contains("malformed"));
+    CHECK_THROWS_WITH(
+        decimal::parse("7,50", where),
+        Catch::Contains("resource 'R-x', field 'price'") && Catch::Contains("malformed"));
     CHECK_THROWS_WITH(decimal::parse("-5.00", where), Catch::Contains("must not be negative"));
     CHECK_THROWS_AS(decimal::parse("1234567890123456789012345678901", where), zbb::money_overflow);
 }
@@ -72,7 +74,8 @@ TEST_CASE("rounding modes", "[money][rounding]") {
     CHECK(r(-2.9, M::toward_zero) == -2);
     CHECK(r(2.1, M::away_from_zero) == 3);
     CHECK(r(-2.1, M::away_from_zero) == -3);
-    // A tie computed with floating-point noise still counts as a tie: 0.1 * 3 * 10 = 3.0000000000000004
+    // A tie computed with floating-point noise still counts as a tie: 0.1 * 3 * 10
+    // = 3.0000000000000004
     CHECK(r(0.1 * 3 * 10 + 0.5 - 1.0, M::half_even) == 2);  // 2.5000000000000004 -> 2
     CHECK(r(3.0000000000000004, M::ceiling) == 3);
     CHECK(zbb::parse_rounding_mode("half_up") == M::half_up);
@@ -81,11 +84,13 @@ TEST_CASE("rounding modes", "[money][rounding]") {
 }
 
 TEST_CASE("computed amounts out of range are refused", "[money][errors]") {
-    CHECK_THROWS_AS(zbb::round_to_money(std::nan(""), rounding_mode::half_even), zbb::money_overflow);
+    CHECK_THROWS_AS(zbb::round_to_money(std::nan(""), rounding_mode::half_even),
+                    zbb::money_overflow);
     CHECK_THROWS_AS(zbb::round_to_money(1e300, rounding_mode::half_even), zbb::money_overflow);
     CHECK_THROWS_WITH(zbb::round_to_money(1e17, rounding_mode::half_even, {"goal", "G-1", "cost"}),
                       Catch::Contains("goal 'G-1', field 'cost'"));
-    CHECK(zbb::round_to_money(9e15, rounding_mode::half_even).minor_units() == int128(9000000000000000LL));
+    CHECK(zbb::round_to_money(9e15, rounding_mode::half_even).minor_units() ==
+          int128(9000000000000000LL));
 }
 
 TEST_CASE("largest remainder: hand-computed split", "[money][allocation]") {
@@ -118,7 +123,8 @@ TEST_CASE("largest remainder: equal remainders go to the larger value, then the 
     CHECK(p2[1].minor_units() == 75);
 }
 
-TEST_CASE("largest remainder: parts sum exactly and stay within one unit", "[money][allocation][property]") {
+TEST_CASE("largest remainder: parts sum exactly and stay within one unit",
+          "[money][allocation][property]") {
     std::mt19937_64 rng(42);
     std::uniform_real_distribution<double> u(0.0, 1e6);
     std::uniform_int_distribution<int> len(1, 200);

@@ -29,7 +29,9 @@ zbb::resource res(std::string id, const char* price, std::optional<double> avail
     r.available = available;
     return r;
 }
-double cents(const money& m) { return static_cast<double>(m.minor_units()); }
+double cents(const money& m) {
+    return static_cast<double>(m.minor_units());
+}
 
 // One goal G (0 -> 10). A1: +1 per unit, own cost 10, needs 0.5 M. A2: +2 per unit, own cost 30,
 // needs 0.1 M. M (support): own cost 20 per unit.
@@ -76,7 +78,8 @@ void require_valid_plan(const zbb::linked_model& lm, const zbb::optimize_result&
         REQUIRE(b.direct_volumes[a] >= 0.0);
     }
     const zbb::vector residual = b.volumes - lm.support() * b.volumes - b.direct_volumes;
-    REQUIRE(residual.cwiseAbs().maxCoeff() <= 1e-6 * std::max(1.0, b.volumes.cwiseAbs().maxCoeff()));
+    REQUIRE(residual.cwiseAbs().maxCoeff() <=
+            1e-6 * std::max(1.0, b.volumes.cwiseAbs().maxCoeff()));
     const zbb::vector need = lm.consumption() * b.volumes;
     for (int k = 0; k < lm.resources().size(); ++k) {
         const auto& R = src.resources[static_cast<std::size_t>(k)];
@@ -90,12 +93,15 @@ void require_valid_plan(const zbb::linked_model& lm, const zbb::optimize_result&
         REQUIRE(r.goals[g].attainment <= 1.0);
         if (r.objective == zbb::optimize_objective::least_cost) {
             const double tol = 1e-6 * std::max(1.0, std::fabs(G.target));
-            if (G.target >= G.baseline) REQUIRE(p >= G.target - tol);
-            else REQUIRE(p <= G.target + tol);
+            if (G.target >= G.baseline)
+                REQUIRE(p >= G.target - tol);
+            else
+                REQUIRE(p <= G.target + tol);
             REQUIRE(r.goals[g].marginal_cost >= 0.0);
         }
     }
-    if (budget_cap) REQUIRE(b.total <= money::parse(budget_cap->text(), b.currency.minor_digits, {}));
+    if (budget_cap)
+        REQUIRE(b.total <= money::parse(budget_cap->text(), b.currency.minor_digits, {}));
     for (const auto& c : caps) {
         const int p = lm.partners().find(c.partner);
         REQUIRE(b.by_partner.amounts[static_cast<std::size_t>(p)] <=
@@ -185,9 +191,9 @@ TEST_CASE("least-cost: direct volume forced by a min bound is still attributed",
     const auto r = zbb::least_cost(lm);
     require_valid_plan(lm, r);
     // With 4 units of M paid for anyway, support is free up to 4, so A1 costs 10 per indicator
-    // unit and A2 15 until M's minimum is used up: the optimum makes M = 0.5 x1 + 0.1 x2 = 4 exactly
-    // with x1 + 2 x2 = 10 (x1 >= 1 for G2 is then slack): x2 = 10/9, x1 = 70/9.
-    // Cost = 700/9 + 300/9 + 4 * 20 + 2 * 7.5 = 206.111... -> 206.11.
+    // unit and A2 15 until M's minimum is used up: the optimum makes M = 0.5 x1 + 0.1 x2 = 4
+    // exactly with x1 + 2 x2 = 10 (x1 >= 1 for G2 is then slack): x2 = 10/9, x1 = 70/9. Cost =
+    // 700/9 + 300/9 + 4 * 20 + 2 * 7.5 = 206.111... -> 206.11.
     CHECK(r.budget->volumes[0] == Approx(70.0 / 9));
     CHECK(r.budget->volumes[1] == Approx(10.0 / 9));
     CHECK(r.budget->volumes[2] == Approx(4));
@@ -223,7 +229,8 @@ TEST_CASE("least-cost: unreachable target is explained with the binding max boun
     CHECK(r.message == ex.summary);
 }
 
-TEST_CASE("least-cost: unreachable target is explained with the binding availability", "[optimize]") {
+TEST_CASE("least-cost: unreachable target is explained with the binding availability",
+          "[optimize]") {
     // A2 needs 1 hour of R2 per unit and only 3 hours are available; A1 <= 1: 1 + 2 * 3 = 7.
     auto m = support_model();
     m.activities[0].max = 1;
@@ -242,7 +249,8 @@ TEST_CASE("least-cost: unreachable target is explained with the binding availabi
 }
 
 TEST_CASE("least-cost: min bounds that exceed a capacity are named", "[optimize]") {
-    // A1 must run at least 5 units but only 3 units of R1 exist: no plan at all, whatever the goals.
+    // A1 must run at least 5 units but only 3 units of R1 exist: no plan at all, whatever the
+    // goals.
     auto m = support_model();
     m.activities[0].min = 5;
     m.resources[0].available = 3;
@@ -317,7 +325,8 @@ TEST_CASE("max-effect: the budget goes to the best attainment per euro first", "
         CHECK(r.goals[1].attainment == Approx(0.5).margin(1e-3));
         CHECK(r.weighted_attainment == Approx(2.0).margin(1e-3));
         bool cap_binds = false;
-        for (const auto& l : r.binding) cap_binds |= l.entity == "frame.partner_caps" && l.id == "P2";
+        for (const auto& l : r.binding)
+            cap_binds |= l.entity == "frame.partner_caps" && l.id == "P2";
         CHECK(cap_binds);
     }
     SECTION("the frame in the model is used when no option overrides it") {
@@ -348,8 +357,9 @@ TEST_CASE("max-effect: misuse throws, infeasible frames are data", "[optimize]")
     REQUIRE(r.explanation->limits.size() == 1);
     CHECK(r.explanation->limits[0].entity == "frame");
     CHECK(r.explanation->limits[0].excess == Approx(100));
-    CHECK_THAT(r.message, Catch::Contains("the budget cap of 100.00 is too low even for the minimum "
-                                          "volumes: they need 200"));
+    CHECK_THAT(r.message,
+               Catch::Contains("the budget cap of 100.00 is too low even for the minimum "
+                               "volumes: they need 200"));
 }
 
 TEST_CASE("an iteration limit is a status, not an exception", "[optimize]") {
@@ -360,13 +370,15 @@ TEST_CASE("an iteration limit is a status, not an exception", "[optimize]") {
     auto m = zbb_test::generate_model(rng, n);
     const zbb::linked_model lm0(m);
     const auto b = zbb::compute_budget(lm0);
-    for (std::size_t g = 0; g < m.goals.size(); ++g) m.goals[g].target = b.projected[static_cast<Eigen::Index>(g)];
+    for (std::size_t g = 0; g < m.goals.size(); ++g)
+        m.goals[g].target = b.projected[static_cast<Eigen::Index>(g)];
     const zbb::linked_model lm(m);
     zbb::optimize_options o;
     o.iteration_limit = 1;
     o.method = zbb::lp_method::primal;
     const auto r = zbb::least_cost(lm, o);
-    CHECK((r.status == zbb::optimize_status::time_limit || r.status == zbb::optimize_status::optimal));
+    CHECK((r.status == zbb::optimize_status::time_limit ||
+           r.status == zbb::optimize_status::optimal));
     if (r.status == zbb::optimize_status::time_limit) CHECK_FALSE(r.budget);
     o.time_limit_seconds = -1;
     CHECK_THROWS_AS(zbb::least_cost(lm, o), zbb::model_error);
@@ -392,7 +404,8 @@ zbb::model feasible_model(std::uint64_t seed, double k = 1.0) {
     for (std::size_t a = 0; a < m.activities.size(); a += 2)
         m.activities[a].max = std::ceil(b.volumes[static_cast<Eigen::Index>(a)] * 1.5 + 1);
     for (std::size_t r = 0; r < m.resources.size(); r += 3)
-        m.resources[r].available = std::ceil(b.resource_needs[static_cast<Eigen::Index>(r)] * 1.2 + 1);
+        m.resources[r].available =
+            std::ceil(b.resource_needs[static_cast<Eigen::Index>(r)] * 1.2 + 1);
     return m;
 }
 }  // namespace
@@ -438,7 +451,8 @@ TEST_CASE("generated models: raising the budget never lowers the weighted attain
         for (double share : {0.0, 0.1, 0.3, 0.6, 1.0, 1.5}) {
             CAPTURE(share);
             zbb::optimize_options o;
-            const double cap = std::floor(static_cast<double>(full.budget->total.minor_units()) * share) / 100;
+            const double cap =
+                std::floor(static_cast<double>(full.budget->total.minor_units()) * share) / 100;
             char text[64];
             std::snprintf(text, sizeof text, "%.2f", cap);
             o.budget_cap = decimal::parse(text, {});
@@ -483,14 +497,17 @@ TEST_CASE("the frame round-trips through JSON and is validated", "[optimize][io]
                       "frame.partner_caps 'P9', field 'partner': unknown partner 'P9'");
     CHECK_THROWS_WITH(zbb::read_model_json(R"({"format": "zbb-model/1", "frame": {"budget": 5}})"),
                       Catch::Contains("frame, field 'budget': must be a decimal string"));
-    CHECK_THROWS_WITH(zbb::read_model_json(R"({"format": "zbb-model/1", "frame": {"budget": "-5"}})"),
-                      Catch::Contains("frame, field 'budget': must not be negative"));
-    CHECK_THROWS_WITH(zbb::read_model_json(R"({"format": "zbb-model/1", "frame": {"budgte": "5"}})"),
-                      "frame, field 'budgte': unknown key");
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(R"({"format": "zbb-model/1", "frame": {"budget": "-5"}})"),
+        Catch::Contains("frame, field 'budget': must not be negative"));
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(R"({"format": "zbb-model/1", "frame": {"budgte": "5"}})"),
+        "frame, field 'budgte': unknown key");
 }
 
 TEST_CASE("the example model: least-cost and max-effect within its frame", "[optimize]") {
-    const auto m = zbb::read_model_file(std::string(ZBB_SOURCE_DIR) + "/examples/dementia-friendly.json");
+    const auto m =
+        zbb::read_model_file(std::string(ZBB_SOURCE_DIR) + "/examples/dementia-friendly.json");
     REQUIRE(m.frame);
     const zbb::linked_model lm(m);
     const auto lc = zbb::least_cost(lm);

@@ -7,8 +7,8 @@
 #include "zbb/optimize.hpp"
 #include "zbb/packages.hpp"
 
-using zbb::decimal;
 using Catch::Matchers::Contains;
+using zbb::decimal;
 
 namespace {
 
@@ -208,7 +208,8 @@ TEST_CASE("packages: ranking by effect per euro, cut-off and the knapsack optimu
     // Ratios per euro: X 1.5, Y 1.0, Z 0.9375, W/1 0.2, W/2 4.0 (but only after W/1).
     CHECK(ids(r) == std::vector<std::string>{"X/1", "Y/1", "Z/1", "W/1", "W/2"});
     const char* cumulative[] = {"20.00", "110.00", "190.00", "240.00", "250.00"};
-    for (std::size_t i = 0; i < r.ranked.size(); ++i) CHECK(r.ranked[i].cumulative.to_string(2) == cumulative[i]);
+    for (std::size_t i = 0; i < r.ranked.size(); ++i)
+        CHECK(r.ranked[i].cumulative.to_string(2) == cumulative[i]);
     CHECK(r.total.to_string(2) == "250.00");
     // The line: X/1 (20.00) fits, X/1 + Y/1 (110.00) does not.
     CHECK(r.cutoff == 1);
@@ -278,8 +279,9 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
     SECTION("a level without the level below") {
         auto m = packages_model();
         m.packages[4].level = 3;
-        REQUIRE_THROWS_WITH(zbb::linked_model(m),
-                            Contains("packages 'W/3', field 'level': unit 'W' has level 3 but no level 2"));
+        REQUIRE_THROWS_WITH(
+            zbb::linked_model(m),
+            Contains("packages 'W/3', field 'level': unit 'W' has level 3 but no level 2"));
     }
     SECTION("an unknown activity") {
         auto m = packages_model();
@@ -290,11 +292,13 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
     SECTION("a level twice") {
         auto m = packages_model();
         m.packages[4].level = 1;
-        REQUIRE_THROWS_WITH(zbb::linked_model(m), Contains("packages 'W/1', field 'level': duplicate package"));
+        REQUIRE_THROWS_WITH(zbb::linked_model(m),
+                            Contains("packages 'W/1', field 'level': duplicate package"));
     }
     SECTION("no budget") {
         zbb::linked_model lm(packages_model());
-        REQUIRE_THROWS_WITH(zbb::rank_packages(lm), Contains("frame, field 'budget': packages need a budget"));
+        REQUIRE_THROWS_WITH(zbb::rank_packages(lm),
+                            Contains("frame, field 'budget': packages need a budget"));
     }
     SECTION("an activity with levels in two decision units") {
         auto m = packages_model();
@@ -303,9 +307,10 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
         zbb::linked_model lm(m);
         zbb::packages_options o;
         o.budget = decimal::parse("100", {});
-        REQUIRE_THROWS_WITH(zbb::rank_packages(lm, o),
-                            Contains("packages 'Y/1', field 'volumes': activity 'A-x' has levels and gets "
-                                     "volume from decision units 'X' and 'Y'"));
+        REQUIRE_THROWS_WITH(
+            zbb::rank_packages(lm, o),
+            Contains("packages 'Y/1', field 'volumes': activity 'A-x' has levels and gets "
+                     "volume from decision units 'X' and 'Y'"));
     }
     SECTION("an activity with levels that supplies support") {
         auto m = packages_model();
@@ -314,8 +319,10 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
         zbb::linked_model lm(m);
         zbb::packages_options o;
         o.budget = decimal::parse("100", {});
-        REQUIRE_THROWS_WITH(zbb::rank_packages(lm, o),
-                            Contains("packages 'X/1', field 'volumes': activity 'A-x' has levels and supplies support"));
+        REQUIRE_THROWS_WITH(
+            zbb::rank_packages(lm, o),
+            Contains(
+                "packages 'X/1', field 'volumes': activity 'A-x' has levels and supplies support"));
     }
     SECTION("a unit's volume beyond the last level") {
         auto m = packages_model();
@@ -323,12 +330,14 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
         zbb::linked_model lm(m);
         zbb::packages_options o;
         o.budget = decimal::parse("100", {});
-        REQUIRE_THROWS_WITH(zbb::rank_packages(lm, o),
-                            Contains("packages 'X/1', field 'volumes': activity 'A-x' reaches volume 20"));
+        REQUIRE_THROWS_WITH(
+            zbb::rank_packages(lm, o),
+            Contains("packages 'X/1', field 'volumes': activity 'A-x' reaches volume 20"));
     }
 }
 
-TEST_CASE("packages: an activity with levels counts level by level within its unit", "[packages][levels]") {
+TEST_CASE("packages: an activity with levels counts level by level within its unit",
+          "[packages][levels]") {
     // Unit V adds 40 units of A-v at each level; A-v moves G by 1 a unit, with levels: the first 50
     // units at full effect, the next 50 at half. V/1 (40 units): progress 40. V/2 (the next 40,
     // units 41..80): 10 at full effect + 30 at half = 25. V/3 (units 81..100): 20 at half = 10.
@@ -361,7 +370,8 @@ TEST_CASE("packages: an activity with levels counts level by level within its un
     // The whole unit reaches the same progress as the bottom-up projection of 100 units of A-v.
     Eigen::VectorXd x = Eigen::VectorXd::Zero(lm.activities().size());
     x[lm.activities().find("A-v")] = 100;
-    CHECK(effect_of("V/1") + effect_of("V/2") + effect_of("V/3") == Approx(lm.effective_volumes(x).sum()));
+    CHECK(effect_of("V/1") + effect_of("V/2") + effect_of("V/3") ==
+          Approx(lm.effective_volumes(x).sum()));
     // Budget 100: X/1 + Z/1 (100.00, progress 105) still beats X/1 + V/1 + V/2 (100.00, 95), which
     // V/2's diminished effect decides: at full effect it would give 110.
     CHECK(r.optimal_attainment == Approx(0.105));

@@ -12,14 +12,15 @@ namespace zbb {
 
 /// Settings of a budget computation (passed explicitly; zbb has no global state).
 struct budget_options {
-    rounding_mode rounding = rounding_mode::half_even;  ///< for the total; parts by largest remainder
+    rounding_mode rounding =
+        rounding_mode::half_even;  ///< for the total; parts by largest remainder
 };
 
 /// One breakdown of the total: an exact amount per key and the computed value it was rounded from.
 struct breakdown {
     std::vector<std::string> keys;
-    std::vector<money> amounts;   ///< exact; sum to the budget's total
-    std::vector<double> values;   ///< computed value in minor units, before rounding
+    std::vector<money> amounts;  ///< exact; sum to the budget's total
+    std::vector<double> values;  ///< computed value in minor units, before rounding
 };
 
 /// A bottom-up budget. Every breakdown sums exactly to `total` (cross-footing) and each amount is
@@ -35,12 +36,12 @@ struct budget {
     breakdown by_partner;   ///< funding shares applied to each activity's own cost
     breakdown by_category;  ///< by_resource summed per cost category
 
-    vector direct_volumes;    ///< d (activity)
-    vector volumes;           ///< x from (I - S) x = d (activity)
-    vector resource_needs;    ///< C x (resource)
-    vector unit_costs;        ///< direct unit cost c (activity), in currency units
-    vector full_unit_costs;   ///< u from (I - S)^T u = c (activity), in currency units
-    vector projected;         ///< baseline + E x (goal)
+    vector direct_volumes;   ///< d (activity)
+    vector volumes;          ///< x from (I - S) x = d (activity)
+    vector resource_needs;   ///< C x (resource)
+    vector unit_costs;       ///< direct unit cost c (activity), in currency units
+    vector full_unit_costs;  ///< u from (I - S)^T u = c (activity), in currency units
+    vector projected;        ///< baseline + E x (goal)
 
     /// Plain-language notes on a valid but questionable plan: volumes outside [min, max] and
     /// resource needs above availability.
@@ -103,9 +104,9 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
                     const char* entity) {
         out.keys = keys;
         out.values.assign(values.data(), values.data() + values.size());
-        out.amounts = allocate_largest_remainder(
-            b.total, out.values,
-            [&](std::size_t i) { return error_location{entity, keys[i], "cost"}; });
+        out.amounts = allocate_largest_remainder(b.total, out.values, [&](std::size_t i) {
+            return error_location{entity, keys[i], "cost"};
+        });
     };
     fill(b.by_activity, act_ids, activity_value, "activity");
     fill(b.by_resource, lm.resources().ids(), resource_value, "resource");
@@ -116,12 +117,13 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     vector baseline(lm.goals().size());
     for (int g = 0; g < lm.goals().size(); ++g)
         baseline[g] = lm.source().goals[static_cast<std::size_t>(g)].baseline;
-    b.projected = baseline + lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
+    b.projected =
+        baseline + lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
     for (int g = 0; g < lm.goals().size(); ++g)
         if (!std::isfinite(b.projected[g]))
-            throw money_overflow({"goal", lm.goals().ids()[static_cast<std::size_t>(g)],
-                                  "projected"},
-                                 "projected indicator overflows");
+            throw money_overflow(
+                {"goal", lm.goals().ids()[static_cast<std::size_t>(g)], "projected"},
+                "projected indicator overflows");
 
     const auto& src = lm.source();
     for (Eigen::Index a = 0; a < b.volumes.size(); ++a) {

@@ -16,7 +16,7 @@ using int128 = boost::multiprecision::checked_int128_t;
 /// An exact non-negative decimal such as "78.40": value = units / 10^scale. Parsed from its text
 /// without passing through a binary float; the original text is kept for lossless writing.
 class decimal {
-public:
+  public:
     decimal() = default;
 
     /// Parses plain decimal text: digits, optionally a point and more digits ("0.75", "125000",
@@ -65,7 +65,8 @@ public:
 
     /// Nearest double, for the floating-point part of the computation (never for parsing).
     double to_double() const {
-        // units < 10^30 converts with one rounding; dividing by an exact power of ten adds one more.
+        // units < 10^30 converts with one rounding; dividing by an exact power of ten adds one
+        // more.
         return static_cast<double>(units_) / pow10_double(scale_);
     }
 
@@ -83,7 +84,7 @@ public:
                      : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
     }
 
-private:
+  private:
     static constexpr int max_digits = 30;
     static double pow10_double(int n) {
         double p = 1.0;

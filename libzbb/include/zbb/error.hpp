@@ -37,15 +37,21 @@ inline std::string located_message(const error_location& where, const std::strin
     for (std::size_t i = 0; i < out.size();) {
         auto c = static_cast<unsigned char>(out[i]);
         if (c < 0x80) {
-            if (c == '\n') safe += "\\n";
-            else if (c == '\t') safe += "\\t";
-            else if (c == '\r') safe += "\\r";
-            else if (c < 0x20 || c == 0x7f) escape(c);
-            else safe += static_cast<char>(c);
+            if (c == '\n')
+                safe += "\\n";
+            else if (c == '\t')
+                safe += "\\t";
+            else if (c == '\r')
+                safe += "\\r";
+            else if (c < 0x20 || c == 0x7f)
+                escape(c);
+            else
+                safe += static_cast<char>(c);
             ++i;
             continue;
         }
-        std::size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : (c >= 0xE0 ? 3 : (c >= 0xC2 && c <= 0xDF ? 2 : 0));
+        std::size_t len =
+            c >= 0xF0 && c <= 0xF4 ? 4 : (c >= 0xE0 ? 3 : (c >= 0xC2 && c <= 0xDF ? 2 : 0));
         if (c >= 0xF5) len = 0;
         bool ok = len > 0 && i + len <= out.size();
         for (std::size_t k = 1; ok && k < len; ++k)
@@ -65,24 +71,24 @@ inline std::string located_message(const error_location& where, const std::strin
 /// A model (or a request on it) is invalid: malformed input, unknown or duplicate ids, values
 /// out of range. Derives from std::invalid_argument.
 class model_error : public std::invalid_argument {
-public:
+  public:
     model_error(error_location where, const std::string& what)
         : std::invalid_argument(detail::located_message(where, what)), where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
-private:
+  private:
     error_location where_;
 };
 
 /// The support matrix S has a loop that feeds itself: (I - S) x = d has no finite non-negative
 /// solution. activities() lists the ids of the activities in the loop.
 class support_loop_error : public model_error {
-public:
+  public:
     support_loop_error(std::vector<std::string> loop, const std::string& what)
         : model_error({"support", join(loop), "per_unit"}, what), loop_(std::move(loop)) {}
     const std::vector<std::string>& activities() const noexcept { return loop_; }
 
-private:
+  private:
     static std::string join(const std::vector<std::string>& ids) {
         std::string s;
         for (const auto& id : ids) s += (s.empty() ? "" : ", ") + id;
@@ -94,24 +100,24 @@ private:
 /// A question on a valid model has no answer (for example targets that cannot be reached).
 /// Derives from std::domain_error.
 class infeasible : public std::domain_error {
-public:
+  public:
     infeasible(error_location where, const std::string& what)
         : std::domain_error(detail::located_message(where, what)), where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
-private:
+  private:
     error_location where_;
 };
 
 /// An amount does not fit: money out of the checked 128-bit range, or a computed amount beyond
 /// the range in which zbb can guarantee the cent. Derives from std::overflow_error.
 class money_overflow : public std::overflow_error {
-public:
+  public:
     money_overflow(error_location where, const std::string& what)
         : std::overflow_error(detail::located_message(where, what)), where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
-private:
+  private:
     error_location where_;
 };
 

@@ -28,15 +28,18 @@ inline void check_depth(std::string_view text, const std::string& source) {
     bool in_string = false, escaped = false;
     for (char ch : text) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (ch == '\\') escaped = true;
-            else if (ch == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
         } else if (ch == '"') {
             in_string = true;
         } else if (ch == '[' || ch == '{') {
             if (++depth > max_json_depth)
-                fail({"file", source, ""}, "JSON nested deeper than " +
-                                               std::to_string(max_json_depth) + " levels");
+                fail({"file", source, ""},
+                     "JSON nested deeper than " + std::to_string(max_json_depth) + " levels");
         } else if (ch == ']' || ch == '}') {
             --depth;
         }
@@ -45,7 +48,7 @@ inline void check_depth(std::string_view text, const std::string& source) {
 
 // Reads the fields of one JSON object, checking types and refusing unknown keys.
 class object_reader {
-public:
+  public:
     object_reader(const nlohmann::json& j, error_location where, std::set<std::string> known)
         : j_(j), where_(std::move(where)) {
         if (!j.is_object()) fail(where_, "must be a JSON object");
@@ -85,13 +88,14 @@ public:
         if (!has(key)) fail(at(key), "required field is missing");
         const auto& v = j_.at(key);
         if (!v.is_string())
-            fail(at(key), "must be a decimal string such as \"78.40\" (numbers would pass through "
-                          "binary floating point)");
+            fail(at(key),
+                 "must be a decimal string such as \"78.40\" (numbers would pass through "
+                 "binary floating point)");
         return decimal::parse(v.get_ref<const std::string&>(), at(key));
     }
     error_location at(const std::string& key) const { return {where_.entity, where_.id, key}; }
 
-private:
+  private:
     const nlohmann::json& j_;
     error_location where_;
 };
@@ -121,12 +125,14 @@ inline std::string key_before_number(std::string_view text, const std::string& w
     };
     for (auto at = text.find(token); at != std::string_view::npos; at = text.find(token, at + 1)) {
         auto end = at + token.size();
-        if ((at > 0 && is_number_char(text[at - 1])) || (end < text.size() && is_number_char(text[end])))
+        if ((at > 0 && is_number_char(text[at - 1])) ||
+            (end < text.size() && is_number_char(text[end])))
             continue;
         auto before = text.find_last_not_of(" \t\r\n", at == 0 ? 0 : at - 1);
         if (at == 0 || before == std::string_view::npos || text[before] != ':') continue;
         auto close_quote = text.find_last_not_of(" \t\r\n", before - 1);
-        if (close_quote == std::string_view::npos || text[close_quote] != '"' || close_quote == 0) continue;
+        if (close_quote == std::string_view::npos || text[close_quote] != '"' || close_quote == 0)
+            continue;
         auto open_quote = text.rfind('"', close_quote - 1);
         if (open_quote == std::string_view::npos) continue;
         return std::string(text.substr(open_quote + 1, close_quote - open_quote - 1));
@@ -136,18 +142,21 @@ inline std::string key_before_number(std::string_view text, const std::string& w
 
 // Refuses duplicate keys in any JSON object (nlohmann would keep the last one silently).
 class duplicate_key_guard {
-public:
+  public:
     explicit duplicate_key_guard(std::string source) : source_(std::move(source)) {}
     bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
         using ev = nlohmann::json::parse_event_t;
-        if (event == ev::object_start) keys_.emplace_back();
-        else if (event == ev::object_end && !keys_.empty()) keys_.pop_back();
-        else if (event == ev::key && !keys_.empty() && !keys_.back().insert(parsed.get<std::string>()).second)
+        if (event == ev::object_start)
+            keys_.emplace_back();
+        else if (event == ev::object_end && !keys_.empty())
+            keys_.pop_back();
+        else if (event == ev::key && !keys_.empty() &&
+                 !keys_.back().insert(parsed.get<std::string>()).second)
             fail({"file", source_, parsed.get<std::string>()}, "duplicate key in a JSON object");
         return true;
     }
 
-private:
+  private:
     std::string source_;
     std::vector<std::set<std::string>> keys_;
 };
@@ -263,21 +272,22 @@ inline model read_model_json(std::string_view text, const std::string& source = 
     };
     detail::for_each_row(doc, "effects", [&](const nlohmann::json& j, error_location w) {
         effect_row e;
-        auto r = link(j, w, "goal", "activity", {"goal", "activity", "per_unit"}, e.goal, e.activity);
+        auto r =
+            link(j, w, "goal", "activity", {"goal", "activity", "per_unit"}, e.goal, e.activity);
         e.per_unit = r.number("per_unit", true);
         m.effects.push_back(std::move(e));
     });
     detail::for_each_row(doc, "consumption", [&](const nlohmann::json& j, error_location w) {
         consumption_row c;
-        auto r = link(j, w, "activity", "resource", {"activity", "resource", "per_unit"}, c.activity,
-                      c.resource);
+        auto r = link(j, w, "activity", "resource", {"activity", "resource", "per_unit"},
+                      c.activity, c.resource);
         c.per_unit = r.number("per_unit", true);
         m.consumption.push_back(std::move(c));
     });
     detail::for_each_row(doc, "support", [&](const nlohmann::json& j, error_location w) {
         support_row s;
-        auto r = link(j, w, "supplier", "consumer", {"supplier", "consumer", "per_unit"}, s.supplier,
-                      s.consumer);
+        auto r = link(j, w, "supplier", "consumer", {"supplier", "consumer", "per_unit"},
+                      s.supplier, s.consumer);
         s.per_unit = r.number("per_unit", true);
         m.support.push_back(std::move(s));
     });
@@ -368,8 +378,11 @@ inline std::string write_model_json(const model& m, int indent = 2) {
     if (m.minor_units) doc["minor_units"] = *m.minor_units;
     auto& goals = doc["goals"] = detail::ojson::array();
     for (const auto& g : m.goals)
-        goals.push_back({{"id", g.id}, {"name", g.name}, {"unit", g.unit},
-                         {"baseline", number_json(g.baseline)}, {"target", number_json(g.target)},
+        goals.push_back({{"id", g.id},
+                         {"name", g.name},
+                         {"unit", g.unit},
+                         {"baseline", number_json(g.baseline)},
+                         {"target", number_json(g.target)},
                          {"weight", number_json(g.weight)}});
     auto& acts = doc["activities"] = detail::ojson::array();
     for (const auto& a : m.activities) {
@@ -386,7 +399,10 @@ inline std::string write_model_json(const model& m, int indent = 2) {
     }
     auto& res = doc["resources"] = detail::ojson::array();
     for (const auto& r : m.resources) {
-        detail::ojson j{{"id", r.id}, {"name", r.name}, {"unit", r.unit}, {"price", r.price.text()},
+        detail::ojson j{{"id", r.id},
+                        {"name", r.name},
+                        {"unit", r.unit},
+                        {"price", r.price.text()},
                         {"category", r.category}};
         if (r.available) j["available"] = number_json(*r.available);
         res.push_back(std::move(j));
@@ -395,21 +411,26 @@ inline std::string write_model_json(const model& m, int indent = 2) {
     for (const auto& p : m.partners) parts.push_back({{"id", p.id}, {"name", p.name}});
     auto& eff = doc["effects"] = detail::ojson::array();
     for (const auto& e : m.effects)
-        eff.push_back({{"goal", e.goal}, {"activity", e.activity}, {"per_unit", number_json(e.per_unit)}});
+        eff.push_back(
+            {{"goal", e.goal}, {"activity", e.activity}, {"per_unit", number_json(e.per_unit)}});
     auto& con = doc["consumption"] = detail::ojson::array();
     for (const auto& c : m.consumption)
-        con.push_back({{"activity", c.activity}, {"resource", c.resource},
+        con.push_back({{"activity", c.activity},
+                       {"resource", c.resource},
                        {"per_unit", number_json(c.per_unit)}});
     auto& sup = doc["support"] = detail::ojson::array();
     for (const auto& s : m.support)
-        sup.push_back({{"supplier", s.supplier}, {"consumer", s.consumer},
+        sup.push_back({{"supplier", s.supplier},
+                       {"consumer", s.consumer},
                        {"per_unit", number_json(s.per_unit)}});
     auto& fund = doc["funding"] = detail::ojson::array();
     for (const auto& f : m.funding)
-        fund.push_back({{"activity", f.activity}, {"partner", f.partner}, {"share", f.share.text()}});
+        fund.push_back(
+            {{"activity", f.activity}, {"partner", f.partner}, {"share", f.share.text()}});
     auto& plan = doc["plan"] = detail::ojson::array();
     for (const auto& p : m.plan.rows)
-        plan.push_back({{"goal", p.goal}, {"activity", p.activity}, {"volume", number_json(p.volume)}});
+        plan.push_back(
+            {{"goal", p.goal}, {"activity", p.activity}, {"volume", number_json(p.volume)}});
     if (m.frame) {
         detail::ojson f = detail::ojson::object();
         if (m.frame->budget) f["budget"] = m.frame->budget->text();

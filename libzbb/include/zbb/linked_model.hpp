@@ -18,7 +18,7 @@ namespace zbb {
 
 /// Maps string ids to dense indices 0..n-1 in model order.
 class id_index {
-public:
+  public:
     id_index() = default;
     /// Adds an id; throws model_error for an empty or duplicate id.
     void add(const std::string& id, const char* entity) {
@@ -42,7 +42,7 @@ public:
     const std::vector<std::string>& ids() const noexcept { return ids_; }
     int size() const noexcept { return static_cast<int>(ids_.size()); }
 
-private:
+  private:
     std::unordered_map<std::string, int> map_;
     std::vector<std::string> ids_;
 };
@@ -55,7 +55,9 @@ inline void check_non_negative(double v, const error_location& where) {
     check_finite(v, where);
     if (v < 0) fail(where, "must not be negative (got " + short_number(v) + ")");
 }
-inline std::string pair_id(const std::string& a, const std::string& b) { return a + " -> " + b; }
+inline std::string pair_id(const std::string& a, const std::string& b) {
+    return a + " -> " + b;
+}
 
 // Builds a sparse matrix from (row, col, value) while refusing duplicate (row, col) pairs.
 template <class RowName>
@@ -88,7 +90,7 @@ sparse_matrix build_unique(int rows, int cols, std::vector<Eigen::Triplet<double
 /// money_overflow) at the first problem; a linked_model is never half-valid. The support system is
 /// factorised here, once, and reused by every budget computed from it.
 class linked_model {
-public:
+  public:
     explicit linked_model(zbb::model m) : model_(std::move(m)) { link(); }
 
     const zbb::model& source() const noexcept { return model_; }
@@ -129,10 +131,11 @@ public:
             detail::check_non_negative(r.volume, {"plan", row, "volume"});
             t.emplace_back(a, g, r.volume);
         }
-        return detail::build_unique(activities_.size(), goals_.size(), t, "plan", [&](int a, int g) {
-            return detail::pair_id(goals_.ids()[static_cast<std::size_t>(g)],
-                                   activities_.ids()[static_cast<std::size_t>(a)]);
-        });
+        return detail::build_unique(
+            activities_.size(), goals_.size(), t, "plan", [&](int a, int g) {
+                return detail::pair_id(goals_.ids()[static_cast<std::size_t>(g)],
+                                       activities_.ids()[static_cast<std::size_t>(a)]);
+            });
     }
     /// True when some activity has levels (diminishing returns).
     bool has_levels() const noexcept {
@@ -152,8 +155,9 @@ public:
             const double last = act.levels.back().up_to;
             if (x[a] > last * (1 + 1e-9) + 1e-9)
                 detail::fail({"activity", act.id, "levels"},
-                             "total volume " + detail::short_number(x[a]) + " exceeds the last level's up_to " +
-                                 detail::short_number(last) + " (levels act as a max)");
+                             "total volume " + detail::short_number(x[a]) +
+                                 " exceeds the last level's up_to " + detail::short_number(last) +
+                                 " (levels act as a max)");
             double from = 0, eff = 0;
             for (const auto& l : act.levels) {
                 eff += l.effect.to_double() * std::clamp(x[a] - from, 0.0, l.up_to - from);
@@ -166,15 +170,15 @@ public:
     /// The model's own plan, linked.
     const sparse_matrix& plan() const noexcept { return plan_; }
 
-private:
+  private:
     void link() {
         using detail::check_finite;
         using detail::check_non_negative;
         using detail::fail;
         const auto& m = model_;
         if (m.format != "zbb-model/1")
-            fail({"model", "", "format"}, "unsupported format \"" + m.format +
-                                              "\"; expected \"zbb-model/1\"");
+            fail({"model", "", "format"},
+                 "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
         currency_ = currency_for(m.currency, m.minor_units);
 
         for (const auto& p : m.partners) partners_.add(p.id, "partner");
@@ -236,11 +240,11 @@ private:
             check_non_negative(c.per_unit, {"consumption", row, "per_unit"});
             t.emplace_back(r, a, c.per_unit);
         }
-        consumption_ = detail::build_unique(resources_.size(), na, t, "consumption",
-                                            [&](int r, int a) {
-            return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
-                                   resources_.ids()[static_cast<std::size_t>(r)]);
-        });
+        consumption_ =
+            detail::build_unique(resources_.size(), na, t, "consumption", [&](int r, int a) {
+                return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
+                                       resources_.ids()[static_cast<std::size_t>(r)]);
+            });
 
         t.clear();
         t.reserve(m.support.size());
@@ -274,9 +278,9 @@ private:
         direct_unit_costs_ = consumption_.transpose() * prices_;
         for (int a = 0; a < na; ++a)
             if (!std::isfinite(direct_unit_costs_[a]))
-                throw money_overflow({"activity", activities_.ids()[static_cast<std::size_t>(a)],
-                                      "unit_cost"},
-                                     "direct unit cost overflows");
+                throw money_overflow(
+                    {"activity", activities_.ids()[static_cast<std::size_t>(a)], "unit_cost"},
+                    "direct unit cost overflows");
         support_system_ = support_system(support_, activities_.ids());
     }
 
@@ -292,18 +296,22 @@ private:
             if (!std::isfinite(l.up_to) || !(l.up_to > prev_up))
                 fail({"activity", a.id, "levels"},
                      nth + ": up_to " + detail::short_number(l.up_to) + " must be greater than " +
-                         (k ? "the previous level's up_to " + detail::short_number(prev_up) : std::string("0")));
+                         (k ? "the previous level's up_to " + detail::short_number(prev_up)
+                            : std::string("0")));
             if (prev_effect && *prev_effect < l.effect)
-                fail({"activity", a.id, "levels"},
-                     nth + ": effect " + l.effect.text() + " is above the previous level's " +
-                         prev_effect->text() + "; levels must have non-increasing effects "
-                         "(increasing returns would let the optimiser fill the stronger level first)");
+                fail({"activity", a.id, "levels"}, nth + ": effect " + l.effect.text() +
+                                                       " is above the previous level's " +
+                                                       prev_effect->text() +
+                                                       "; levels must have non-increasing effects "
+                                                       "(increasing returns would let the "
+                                                       "optimiser fill the stronger level first)");
             prev_up = l.up_to;
             prev_effect = &l.effect;
         }
         if (!a.levels.empty() && a.min > prev_up)
             fail({"activity", a.id, "levels"}, "min " + detail::short_number(a.min) +
-                                                   " exceeds the last level's up_to " + detail::short_number(prev_up));
+                                                   " exceeds the last level's up_to " +
+                                                   detail::short_number(prev_up));
     }
 
     // Decision packages: known activities, non-negative volumes, an activity once per package,
@@ -320,13 +328,15 @@ private:
                 if (activities_.find(v.activity) < 0)
                     fail({"packages", id, "volumes"}, "unknown activity '" + v.activity + "'");
                 if (!seen.insert(v.activity).second)
-                    fail({"packages", id, "volumes"}, "activity '" + v.activity + "' appears twice");
+                    fail({"packages", id, "volumes"},
+                         "activity '" + v.activity + "' appears twice");
                 detail::check_non_negative(v.volume, {"packages", id, "volumes"});
             }
             auto& lv = levels_of[p.unit];
             if (std::find(lv.begin(), lv.end(), p.level) != lv.end())
-                fail({"packages", id, "level"}, "duplicate package: unit '" + p.unit + "' has level " +
-                                                     std::to_string(p.level) + " twice");
+                fail({"packages", id, "level"}, "duplicate package: unit '" + p.unit +
+                                                    "' has level " + std::to_string(p.level) +
+                                                    " twice");
             lv.push_back(p.level);
         }
         for (const auto& p : model_.packages) {

@@ -79,21 +79,39 @@ inline lp_solution solve_lp(const lp_problem& p, const lp_settings& s) {
     if (s.iteration_limit > 0) clp.setMaximumIterations(s.iteration_limit);
     ClpSolve options;
     switch (s.method) {
-        case lp_method::automatic: options.setSolveType(ClpSolve::automatic); break;
-        case lp_method::primal: options.setSolveType(ClpSolve::usePrimal); break;
-        case lp_method::dual: options.setSolveType(ClpSolve::useDual); break;
-        case lp_method::barrier: options.setSolveType(ClpSolve::useBarrier); break;
+        case lp_method::automatic:
+            options.setSolveType(ClpSolve::automatic);
+            break;
+        case lp_method::primal:
+            options.setSolveType(ClpSolve::usePrimal);
+            break;
+        case lp_method::dual:
+            options.setSolveType(ClpSolve::useDual);
+            break;
+        case lp_method::barrier:
+            options.setSolveType(ClpSolve::useBarrier);
+            break;
     }
     options.setPresolveType(ClpSolve::presolveOn);
     clp.initialSolve(options);
 
     lp_solution out;
     switch (clp.status()) {
-        case 0: out.status = lp_status::optimal; break;
-        case 1: out.status = lp_status::infeasible; break;
-        case 2: out.status = lp_status::unbounded; break;
-        case 3: out.status = lp_status::limit; break;
-        default: out.status = lp_status::error; break;
+        case 0:
+            out.status = lp_status::optimal;
+            break;
+        case 1:
+            out.status = lp_status::infeasible;
+            break;
+        case 2:
+            out.status = lp_status::unbounded;
+            break;
+        case 3:
+            out.status = lp_status::limit;
+            break;
+        default:
+            out.status = lp_status::error;
+            break;
     }
     out.iterations = clp.numberIterations();
     out.objective = clp.objectiveValue();
@@ -105,7 +123,8 @@ inline lp_solution solve_lp(const lp_problem& p, const lp_settings& s) {
     // CLP may flag an optimum of the scaled problem whose unscaled solution is slightly off its
     // bounds (secondary status 2-4). Accept it when every bound holds to 1e-7 relative, else report
     // a numerical failure rather than a plan that breaks a constraint.
-    if (out.status == lp_status::optimal && clp.secondaryStatus() >= 2 && clp.secondaryStatus() <= 4) {
+    if (out.status == lp_status::optimal && clp.secondaryStatus() >= 2 &&
+        clp.secondaryStatus() <= 4) {
         auto off = [](double v, double lo, double hi) {
             const double below = std::isinf(lo) ? 0.0 : (lo - v) / std::max(1.0, std::fabs(lo));
             const double above = std::isinf(hi) ? 0.0 : (v - hi) / std::max(1.0, std::fabs(hi));
@@ -113,10 +132,12 @@ inline lp_solution solve_lp(const lp_problem& p, const lp_settings& s) {
         };
         double worst = 0;
         for (int j = 0; j < n; ++j)
-            worst = std::max(worst, off(out.x[static_cast<std::size_t>(j)], p.col_lower[static_cast<std::size_t>(j)],
+            worst = std::max(worst, off(out.x[static_cast<std::size_t>(j)],
+                                        p.col_lower[static_cast<std::size_t>(j)],
                                         p.col_upper[static_cast<std::size_t>(j)]));
         for (int i = 0; i < m; ++i)
-            worst = std::max(worst, off(out.row_activity[static_cast<std::size_t>(i)], p.row_lower[static_cast<std::size_t>(i)],
+            worst = std::max(worst, off(out.row_activity[static_cast<std::size_t>(i)],
+                                        p.row_lower[static_cast<std::size_t>(i)],
                                         p.row_upper[static_cast<std::size_t>(i)]));
         if (!(worst <= 1e-7)) out.status = lp_status::error;
     }

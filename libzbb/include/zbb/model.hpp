@@ -15,10 +15,10 @@ namespace zbb {
 struct goal {
     std::string id;
     std::string name;
-    std::string unit;      ///< unit of the indicator ("people", "%")
-    double baseline = 0;   ///< current value of the indicator (nulmeting)
-    double target = 0;     ///< wanted value (streefwaarde)
-    double weight = 1;     ///< relative importance, >= 0
+    std::string unit;     ///< unit of the indicator ("people", "%")
+    double baseline = 0;  ///< current value of the indicator (nulmeting)
+    double target = 0;    ///< wanted value (streefwaarde)
+    double weight = 1;    ///< relative importance, >= 0
 };
 
 /// One level of diminishing returns of an activity: the units from the previous level's up_to
@@ -32,9 +32,9 @@ struct activity_level {
 struct activity {
     std::string id;
     std::string name;
-    std::string unit;     ///< output unit ("client-year", "session")
-    std::string partner;  ///< executing partner; pays when the activity has no funding rows
-    double min = 0;       ///< lower bound on the total volume
+    std::string unit;           ///< output unit ("client-year", "session")
+    std::string partner;        ///< executing partner; pays when the activity has no funding rows
+    double min = 0;             ///< lower bound on the total volume
     std::optional<double> max;  ///< upper bound on the total volume; none = unbounded
     /// Diminishing returns (optional): empty = every unit at full effect. With levels, the total
     /// volume may not exceed the last level's up_to (docs/optimize.md, "Levels").
@@ -45,10 +45,10 @@ struct activity {
 struct resource {
     std::string id;
     std::string name;
-    std::string unit;                ///< "hour", "m2-year"
-    decimal price;                   ///< exact price per unit, in the model's currency
-    std::string category = "other";  ///< cost category ("personnel", "accommodation", ...)
-    std::optional<double> available; ///< units available, none = unlimited
+    std::string unit;                 ///< "hour", "m2-year"
+    decimal price;                    ///< exact price per unit, in the model's currency
+    std::string category = "other";   ///< cost category ("personnel", "accommodation", ...)
+    std::optional<double> available;  ///< units available, none = unlimited
 };
 
 /// A party that executes or funds activities.
@@ -107,7 +107,7 @@ struct partner_cap {
 /// partner. Only the optimiser uses it (zbb/optimize.hpp, objective max-effect); the bottom-up
 /// budget does not.
 struct financial_frame {
-    std::optional<decimal> budget;         ///< cap on the total cost, none = no cap
+    std::optional<decimal> budget;          ///< cap on the total cost, none = no cap
     std::vector<partner_cap> partner_caps;  ///< caps per partner
 };
 
@@ -121,9 +121,9 @@ struct package_volume {
 /// (1 = the minimum, 2 = the next increment, ...), a bundle of direct activity volumes. Level k of
 /// a unit can only be funded together with levels 1..k-1 (zbb/packages.hpp, docs/optimize.md).
 struct decision_package {
-    std::string unit;              ///< decision unit id ("DU-dementia")
-    int level = 1;                 ///< 1, 2, ... without gaps per unit
-    std::string name;              ///< "minimum", "current", "improved"
+    std::string unit;                ///< decision unit id ("DU-dementia")
+    int level = 1;                   ///< 1, 2, ... without gaps per unit
+    std::string name;                ///< "minimum", "current", "improved"
     std::optional<double> priority;  ///< stated rank, lower first; none = rank by effect per euro
     std::vector<package_volume> volumes;
 };
@@ -147,7 +147,7 @@ struct model {
     std::vector<support_row> support;
     std::vector<funding_row> funding;
     zbb::plan plan;
-    std::optional<financial_frame> frame;  ///< optional top-level "frame"
+    std::optional<financial_frame> frame;    ///< optional top-level "frame"
     std::vector<decision_package> packages;  ///< optional top-level "packages"
 };
 

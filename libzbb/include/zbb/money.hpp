@@ -3,10 +3,10 @@
 #pragma once
 
 #include <algorithm>
-#include <functional>
 #include <cmath>
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -33,13 +33,20 @@ enum class rounding_mode {
 /// Name of a rounding mode as used in the CLI and Python ("half-even", ...).
 inline std::string_view to_string(rounding_mode m) {
     switch (m) {
-        case rounding_mode::half_even: return "half-even";
-        case rounding_mode::half_up: return "half-up";
-        case rounding_mode::half_down: return "half-down";
-        case rounding_mode::toward_zero: return "toward-zero";
-        case rounding_mode::away_from_zero: return "away-from-zero";
-        case rounding_mode::floor: return "floor";
-        case rounding_mode::ceiling: return "ceiling";
+        case rounding_mode::half_even:
+            return "half-even";
+        case rounding_mode::half_up:
+            return "half-up";
+        case rounding_mode::half_down:
+            return "half-down";
+        case rounding_mode::toward_zero:
+            return "toward-zero";
+        case rounding_mode::away_from_zero:
+            return "away-from-zero";
+        case rounding_mode::floor:
+            return "floor";
+        case rounding_mode::ceiling:
+            return "ceiling";
     }
     return "half-even";
 }
@@ -49,8 +56,8 @@ inline rounding_mode parse_rounding_mode(std::string_view name) {
     std::string n(name);
     std::replace(n.begin(), n.end(), '_', '-');
     for (auto m : {rounding_mode::half_even, rounding_mode::half_up, rounding_mode::half_down,
-                   rounding_mode::toward_zero, rounding_mode::away_from_zero,
-                   rounding_mode::floor, rounding_mode::ceiling})
+                   rounding_mode::toward_zero, rounding_mode::away_from_zero, rounding_mode::floor,
+                   rounding_mode::ceiling})
         if (to_string(m) == n) return m;
     detail::fail({"option", "", "rounding"},
                  "unknown rounding mode \"" + std::string(name) +
@@ -71,13 +78,13 @@ inline currency currency_for(std::string_view code, std::optional<int> minor_dig
         std::string_view code;
         int digits;
     };
-    static constexpr entry table[] = {
-        {"EUR", 2}, {"USD", 2}, {"GBP", 2}, {"CHF", 2}, {"SEK", 2}, {"NOK", 2}, {"DKK", 2},
-        {"PLN", 2}, {"CZK", 2}, {"HUF", 2}, {"CAD", 2}, {"AUD", 2}, {"NZD", 2}, {"ANG", 2},
-        {"AWG", 2}, {"SRD", 2}, {"JPY", 0}, {"ISK", 0}, {"KRW", 0}, {"BHD", 3}, {"KWD", 3},
-        {"JOD", 3}, {"OMR", 3}, {"TND", 3}};
-    if (code.size() != 3 || !std::all_of(code.begin(), code.end(),
-                                         [](char c) { return c >= 'A' && c <= 'Z'; }))
+    static constexpr entry table[] = {{"EUR", 2}, {"USD", 2}, {"GBP", 2}, {"CHF", 2}, {"SEK", 2},
+                                      {"NOK", 2}, {"DKK", 2}, {"PLN", 2}, {"CZK", 2}, {"HUF", 2},
+                                      {"CAD", 2}, {"AUD", 2}, {"NZD", 2}, {"ANG", 2}, {"AWG", 2},
+                                      {"SRD", 2}, {"JPY", 0}, {"ISK", 0}, {"KRW", 0}, {"BHD", 3},
+                                      {"KWD", 3}, {"JOD", 3}, {"OMR", 3}, {"TND", 3}};
+    if (code.size() != 3 ||
+        !std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
         detail::fail({"model", "", "currency"},
                      "\"" + std::string(code) + "\" is not a three-letter ISO 4217 code");
     if (minor_digits) {
@@ -87,14 +94,14 @@ inline currency currency_for(std::string_view code, std::optional<int> minor_dig
     }
     for (const auto& e : table)
         if (e.code == code) return {std::string(code), e.digits};
-    detail::fail({"model", "", "currency"}, "unknown currency \"" + std::string(code) +
-                                                "\"; give \"minor_units\" to use it");
+    detail::fail({"model", "", "currency"},
+                 "unknown currency \"" + std::string(code) + "\"; give \"minor_units\" to use it");
 }
 
 /// An exact amount of money in integer minor units (cents for EUR), backed by a checked 128-bit
 /// integer: overflow throws, it never wraps.
 class money {
-public:
+  public:
     constexpr money() = default;
     static money from_minor(int128 minor) {
         money m;
@@ -141,7 +148,7 @@ public:
         return from_minor(negative ? int128(-u) : u);
     }
 
-private:
+  private:
     template <class F>
     static int128 checked(F&& f) {
         try {
@@ -200,8 +207,9 @@ inline void check_computed(double minor, const error_location& where) {
     if (!std::isfinite(minor))
         throw money_overflow(where, "computed amount is not finite (the inputs overflow)");
     if (std::fabs(minor) > max_computed_minor_units)
-        throw money_overflow(where, "computed amount exceeds 2^53 minor units, the range in which "
-                                    "zbb guarantees the cent");
+        throw money_overflow(where,
+                             "computed amount exceeds 2^53 minor units, the range in which "
+                             "zbb guarantees the cent");
 }
 }  // namespace detail
 
@@ -261,12 +269,15 @@ std::vector<money> allocate_largest_remainder(const money& total, std::span<cons
             }
             std::size_t above = 0;
             int boundary = buckets - 1;
-            while (above + count[static_cast<std::size_t>(boundary)] < k) above += count[static_cast<std::size_t>(boundary--)];
+            while (above + count[static_cast<std::size_t>(boundary)] < k)
+                above += count[static_cast<std::size_t>(boundary--)];
             std::vector<std::uint32_t> edge;
             edge.reserve(count[static_cast<std::size_t>(boundary)]);
             for (std::size_t i = 0; i < n; ++i) {
-                if (bucket[i] > static_cast<std::uint32_t>(boundary)) ++fl[i];
-                else if (bucket[i] == static_cast<std::uint32_t>(boundary)) edge.push_back(static_cast<std::uint32_t>(i));
+                if (bucket[i] > static_cast<std::uint32_t>(boundary))
+                    ++fl[i];
+                else if (bucket[i] == static_cast<std::uint32_t>(boundary))
+                    edge.push_back(static_cast<std::uint32_t>(i));
             }
             std::sort(edge.begin(), edge.end(), [&](std::uint32_t a, std::uint32_t b) {
                 if (rem[a] != rem[b]) return rem[a] > rem[b];

@@ -7,11 +7,11 @@
 #pragma once
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,11 +54,16 @@ enum class optimize_status {
 
 inline std::string_view to_string(optimize_status s) {
     switch (s) {
-        case optimize_status::optimal: return "optimal";
-        case optimize_status::infeasible: return "infeasible";
-        case optimize_status::unbounded: return "unbounded";
-        case optimize_status::time_limit: return "time_limit";
-        case optimize_status::error: return "error";
+        case optimize_status::optimal:
+            return "optimal";
+        case optimize_status::infeasible:
+            return "infeasible";
+        case optimize_status::unbounded:
+            return "unbounded";
+        case optimize_status::time_limit:
+            return "time_limit";
+        case optimize_status::error:
+            return "error";
     }
     return "error";
 }
@@ -79,9 +84,9 @@ struct optimize_options {
 struct goal_outcome {
     std::string id;
     double baseline = 0, target = 0;
-    double projected = 0;      ///< baseline + E x of the plan
-    double attainment = 0;     ///< progress from baseline toward target, in [0, 1]
-    double shortfall = 0;      ///< indicator units still missing (0 when reached)
+    double projected = 0;   ///< baseline + E x of the plan
+    double attainment = 0;  ///< progress from baseline toward target, in [0, 1]
+    double shortfall = 0;   ///< indicator units still missing (0 when reached)
     bool reached = false;
     /// Cost in currency units of one more unit of progress on this goal's indicator (the dual
     /// price of its target row): for least-cost the extra total cost; for max-effect the extra
@@ -93,14 +98,16 @@ struct goal_outcome {
 struct limit {
     std::string entity;  ///< "activity", "resource", "frame" or "frame.partner_caps"
     std::string id;      ///< activity, resource or partner id ("" for the budget)
-    std::string field;   ///< "max", "min", "levels" (the last level's up_to), "available", "budget", "cap"
-    double bound = 0;    ///< the limit's value
-    double used = 0;     ///< the value the plan reaches
+    std::string
+        field;  ///< "max", "min", "levels" (the last level's up_to), "available", "budget", "cap"
+    double bound = 0;  ///< the limit's value
+    double used = 0;   ///< the value the plan reaches
     /// Improvement of the objective per unit more of the limit (one less for "min"): currency units
     /// saved (least-cost), weighted attainment gained (max-effect) or shortfall closed (in an
     /// explanation of infeasibility, in fractions of the goals' gaps).
     double shadow_price = 0;
-    /// The limit would have to rise by this much for the minimum volumes alone (infeasibility only).
+    /// The limit would have to rise by this much for the minimum volumes alone (infeasibility
+    /// only).
     double excess = 0;
 };
 
@@ -111,13 +118,13 @@ struct infeasibility {
     struct goal_gap {
         std::string id;
         double baseline = 0, target = 0;
-        double best = 0;       ///< indicator value in the plan that comes closest
-        double shortfall = 0;  ///< indicator units missing there
+        double best = 0;                        ///< indicator value in the plan that comes closest
+        double shortfall = 0;                   ///< indicator units missing there
         std::vector<std::string> held_back_by;  ///< descriptions of the related limits
     };
-    std::vector<goal_gap> goals;  ///< goals that cannot be reached
-    std::vector<limit> limits;    ///< binding limits, largest shadow price first
-    std::string summary;          ///< one line
+    std::vector<goal_gap> goals;     ///< goals that cannot be reached
+    std::vector<limit> limits;       ///< binding limits, largest shadow price first
+    std::string summary;             ///< one line
     std::vector<std::string> lines;  ///< plain-language explanation, one point a line
 };
 
@@ -127,17 +134,18 @@ struct infeasibility {
 struct optimize_result {
     optimize_objective objective = optimize_objective::least_cost;
     optimize_status status = optimize_status::error;
-    std::string message;                 ///< one line
-    std::optional<zbb::budget> budget;   ///< the plan's budget (optimal only)
-    sparse_matrix plan;                  ///< direct volumes D (activity x goal) (optimal only)
-    std::vector<goal_outcome> goals;     ///< per goal, model order (optimal only)
-    std::vector<limit> binding;          ///< limits with a non-zero shadow price (optimal only)
-    double weighted_attainment = 0;      ///< sum of weight x attainment (optimal only)
-    /// max-effect: weighted attainment gained per currency unit more budget (dual of the budget row).
+    std::string message;                ///< one line
+    std::optional<zbb::budget> budget;  ///< the plan's budget (optimal only)
+    sparse_matrix plan;                 ///< direct volumes D (activity x goal) (optimal only)
+    std::vector<goal_outcome> goals;    ///< per goal, model order (optimal only)
+    std::vector<limit> binding;         ///< limits with a non-zero shadow price (optimal only)
+    double weighted_attainment = 0;     ///< sum of weight x attainment (optimal only)
+    /// max-effect: weighted attainment gained per currency unit more budget (dual of the budget
+    /// row).
     double marginal_effect_per_currency_unit = 0;
     std::optional<infeasibility> explanation;  ///< infeasible only
-    int iterations = 0;       ///< simplex iterations, all linear programmes together
-    double solve_seconds = 0; ///< time in the solver, all linear programmes together
+    int iterations = 0;        ///< simplex iterations, all linear programmes together
+    double solve_seconds = 0;  ///< time in the solver, all linear programmes together
 
     bool optimal() const noexcept { return status == optimize_status::optimal; }
 };
@@ -162,13 +170,13 @@ struct goal_geometry {
 struct lp_layout {
     lp_problem lp;
     std::vector<triplet> t;
-    int n = 0;                              // activity columns 0..n-1
-    std::vector<int> attain_col;            // per goal: column of a_g or -1
-    std::vector<int> goal_row;              // per goal: row or -1
-    std::vector<int> supplier_row;          // per supplier (in support_solver order)
-    std::vector<int> resource_row;          // per resource: row or -1
+    int n = 0;                      // activity columns 0..n-1
+    std::vector<int> attain_col;    // per goal: column of a_g or -1
+    std::vector<int> goal_row;      // per goal: row or -1
+    std::vector<int> supplier_row;  // per supplier (in support_solver order)
+    std::vector<int> resource_row;  // per resource: row or -1
     int budget_row = -1;
-    std::vector<int> last_level_col;        // per activity: column of its last level segment or -1
+    std::vector<int> last_level_col;  // per activity: column of its last level segment or -1
     std::vector<std::pair<std::string, int>> partner_rows;  // partner id, row
     std::vector<double> partner_cap_value;
     double budget_value = 0;
@@ -220,11 +228,11 @@ inline double capped(double cap, const currency& cur) {
 }
 
 struct layout_flags {
-    bool attainment = false;     // max-effect: a_g columns and rows a_g |gap| <= sigma E_g x
-    bool frame = false;          // budget and partner rows
-    bool elastic_goals = false;  // slack on goal rows (least-cost explanation)
-    bool elastic_limits = false; // slack on activity max, resources and frame rows
-    bool goal_rows = true;       // false: no goal rows at all (explaining a max-effect question)
+    bool attainment = false;      // max-effect: a_g columns and rows a_g |gap| <= sigma E_g x
+    bool frame = false;           // budget and partner rows
+    bool elastic_goals = false;   // slack on goal rows (least-cost explanation)
+    bool elastic_limits = false;  // slack on activity max, resources and frame rows
+    bool goal_rows = true;        // false: no goal rows at all (explaining a max-effect question)
 };
 
 // Builds the LP for a linked model. Columns: x (activities) first, then a_g, then slacks.
@@ -235,7 +243,8 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
     const int n = lm.activities().size(), ng = lm.goals().size();
     const auto& c = lm.direct_unit_costs();
     constexpr double inf = lp_problem::inf;
-    constexpr double limit_penalty = 1e4;  // per fraction of a limit, against 1 per fraction of a gap
+    constexpr double limit_penalty =
+        1e4;  // per fraction of a limit, against 1 per fraction of a gap
     L.n = n;
     for (int a = 0; a < n; ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
@@ -305,7 +314,9 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
             const int row = L.goal_row[static_cast<std::size_t>(it.row())];
             if (row < 0) continue;
             for (const auto& [col, m] : segments)
-                if (m != 0.0) L.t.emplace_back(row, col, m * geo.sigma[static_cast<std::size_t>(it.row())] * it.value());
+                if (m != 0.0)
+                    L.t.emplace_back(
+                        row, col, m * geo.sigma[static_cast<std::size_t>(it.row())] * it.value());
         }
     }
 
@@ -375,16 +386,23 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
 
 inline optimize_status status_of(lp_status s) {
     switch (s) {
-        case lp_status::optimal: return optimize_status::optimal;
-        case lp_status::infeasible: return optimize_status::infeasible;
-        case lp_status::unbounded: return optimize_status::unbounded;
-        case lp_status::limit: return optimize_status::time_limit;
-        case lp_status::error: return optimize_status::error;
+        case lp_status::optimal:
+            return optimize_status::optimal;
+        case lp_status::infeasible:
+            return optimize_status::infeasible;
+        case lp_status::unbounded:
+            return optimize_status::unbounded;
+        case lp_status::limit:
+            return optimize_status::time_limit;
+        case lp_status::error:
+            return optimize_status::error;
     }
     return optimize_status::error;
 }
 
-inline bool near(double v, double bound) { return std::fabs(v - bound) <= 1e-7 * std::max(1.0, std::fabs(bound)); }
+inline bool near(double v, double bound) {
+    return std::fabs(v - bound) <= 1e-7 * std::max(1.0, std::fabs(bound));
+}
 
 // Limits that bind with a non-zero shadow price: activity bounds (reduced costs), resources and
 // frame rows (row duals). Sign: improvement of the minimised objective per unit of relaxation.
@@ -397,7 +415,8 @@ inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout
         const double x = sol.x[static_cast<std::size_t>(a)];
         double rc = sol.reduced_cost[static_cast<std::size_t>(a)];
         // The last level's up_to bounds both x_a and its last segment: the shadow price is both.
-        if (const int last = L.last_level_col.empty() ? -1 : L.last_level_col[static_cast<std::size_t>(a)];
+        if (const int last =
+                L.last_level_col.empty() ? -1 : L.last_level_col[static_cast<std::size_t>(a)];
             last >= 0 && near(x, act.levels.back().up_to))
             rc += std::min(0.0, sol.reduced_cost[static_cast<std::size_t>(last)]);
         const double level_cap = act.levels.empty() ? lp_problem::inf : act.levels.back().up_to;
@@ -431,8 +450,9 @@ inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout
                            L.partner_cap_value[k], sol.row_activity[static_cast<std::size_t>(row)],
                            -y, 0});
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const limit& a, const limit& b) { return a.shadow_price > b.shadow_price; });
+    std::stable_sort(out.begin(), out.end(), [](const limit& a, const limit& b) {
+        return a.shadow_price > b.shadow_price;
+    });
     return out;
 }
 
@@ -448,7 +468,8 @@ inline std::string describe(const limit& l) {
         return "the cap of partner '" + l.id + "' (" + amount_text(l.bound) + ")";
     if (l.entity == "resource")
         return "resource '" + l.id + "' (available " + short_number(l.bound) + ")";
-    if (l.field == "levels") return "activity '" + l.id + "' last level up_to " + short_number(l.bound);
+    if (l.field == "levels")
+        return "activity '" + l.id + "' last level up_to " + short_number(l.bound);
     return "activity '" + l.id + "' " + l.field + " " + short_number(l.bound);
 }
 
@@ -511,12 +532,16 @@ inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry&
     for (int a : unserved) {
         double sum = 0.0;
         if (any_supplier_unserved)
-            for (int g = 0; g < ng; ++g) sum += std::max(0.0, consumed[static_cast<std::size_t>(g)][a]);
+            for (int g = 0; g < ng; ++g)
+                sum += std::max(0.0, consumed[static_cast<std::size_t>(g)][a]);
         for (int g = 0; g < ng; ++g) {
             double share;
-            if (sum > 0.0) share = std::max(0.0, consumed[static_cast<std::size_t>(g)][a]) / sum;
-            else if (cost_sum > 0.0) share = cost[static_cast<std::size_t>(g)] / cost_sum;
-            else share = 1.0 / ng;
+            if (sum > 0.0)
+                share = std::max(0.0, consumed[static_cast<std::size_t>(g)][a]) / sum;
+            else if (cost_sum > 0.0)
+                share = cost[static_cast<std::size_t>(g)] / cost_sum;
+            else
+                share = 1.0 / ng;
             if (share > 0.0) t.emplace_back(a, g, d[a] * share);
         }
     }
@@ -543,7 +568,9 @@ inline void finish_plan(const linked_model& lm, const goal_geometry& geo, const 
     std::vector<double> y(static_cast<std::size_t>(ng), 0.0);
     for (int g = 0; g < ng; ++g) {
         const int row = L.goal_row[static_cast<std::size_t>(g)];
-        if (row >= 0) y[static_cast<std::size_t>(g)] = std::max(0.0, sol.row_dual[static_cast<std::size_t>(row)]);
+        if (row >= 0)
+            y[static_cast<std::size_t>(g)] =
+                std::max(0.0, sol.row_dual[static_cast<std::size_t>(row)]);
     }
     const vector d = direct_volumes(lm, sol.x);
     r.plan = attribute_plan(lm, geo, d, y);
@@ -578,8 +605,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     layout_flags f;
     f.elastic_goals = goals_elastic;
     f.elastic_limits = true;
-    f.frame = !goals_elastic;      // the frame only applies to max-effect
-    f.goal_rows = goals_elastic;   // max-effect: attainment may be 0, so goals never block
+    f.frame = !goals_elastic;     // the frame only applies to max-effect
+    f.goal_rows = goals_elastic;  // max-effect: attainment may be 0, so goals never block
     // First try with elastic goals only (capacities kept hard); if even that fails, the bounds and
     // capacities contradict each other and are relaxed as well.
     lp_layout L;
@@ -601,8 +628,10 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
         r.solve_seconds += sol.seconds;
     }
     if (sol.status != lp_status::optimal) {
-        ex.summary = "no plan meets every constraint, and the solver could not find the plan that "
-                     "comes closest (" + std::string(to_string(status_of(sol.status))) + ")";
+        ex.summary =
+            "no plan meets every constraint, and the solver could not find the plan that "
+            "comes closest (" +
+            std::string(to_string(status_of(sol.status))) + ")";
         ex.lines.push_back(ex.summary);
         return ex;
     }
@@ -630,7 +659,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
         if (L.budget_row >= 0) {
             const double used = own.sum();
             if (used > L.budget_value * (1 + 1e-7))
-                excess.push_back({"frame", "", "budget", L.budget_value, used, 0, used - L.budget_value});
+                excess.push_back(
+                    {"frame", "", "budget", L.budget_value, used, 0, used - L.budget_value});
         }
         const vector by_partner = lm.funding_shares() * own;
         for (std::size_t k = 0; k < L.partner_rows.size(); ++k) {
@@ -644,7 +674,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     // the gaps) that one more unit would close.
     ex.limits = limits_relaxed ? excess : binding_limits(lm, L, sol, tol);
     for (auto& l : ex.limits)
-        if (l.field == "min") l.shadow_price = 0;  // a min bound raises volumes, never blocks a goal
+        if (l.field == "min")
+            l.shadow_price = 0;  // a min bound raises volumes, never blocks a goal
     ex.limits.erase(std::remove_if(ex.limits.begin(), ex.limits.end(),
                                    [](const limit& l) { return l.field == "min"; }),
                     ex.limits.end());
@@ -669,8 +700,9 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
             const double progress = geo.sigma[gi] * projected_change[g];
             const double missing = geo.gap[gi] - progress;
             if (missing <= 1e-7 * std::max(1.0, geo.gap[gi])) continue;
-            infeasibility::goal_gap gap{goal.id, goal.baseline, goal.target,
-                                        goal.baseline + projected_change[g], missing, {}};
+            infeasibility::goal_gap gap{goal.id,     goal.baseline,
+                                        goal.target, goal.baseline + projected_change[g],
+                                        missing,     {}};
             // Related limits: max bounds of activities that move this goal toward its target, the
             // resources they consume, and the frame.
             for (const auto& l : ex.limits) {
@@ -703,11 +735,13 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     }
     if (limits_relaxed) {
         for (const auto& l : ex.limits)
-            ex.lines.push_back(describe(l) + " is too low even for the minimum volumes: they need " +
+            ex.lines.push_back(describe(l) +
+                               " is too low even for the minimum volumes: they need " +
                                short_number(l.used) + " (" + short_number(l.excess) + " more)");
         if (ex.limits.empty())
-            ex.lines.push_back("the minimum volumes and the support they need do not fit the "
-                               "bounds, capacities and caps");
+            ex.lines.push_back(
+                "the minimum volumes and the support they need do not fit the "
+                "bounds, capacities and caps");
     } else {
         for (const auto& l : ex.limits)
             ex.lines.push_back(describe(l) + " is fully used; one unit more would close " +
@@ -728,7 +762,8 @@ inline lp_settings settings_of(const optimize_options& o) {
 }
 
 inline void check_question(const linked_model& lm, const optimize_options& o) {
-    if (lm.goals().size() == 0) fail({"model", "", "goals"}, "optimisation needs at least one goal");
+    if (lm.goals().size() == 0)
+        fail({"model", "", "goals"}, "optimisation needs at least one goal");
     if (o.time_limit_seconds < 0 || !std::isfinite(o.time_limit_seconds))
         fail({"option", "", "time_limit"}, "must be a non-negative number of seconds");
     if (o.iteration_limit < 0) fail({"option", "", "iteration_limit"}, "must not be negative");
@@ -743,10 +778,11 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
             const auto& g = src.goals[static_cast<std::size_t>(it.row())];
             const double sigma = g.target >= g.baseline ? 1.0 : -1.0;
             if (sigma * it.value() < 0)
-                fail({"activity", act.id, "levels"},
-                     "the activity moves goal '" + g.id + "' away from its target; the optimiser "
-                     "takes levels only on activities whose effects all point toward the targets "
-                     "(it would fill the weaker levels first)");
+                fail({"activity", act.id, "levels"}, "the activity moves goal '" + g.id +
+                                                         "' away from its target; the optimiser "
+                                                         "takes levels only on activities whose "
+                                                         "effects all point toward the targets "
+                                                         "(it would fill the weaker levels first)");
         }
     }
 }
@@ -813,13 +849,15 @@ inline optimize_result max_effect(const linked_model& lm, const optimize_options
         return r;
     }
     r.marginal_effect_per_currency_unit =
-        L.budget_row >= 0 ? std::max(0.0, -sol.row_dual[static_cast<std::size_t>(L.budget_row)]) : 0.0;
+        L.budget_row >= 0 ? std::max(0.0, -sol.row_dual[static_cast<std::size_t>(L.budget_row)])
+                          : 0.0;
     const auto binding = detail::binding_limits(lm, L, sol, 1e-9);
 
     // Phase 2: the cheapest plan with (almost) the optimal weighted attainment.
     const double best = -sol.objective;
     auto L2 = L;
-    const int row = L2.add_row(best - 1e-9 * std::max(1.0, std::fabs(best)), detail::lp_problem::inf);
+    const int row =
+        L2.add_row(best - 1e-9 * std::max(1.0, std::fabs(best)), detail::lp_problem::inf);
     for (std::size_t g = 0; g < L2.attain_col.size(); ++g) {
         const int col = L2.attain_col[g];
         if (col < 0) continue;
@@ -850,8 +888,9 @@ inline optimize_result optimize(const linked_model& lm, optimize_objective objec
 
 namespace detail {
 inline nlohmann::ordered_json limit_json(const limit& l) {
-    nlohmann::ordered_json j{{"entity", l.entity}, {"id", l.id}, {"field", l.field},
-                             {"bound", l.bound}, {"used", l.used}, {"shadow_price", l.shadow_price}};
+    nlohmann::ordered_json j{{"entity", l.entity}, {"id", l.id},
+                             {"field", l.field},   {"bound", l.bound},
+                             {"used", l.used},     {"shadow_price", l.shadow_price}};
     if (l.excess > 0) j["excess"] = l.excess;
     return j;
 }
@@ -896,13 +935,18 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
             const auto& ex = *r.explanation;
             ojson goals = ojson::array();
             for (const auto& g : ex.goals)
-                goals.push_back({{"goal", g.id}, {"baseline", g.baseline}, {"target", g.target},
-                                 {"best", g.best}, {"shortfall", g.shortfall},
+                goals.push_back({{"goal", g.id},
+                                 {"baseline", g.baseline},
+                                 {"target", g.target},
+                                 {"best", g.best},
+                                 {"shortfall", g.shortfall},
                                  {"held_back_by", g.held_back_by}});
             ojson limits = ojson::array();
             for (const auto& l : ex.limits) limits.push_back(detail::limit_json(l));
-            j["explanation"] = {{"summary", ex.summary}, {"goals", std::move(goals)},
-                                {"limits", std::move(limits)}, {"lines", ex.lines}};
+            j["explanation"] = {{"summary", ex.summary},
+                                {"goals", std::move(goals)},
+                                {"limits", std::move(limits)},
+                                {"lines", ex.lines}};
         }
     }
     return j.dump(indent) + "\n";
@@ -915,8 +959,8 @@ inline std::string optimize_report_text(const linked_model& lm, const optimize_r
     const auto& src = lm.source();
     const std::string cur = lm.currency().code;
     std::ostringstream out;
-    out << "zbb optimize (" << to_string(r.objective) << "): "
-        << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
+    out << "zbb optimize (" << to_string(r.objective)
+        << "): " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
     out << "Status: " << to_string(r.status) << "\n";
     if (!r.optimal()) {
         out << r.message << "\n";
@@ -930,9 +974,8 @@ inline std::string optimize_report_text(const linked_model& lm, const optimize_r
     const int digits = b.currency.minor_digits;
     out << "Total: " << cur << " " << detail::grouped(b.total, digits) << "\n";
     if (r.objective == optimize_objective::max_effect)
-        out << "Weighted attainment: " << detail::fixed(r.weighted_attainment, 4)
-            << "; one " << cur << " more adds " << detail::short_number(r.marginal_effect_per_currency_unit)
-            << "\n";
+        out << "Weighted attainment: " << detail::fixed(r.weighted_attainment, 4) << "; one " << cur
+            << " more adds " << detail::short_number(r.marginal_effect_per_currency_unit) << "\n";
     out << "\n";
     detail::text_table t{{"goal", "baseline", "target", "projected", "attainment",
                           "marginal " + cur + "/unit", "cost " + cur},
@@ -942,7 +985,8 @@ inline std::string optimize_report_text(const linked_model& lm, const optimize_r
         const auto& o = r.goals[g];
         t.rows.push_back({o.id, detail::fixed(o.baseline, 2), detail::fixed(o.target, 2),
                           detail::fixed(o.projected, 2), detail::fixed(100 * o.attainment, 1) + "%",
-                          detail::fixed(o.marginal_cost, 2), detail::grouped(b.by_goal.amounts[g], digits)});
+                          detail::fixed(o.marginal_cost, 2),
+                          detail::grouped(b.by_goal.amounts[g], digits)});
     }
     t.rows.push_back({"Total", "", "", "", "", "", detail::grouped(b.total, digits)});
     out << "Goals (cost per goal: the plan's direct volumes attributed by dual-weighted effect)\n"
@@ -954,7 +998,8 @@ inline std::string optimize_report_text(const linked_model& lm, const optimize_r
                     : "weighted attainment gained per unit more")
             << ")\n";
         for (const auto& l : r.binding)
-            out << "  - " << detail::describe(l) << ": " << detail::short_number(l.shadow_price) << "\n";
+            out << "  - " << detail::describe(l) << ": " << detail::short_number(l.shadow_price)
+                << "\n";
         out << "\n";
     }
     out << budget_report_text(lm, b);

@@ -30,8 +30,8 @@ namespace zbb {
 
 /// Settings of a package analysis (passed explicitly; no global state).
 struct packages_options {
-    std::optional<decimal> budget;    ///< the budget; overrides the model's frame.budget
-    double time_limit_seconds = 30;   ///< for the optimal selection (CBC); 0 = no limit
+    std::optional<decimal> budget;   ///< the budget; overrides the model's frame.budget
+    double time_limit_seconds = 30;  ///< for the optimal selection (CBC); 0 = no limit
     rounding_mode rounding = rounding_mode::half_even;  ///< of the total of all packages
 };
 
@@ -43,13 +43,14 @@ enum class packages_status {
 };
 
 inline std::string_view to_string(packages_status s) {
-    return s == packages_status::optimal ? "optimal"
-                                         : (s == packages_status::time_limit ? "time_limit" : "error");
+    return s == packages_status::optimal
+               ? "optimal"
+               : (s == packages_status::time_limit ? "time_limit" : "error");
 }
 
 /// One package, with its cost and effects.
 struct package_outcome {
-    std::string id;    ///< "<unit>/<level>"
+    std::string id;  ///< "<unit>/<level>"
     std::string unit;
     int level = 1;
     std::string name;
@@ -60,23 +61,24 @@ struct package_outcome {
     /// sum over goals with a gap of weight * progress toward the target / gap (uncapped)
     double weighted_effect = 0;
     double effect_per_currency_unit = 0;  ///< weighted_effect per unit of the currency
-    int model_index = 0;          ///< position in model::packages
-    money cumulative;             ///< cost of this package and all ranked before it
-    bool funded = false;          ///< above the cut-off line
-    bool in_optimal = false;      ///< in the optimal selection
+    int model_index = 0;                  ///< position in model::packages
+    money cumulative;                     ///< cost of this package and all ranked before it
+    bool funded = false;                  ///< above the cut-off line
+    bool in_optimal = false;              ///< in the optimal selection
 };
 
 /// The ranked packages, the line and the optimal selection.
 struct packages_result {
     packages_status status = packages_status::error;
     std::string message;
-    std::string ranked_by;                  ///< "priority" or "effect per currency unit"
+    std::string ranked_by;  ///< "priority" or "effect per currency unit"
     money budget;
-    std::vector<package_outcome> ranked;    ///< in rank order
-    std::size_t cutoff = 0;                 ///< ranked[0..cutoff) are funded
-    money total;                            ///< all packages together
+    std::vector<package_outcome> ranked;  ///< in rank order
+    std::size_t cutoff = 0;               ///< ranked[0..cutoff) are funded
+    money total;                          ///< all packages together
     money funded_cost, optimal_cost;
-    double funded_attainment = 0;   ///< weighted attainment of the funded packages (capped at 1 per goal)
+    double funded_attainment =
+        0;  ///< weighted attainment of the funded packages (capped at 1 per goal)
     double optimal_attainment = 0;  ///< of the optimal selection
     double left_on_the_table = 0;   ///< optimal_attainment - funded_attainment (>= 0)
     double solve_seconds = 0;
@@ -118,8 +120,9 @@ struct knapsack_answer {
 // gap_g a_g <= sigma_g sum_p effect_pg z_p,  a_g <= 1,  z binary.
 // Stage 2: among the selections within 1e-9 of that optimum, the cheapest (min sum_p cost_p z_p),
 // so the optimum buys no package that adds nothing (e.g. toward a target already reached).
-inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<package_outcome>& ps,
-                                      double budget_minor, double time_limit) {
+inline knapsack_answer solve_knapsack(const linked_model& lm,
+                                      const std::vector<package_outcome>& ps, double budget_minor,
+                                      double time_limit) {
     const auto start = std::chrono::steady_clock::now();
     const auto& goals = lm.source().goals;
     const int np = static_cast<int>(ps.size());
@@ -147,7 +150,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
     {
         CoinPackedVector row;
         for (int p = 0; p < np; ++p)
-            if (cost[static_cast<std::size_t>(p)] != 0.0) row.insert(p, cost[static_cast<std::size_t>(p)]);
+            if (cost[static_cast<std::size_t>(p)] != 0.0)
+                row.insert(p, cost[static_cast<std::size_t>(p)]);
         matrix.appendRow(row);
         rowlb.push_back(-COIN_DBL_MAX);
         rowub.push_back(budget_minor);
@@ -156,7 +160,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
     for (int p = 0; p < np; ++p) {
         const auto& pk = ps[static_cast<std::size_t>(p)];
         auto& levels = by_unit[pk.unit];
-        if (levels.size() < static_cast<std::size_t>(pk.level)) levels.resize(static_cast<std::size_t>(pk.level), -1);
+        if (levels.size() < static_cast<std::size_t>(pk.level))
+            levels.resize(static_cast<std::size_t>(pk.level), -1);
         levels[static_cast<std::size_t>(pk.level - 1)] = p;
     }
     for (int p = 0; p < np; ++p) {  // z_(u,k) <= z_(u,k-1)
@@ -186,7 +191,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
     }
     auto seconds_left = [&] {
         if (time_limit <= 0) return 0.0;
-        const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double used =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return std::max(1e-3, time_limit - used);
     };
     knapsack_answer out;
@@ -195,7 +201,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
     auto solve = [&](const std::vector<double>& obj) -> std::optional<double> {
         OsiClpSolverInterface solver;
         solver.messageHandler()->setLogLevel(0);
-        solver.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(), rowub.data());
+        solver.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(),
+                           rowub.data());
         for (int p = 0; p < np; ++p) solver.setInteger(p);
         CbcModel model(solver);
         model.setLogLevel(0);
@@ -204,9 +211,12 @@ inline knapsack_answer solve_knapsack(const linked_model& lm, const std::vector<
         if (time_limit > 0) model.setMaximumSeconds(seconds_left());
         model.branchAndBound();
         const double* best = model.bestSolution();
-        if (model.isProvenOptimal() && best) out.status = packages_status::optimal;
-        else if (model.isSecondsLimitReached()) out.status = packages_status::time_limit;
-        else out.status = packages_status::error;
+        if (model.isProvenOptimal() && best)
+            out.status = packages_status::optimal;
+        else if (model.isSecondsLimitReached())
+            out.status = packages_status::time_limit;
+        else
+            out.status = packages_status::error;
         if (!best) return std::nullopt;
         out.selected.assign(static_cast<std::size_t>(np), false);
         for (int p = 0; p < np; ++p) out.selected[static_cast<std::size_t>(p)] = best[p] > 0.5;
@@ -249,13 +259,15 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     std::optional<decimal> budget = o.budget;
     if (!budget && src.frame) budget = src.frame->budget;
     if (!budget)
-        fail({"frame", "", "budget"},
-             "packages need a budget: give frame.budget in the model or a budget option (--budget)");
+        fail(
+            {"frame", "", "budget"},
+            "packages need a budget: give frame.budget in the model or a budget option (--budget)");
     if (o.time_limit_seconds < 0 || !std::isfinite(o.time_limit_seconds))
         fail({"option", "", "time_limit"}, "must be a non-negative number of seconds");
     const int digits = lm.currency().minor_digits;
     if (budget->scale() > digits)
-        fail({"option", "", "budget"}, "has more decimals than the currency's " + std::to_string(digits));
+        fail({"option", "", "budget"},
+             "has more decimals than the currency's " + std::to_string(digits));
 
     packages_result r;
     r.budget = money::from_minor(budget->units_at_scale(digits));
@@ -305,22 +317,29 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
                 if (supplies[static_cast<std::size_t>(a)])
                     fail({"packages", ps[p].id, "volumes"},
                          "activity '" + act.id +
-                             "' has levels and supplies support, so its effect in a package depends on the "
-                             "other packages; packages take levels only on activities that supply no support");
-                if (!first) first = p;
+                             "' has levels and supplies support, so its effect in a package "
+                             "depends on the "
+                             "other packages; packages take levels only on activities that supply "
+                             "no support");
+                if (!first)
+                    first = p;
                 else if (ps[*first].unit != ps[p].unit)
                     fail({"packages", ps[p].id, "volumes"},
-                         "activity '" + act.id + "' has levels and gets volume from decision units '" +
+                         "activity '" + act.id +
+                             "' has levels and gets volume from decision units '" +
                              ps[*first].unit + "' and '" + ps[p].unit +
-                             "'; packages count levels per unit, so an activity with levels belongs to one unit");
+                             "'; packages count levels per unit, so an activity with levels "
+                             "belongs to one unit");
             }
             if (!first) continue;
             auto effective = [&](double volume, const std::string& where) {
                 if (volume > act.levels.back().up_to * (1 + 1e-9) + 1e-9)
                     fail({"packages", where, "volumes"},
-                         "activity '" + act.id + "' reaches volume " + detail::short_number(volume) +
+                         "activity '" + act.id + "' reaches volume " +
+                             detail::short_number(volume) +
                              " at this level, beyond its last level's up_to " +
-                             detail::short_number(act.levels.back().up_to) + " (levels act as a max)");
+                             detail::short_number(act.levels.back().up_to) +
+                             " (levels act as a max)");
                 double from = 0, eff = 0;
                 for (const auto& l : act.levels) {
                     eff += l.effect.to_double() * std::clamp(volume - from, 0.0, l.up_to - from);
@@ -366,13 +385,16 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         const double euros = static_cast<double>(amounts[i].minor_units()) / scale;
         ps[i].effect_per_currency_unit =
             euros > 0 ? ps[i].weighted_effect / euros
-                      : (ps[i].weighted_effect > 0 ? std::numeric_limits<double>::infinity()
-                                                   : (ps[i].weighted_effect < 0 ? -std::numeric_limits<double>::infinity() : 0.0));
+                      : (ps[i].weighted_effect > 0
+                             ? std::numeric_limits<double>::infinity()
+                             : (ps[i].weighted_effect < 0 ? -std::numeric_limits<double>::infinity()
+                                                          : 0.0));
     }
 
     // Ranking: by stated priority (lower first) when every package has one, else by weighted effect
     // per currency unit (higher first); ties in model order; a level only after the level below.
-    const bool by_priority = std::all_of(ps.begin(), ps.end(), [](const auto& p) { return p.priority.has_value(); });
+    const bool by_priority =
+        std::all_of(ps.begin(), ps.end(), [](const auto& p) { return p.priority.has_value(); });
     r.ranked_by = by_priority ? "priority" : "effect per currency unit";
     std::vector<bool> done(ps.size(), false);
     std::unordered_map<std::string, int> top_level;  // per unit: the highest level ranked so far
@@ -388,11 +410,13 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
             }
             const auto& a = ps[p];
             const auto& b = ps[static_cast<std::size_t>(pick)];
-            const bool better = by_priority ? *a.priority < *b.priority
-                                            : a.effect_per_currency_unit > b.effect_per_currency_unit;
+            const bool better = by_priority
+                                    ? *a.priority < *b.priority
+                                    : a.effect_per_currency_unit > b.effect_per_currency_unit;
             if (better) pick = static_cast<int>(p);
         }
-        top_level[ps[static_cast<std::size_t>(pick)].unit] = ps[static_cast<std::size_t>(pick)].level;
+        top_level[ps[static_cast<std::size_t>(pick)].unit] =
+            ps[static_cast<std::size_t>(pick)].level;
         done[static_cast<std::size_t>(pick)] = true;
         r.ranked.push_back(ps[static_cast<std::size_t>(pick)]);
     }
@@ -424,7 +448,8 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         for (std::size_t i = 0; i < r.ranked.size(); ++i)
             if (k.selected[i]) cost += r.ranked[i].cost;
         if (cost <= r.budget) {
-            for (std::size_t i = 0; i < r.ranked.size(); ++i) r.ranked[i].in_optimal = k.selected[i];
+            for (std::size_t i = 0; i < r.ranked.size(); ++i)
+                r.ranked[i].in_optimal = k.selected[i];
             r.optimal_cost = cost;
             r.optimal_attainment = detail::selection_attainment(lm, r.ranked, k.selected);
         } else {
@@ -432,19 +457,23 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         }
     }
     if (r.status == packages_status::optimal) {
-        // The ranking's selection is feasible, so the optimum is at least as good; should the solver's
-        // tolerance have found one a hair worse, the ranking's own selection is the optimum.
+        // The ranking's selection is feasible, so the optimum is at least as good; should the
+        // solver's tolerance have found one a hair worse, the ranking's own selection is the
+        // optimum.
         if (r.funded_attainment > r.optimal_attainment) {
             for (auto& p : r.ranked) p.in_optimal = p.funded;
             r.optimal_cost = r.funded_cost;
             r.optimal_attainment = r.funded_attainment;
         }
         r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
-        r.message = "ranked " + std::to_string(r.ranked.size()) + " packages; optimal selection found";
+        r.message =
+            "ranked " + std::to_string(r.ranked.size()) + " packages; optimal selection found";
     } else {
         r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
-        r.message = "ranked " + std::to_string(r.ranked.size()) + " packages; the optimal selection is " +
-                    (r.status == packages_status::time_limit ? "not proven (time limit)" : "unavailable (solver error)");
+        r.message = "ranked " + std::to_string(r.ranked.size()) +
+                    " packages; the optimal selection is " +
+                    (r.status == packages_status::time_limit ? "not proven (time limit)"
+                                                             : "unavailable (solver error)");
     }
     return r;
 }
@@ -452,7 +481,8 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
 /// Machine-readable: "format": "zbb-packages/1", budget, ranked list with cost and cumulative
 /// cost, the cut-off index, funded / unfunded ids, the optimal selection and the effect left on
 /// the table (weighted attainment).
-inline std::string packages_report_json(const linked_model& lm, const packages_result& r, int indent = 2) {
+inline std::string packages_report_json(const linked_model& lm, const packages_result& r,
+                                        int indent = 2) {
     using ojson = nlohmann::ordered_json;
     const int digits = lm.currency().minor_digits;
     ojson j;
@@ -463,18 +493,22 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
     j["message"] = r.message;
     j["budget"] = r.budget.to_string(digits);
     j["ranked_by"] = r.ranked_by;
-    ojson ranked = ojson::array(), funded = ojson::array(), unfunded = ojson::array(), best = ojson::array();
+    ojson ranked = ojson::array(), funded = ojson::array(), unfunded = ojson::array(),
+          best = ojson::array();
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
         const auto& p = r.ranked[i];
         ojson e = ojson::object();
         for (std::size_t g = 0; g < p.effects.size(); ++g) e[lm.goals().ids()[g]] = p.effects[g];
-        ojson row{{"rank", i + 1}, {"id", p.id}, {"unit", p.unit}, {"level", p.level}, {"name", p.name}};
+        ojson row{
+            {"rank", i + 1}, {"id", p.id}, {"unit", p.unit}, {"level", p.level}, {"name", p.name}};
         if (p.priority) row["priority"] = *p.priority;
         row["cost"] = p.cost.to_string(digits);
         row["cumulative"] = p.cumulative.to_string(digits);
         row["effects"] = std::move(e);
         row["weighted_effect"] = p.weighted_effect;
-        row["effect_per_euro"] = std::isfinite(p.effect_per_currency_unit) ? ojson(p.effect_per_currency_unit) : ojson(nullptr);
+        row["effect_per_euro"] = std::isfinite(p.effect_per_currency_unit)
+                                     ? ojson(p.effect_per_currency_unit)
+                                     : ojson(nullptr);
         row["funded"] = p.funded;
         row["in_optimal"] = p.in_optimal;
         ranked.push_back(std::move(row));
@@ -487,7 +521,8 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
     j["unfunded"] = std::move(unfunded);
     j["funded_cost"] = r.funded_cost.to_string(digits);
     j["funded_attainment"] = r.funded_attainment;
-    j["optimal"] = {{"packages", std::move(best)}, {"cost", r.optimal_cost.to_string(digits)},
+    j["optimal"] = {{"packages", std::move(best)},
+                    {"cost", r.optimal_cost.to_string(digits)},
                     {"attainment", r.optimal_attainment}};
     j["left_on_the_table"] = r.left_on_the_table;
     return j.dump(indent) + "\n";
@@ -501,18 +536,21 @@ inline std::string packages_report_text(const linked_model& lm, const packages_r
     const int digits = lm.currency().minor_digits;
     std::ostringstream out;
     out << "zbb packages: " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
-    out << "Budget: " << cur << " " << detail::grouped(r.budget, digits) << "; ranked by " << r.ranked_by
-        << "; " << r.cutoff << " of " << r.ranked.size() << " packages funded (" << cur << " "
-        << detail::grouped(r.funded_cost, digits) << ")\n\n";
-    detail::text_table t{{"rank", "package", "name", "cost " + cur, "cumulative " + cur, "weighted effect",
-                          "per 1,000 " + cur},
+    out << "Budget: " << cur << " " << detail::grouped(r.budget, digits) << "; ranked by "
+        << r.ranked_by << "; " << r.cutoff << " of " << r.ranked.size() << " packages funded ("
+        << cur << " " << detail::grouped(r.funded_cost, digits) << ")\n\n";
+    detail::text_table t{{"rank", "package", "name", "cost " + cur, "cumulative " + cur,
+                          "weighted effect", "per 1,000 " + cur},
                          {},
                          {true, false, false, true, true, true, true}};
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
         const auto& p = r.ranked[i];
         t.rows.push_back({std::to_string(i + 1), p.id, p.name, detail::grouped(p.cost, digits),
-                          detail::grouped(p.cumulative, digits), detail::fixed(p.weighted_effect, 4),
-                          std::isfinite(p.effect_per_currency_unit) ? detail::fixed(1000 * p.effect_per_currency_unit, 4) : "-"});
+                          detail::grouped(p.cumulative, digits),
+                          detail::fixed(p.weighted_effect, 4),
+                          std::isfinite(p.effect_per_currency_unit)
+                              ? detail::fixed(1000 * p.effect_per_currency_unit, 4)
+                              : "-"});
     }
     // The table with the cut-off line after the funded rows.
     std::istringstream table(t.render());
@@ -524,14 +562,17 @@ inline std::string packages_report_text(const linked_model& lm, const packages_r
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (i >= 2) {
             if (row == r.cutoff)
-                out << "  ==== cut-off: budget " << cur << " " << detail::grouped(r.budget, digits) << " ====\n";
+                out << "  ==== cut-off: budget " << cur << " " << detail::grouped(r.budget, digits)
+                    << " ====\n";
             ++row;
         }
         out << lines[i] << "\n";
     }
     if (r.cutoff == r.ranked.size())
-        out << "  ==== cut-off: budget " << cur << " " << detail::grouped(r.budget, digits) << " ====\n";
-    out << "\nWeighted attainment of the funded packages: " << detail::fixed(r.funded_attainment, 4) << "\n";
+        out << "  ==== cut-off: budget " << cur << " " << detail::grouped(r.budget, digits)
+            << " ====\n";
+    out << "\nWeighted attainment of the funded packages: " << detail::fixed(r.funded_attainment, 4)
+        << "\n";
     out << "Optimal selection (" << to_string(r.status) << "):";
     bool any = false;
     for (const auto& p : r.ranked)

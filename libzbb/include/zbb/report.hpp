@@ -25,7 +25,8 @@ inline std::string budget_report_json(const linked_model& lm, const budget& b, i
     j["total"] = b.total.to_string(digits);
     auto section = [&](const breakdown& br) {
         ojson s = ojson::object();
-        for (std::size_t i = 0; i < br.keys.size(); ++i) s[br.keys[i]] = br.amounts[i].to_string(digits);
+        for (std::size_t i = 0; i < br.keys.size(); ++i)
+            s[br.keys[i]] = br.amounts[i].to_string(digits);
         return s;
     };
     j["by_goal"] = section(b.by_goal);
@@ -65,7 +66,8 @@ inline std::string grouped(const money& m, int digits) {
     bool neg = !s.empty() && s[0] == '-';
     if (neg) s.erase(0, 1);
     auto point = s.find('.');
-    std::string whole = s.substr(0, point), rest = point == std::string::npos ? "" : s.substr(point);
+    std::string whole = s.substr(0, point),
+                rest = point == std::string::npos ? "" : s.substr(point);
     std::string out;
     for (std::size_t i = 0; i < whole.size(); ++i) {
         if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
@@ -141,55 +143,68 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
     auto share = [&](const money& m) {
         if (b.total.minor_units() == 0) return std::string("-");
         return detail::fixed(100.0 * static_cast<double>(m.minor_units()) /
-                                 static_cast<double>(b.total.minor_units()), 1) + "%";
+                                 static_cast<double>(b.total.minor_units()),
+                             1) +
+               "%";
     };
     auto amounts_table = [&](const char* title, const breakdown& br, auto name_of) {
         detail::text_table t{{"id", "name", cur, "share"}, {}, {false, false, true, true}};
         for (std::size_t i = 0; i < br.keys.size(); ++i)
-            t.rows.push_back({br.keys[i], detail::clip(name_of(i), name_width), grouped(br.amounts[i], digits), share(br.amounts[i])});
-        t.rows.push_back({"Total", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+            t.rows.push_back({br.keys[i], detail::clip(name_of(i), name_width),
+                              grouped(br.amounts[i], digits), share(br.amounts[i])});
+        t.rows.push_back(
+            {"Total", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
         out << title << "\n" << t.render() << "\n";
     };
     amounts_table("Cost by goal (support costs charged by the reciprocal method)", b.by_goal,
                   [&](std::size_t i) { return src.goals[i].name; });
     {
-        detail::text_table t{{"id", "name", "volume", "unit", cur, "share"}, {},
+        detail::text_table t{{"id", "name", "volume", "unit", cur, "share"},
+                             {},
                              {false, false, true, false, true, true}};
         for (std::size_t i = 0; i < b.by_activity.keys.size(); ++i) {
             const auto& a = src.activities[i];
-            t.rows.push_back({a.id, detail::clip(a.name, name_width), detail::fixed(b.volumes[static_cast<Eigen::Index>(i)], 2),
-                              a.unit, grouped(b.by_activity.amounts[i], digits),
+            t.rows.push_back({a.id, detail::clip(a.name, name_width),
+                              detail::fixed(b.volumes[static_cast<Eigen::Index>(i)], 2), a.unit,
+                              grouped(b.by_activity.amounts[i], digits),
                               share(b.by_activity.amounts[i])});
         }
-        t.rows.push_back({"Total", "", "", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+        t.rows.push_back({"Total", "", "", "", grouped(b.total, digits),
+                          b.total.minor_units() == 0 ? "-" : "100.0%"});
         out << "Own cost by activity\n" << t.render() << "\n";
     }
     {
-        detail::text_table t{{"id", "name", "need", "unit", "price", cur, "share"}, {},
+        detail::text_table t{{"id", "name", "need", "unit", "price", cur, "share"},
+                             {},
                              {false, false, true, false, true, true, true}};
         for (std::size_t i = 0; i < b.by_resource.keys.size(); ++i) {
             const auto& r = src.resources[i];
-            t.rows.push_back({r.id, detail::clip(r.name, name_width), detail::fixed(b.resource_needs[static_cast<Eigen::Index>(i)], 2),
+            t.rows.push_back({r.id, detail::clip(r.name, name_width),
+                              detail::fixed(b.resource_needs[static_cast<Eigen::Index>(i)], 2),
                               r.unit, r.price.text(), grouped(b.by_resource.amounts[i], digits),
                               share(b.by_resource.amounts[i])});
         }
-        t.rows.push_back({"Total", "", "", "", "", grouped(b.total, digits), b.total.minor_units() == 0 ? "-" : "100.0%"});
+        t.rows.push_back({"Total", "", "", "", "", grouped(b.total, digits),
+                          b.total.minor_units() == 0 ? "-" : "100.0%"});
         out << "Cost by resource\n" << t.render() << "\n";
     }
     amounts_table("Cost by partner (funding shares of each activity's own cost)", b.by_partner,
                   [&](std::size_t i) { return src.partners[i].name; });
     amounts_table("Cost by category", b.by_category, [](std::size_t) { return std::string(); });
     {
-        detail::text_table t{{"id", "name", "unit", "baseline", "projected", "target", "status"}, {},
+        detail::text_table t{{"id", "name", "unit", "baseline", "projected", "target", "status"},
+                             {},
                              {false, false, false, true, true, true, false}};
         for (std::size_t g = 0; g < src.goals.size(); ++g) {
             const auto& goal = src.goals[g];
             double p = b.projected[static_cast<Eigen::Index>(g)];
             bool up = goal.target >= goal.baseline;
             bool reached = up ? p >= goal.target - 1e-9 : p <= goal.target + 1e-9;
-            t.rows.push_back({goal.id, detail::clip(goal.name, name_width), goal.unit, detail::fixed(goal.baseline, 2),
-                              detail::fixed(p, 2), detail::fixed(goal.target, 2),
-                              reached ? "reached" : "short by " + detail::fixed(std::fabs(goal.target - p), 2)});
+            t.rows.push_back(
+                {goal.id, detail::clip(goal.name, name_width), goal.unit,
+                 detail::fixed(goal.baseline, 2), detail::fixed(p, 2),
+                 detail::fixed(goal.target, 2),
+                 reached ? "reached" : "short by " + detail::fixed(std::fabs(goal.target - p), 2)});
         }
         out << "Goals: projected indicator (baseline + effects x volumes) against target\n"
             << t.render();

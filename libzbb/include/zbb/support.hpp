@@ -26,7 +26,7 @@ using vector = Eigen::VectorXd;
 /// of iterative refinement each. Construction refuses an S with a loop that feeds itself
 /// (spectral radius of S >= 1), naming the activities in that loop.
 class support_system {
-public:
+  public:
     support_system() = default;
 
     /// `support` is n x n; `activity_ids` names the activities for error messages.
@@ -54,8 +54,10 @@ public:
         std::vector<Eigen::Triplet<double, int>> block;
         for (int k = 0; k < p; ++k) block.emplace_back(k, k, 1.0);
         for (int k = 0; k < p; ++k)
-            for (sparse_matrix::InnerIterator it(support_, suppliers_[static_cast<std::size_t>(k)]); it; ++it)
-                if (it.value() != 0.0) block.emplace_back(pos_[static_cast<std::size_t>(it.row())], k, -it.value());
+            for (sparse_matrix::InnerIterator it(support_, suppliers_[static_cast<std::size_t>(k)]);
+                 it; ++it)
+                if (it.value() != 0.0)
+                    block.emplace_back(pos_[static_cast<std::size_t>(it.row())], k, -it.value());
         i_minus_s_pp_.resize(p, p);
         i_minus_s_pp_.setFromTriplets(block.begin(), block.end());
         i_minus_s_pp_.makeCompressed();
@@ -88,7 +90,8 @@ public:
         for (std::size_t k = 0; k < suppliers_.size(); ++k)
             rhs[static_cast<int>(k)] = d[suppliers_[k]] + s_d[suppliers_[k]];
         const vector xp = solve_block(rhs, false);
-        for (std::size_t k = 0; k < suppliers_.size(); ++k) x[suppliers_[k]] = xp[static_cast<int>(k)];
+        for (std::size_t k = 0; k < suppliers_.size(); ++k)
+            x[suppliers_[k]] = xp[static_cast<int>(k)];
         return x;
     }
 
@@ -96,19 +99,22 @@ public:
     vector full_unit_costs(const vector& c) const {
         if (suppliers_.empty()) return c;
         vector cp(static_cast<int>(suppliers_.size()));
-        for (std::size_t k = 0; k < suppliers_.size(); ++k) cp[static_cast<int>(k)] = c[suppliers_[k]];
+        for (std::size_t k = 0; k < suppliers_.size(); ++k)
+            cp[static_cast<int>(k)] = c[suppliers_[k]];
         const vector up = solve_block(cp, true);
         vector u_p_only = vector::Zero(n_);
-        for (std::size_t k = 0; k < suppliers_.size(); ++k) u_p_only[suppliers_[k]] = up[static_cast<int>(k)];
+        for (std::size_t k = 0; k < suppliers_.size(); ++k)
+            u_p_only[suppliers_[k]] = up[static_cast<int>(k)];
         vector u = c + support_.transpose() * u_p_only;  // u_N = c_N + S_PN^T u_P
-        for (std::size_t k = 0; k < suppliers_.size(); ++k) u[suppliers_[k]] = up[static_cast<int>(k)];
+        for (std::size_t k = 0; k < suppliers_.size(); ++k)
+            u[suppliers_[k]] = up[static_cast<int>(k)];
         return u;
     }
 
     /// Largest total volume per unit of direct volume that zbb accepts from a support loop.
     static constexpr double max_amplification = 1e12;
 
-private:
+  private:
     vector solve_block(const vector& rhs, bool transposed) const {
         vector z = transposed ? vector(lu_->transpose().solve(rhs)) : vector(lu_->solve(rhs));
         // One step of iterative refinement.
@@ -127,7 +133,8 @@ private:
             bool cyclic = comp.size() > 1 || i_minus_s_pp_.coeff(comp[0], comp[0]) != 1.0;
             if (!cyclic) continue;
             std::vector<int> local(static_cast<std::size_t>(p), -1);
-            for (std::size_t i = 0; i < comp.size(); ++i) local[static_cast<std::size_t>(comp[i])] = static_cast<int>(i);
+            for (std::size_t i = 0; i < comp.size(); ++i)
+                local[static_cast<std::size_t>(comp[i])] = static_cast<int>(i);
             std::vector<Eigen::Triplet<double, int>> t;
             for (int c : comp)
                 for (sparse_matrix::InnerIterator it(i_minus_s_pp_, c); it; ++it) {
@@ -144,7 +151,8 @@ private:
             bool ok = lu.info() == Eigen::Success;
             if (ok) {
                 vector y = lu.solve(vector::Ones(m));
-                ok = y.allFinite() && y.minCoeff() >= 1.0 - 1e-9 && y.maxCoeff() <= max_amplification;
+                ok = y.allFinite() && y.minCoeff() >= 1.0 - 1e-9 &&
+                     y.maxCoeff() <= max_amplification;
             }
             if (!ok) {
                 std::vector<int> acts;
@@ -153,15 +161,17 @@ private:
                 std::vector<std::string> names;
                 for (int a : acts) names.push_back(ids[static_cast<std::size_t>(a)]);
                 throw support_loop_error(
-                    names, "support loop feeds itself: these activities need at least as much of "
-                           "each other's output as they produce, so (I - S) x = d has no finite "
-                           "non-negative solution");
+                    names,
+                    "support loop feeds itself: these activities need at least as much of "
+                    "each other's output as they produce, so (I - S) x = d has no finite "
+                    "non-negative solution");
             }
         }
         std::vector<std::string> names;
         for (int a : suppliers_) names.push_back(ids[static_cast<std::size_t>(a)]);
-        throw support_loop_error(names, "support system is numerically singular: (I - S) x = d has "
-                                        "no reliable finite non-negative solution");
+        throw support_loop_error(names,
+                                 "support system is numerically singular: (I - S) x = d has "
+                                 "no reliable finite non-negative solution");
     }
 
     // Iterative Tarjan over the P x P block (edges supplier -> consumer).
@@ -172,7 +182,8 @@ private:
         for (int c = 0; c < p; ++c)
             for (sparse_matrix::InnerIterator it(i_minus_s_pp_, c); it; ++it)
                 if (it.row() != c) adj[static_cast<std::size_t>(it.row())].push_back(c);
-        std::vector<int> index(static_cast<std::size_t>(p), -1), low(static_cast<std::size_t>(p), 0);
+        std::vector<int> index(static_cast<std::size_t>(p), -1),
+            low(static_cast<std::size_t>(p), 0);
         std::vector<char> on_stack(static_cast<std::size_t>(p), 0);
         std::vector<int> stack;
         std::vector<std::vector<int>> comps;
@@ -228,7 +239,7 @@ private:
     int n_ = 0;
     std::vector<int> suppliers_;
     std::vector<int> pos_;
-    sparse_matrix support_;        // S, non-zero in the supplier rows only
+    sparse_matrix support_;       // S, non-zero in the supplier rows only
     sparse_matrix i_minus_s_pp_;  // P x P
     using lu_type = Eigen::SparseLU<sparse_matrix>;
     std::shared_ptr<lu_type> lu_;  // never modified once built; shared by copies
