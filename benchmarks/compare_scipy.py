@@ -4,9 +4,10 @@ Runs the Google Benchmark program (C++), dumps its generated national-scale mode
 same budget with scipy.sparse in two ways an analyst might write it, checks the totals agree, and
 prints the times and ratios.
 
-    python benchmarks/compare_scipy.py [--bench build-bench/benchmarks/bench_budget]
+    python benchmarks/compare_scipy.py [--bench build/benchmarks/bench_budget]
 
-Build the benchmark first: cmake -S . -B build-bench -DZBB_BUILD_BENCHMARKS=ON && cmake --build build-bench
+Build the benchmark first (scripts/install.sh does):
+    cmake -S . -B build -DZBB_BUILD_BENCHMARKS=ON && cmake --build build
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import argparse
 import json
 import subprocess
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from timing import best_of  # benchmarks/timing.py (this folder is on sys.path when run as a script)
 
 
 def load(dirname: Path, name: str, shape: tuple[int, int]) -> sp.csc_matrix:
@@ -31,18 +32,10 @@ def load(dirname: Path, name: str, shape: tuple[int, int]) -> sp.csc_matrix:
     return sp.csc_matrix((v, (r, c)), shape=shape)
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bench", default="build-bench/benchmarks/bench_budget")
+    ap.add_argument("--bench", default="build/benchmarks/bench_budget")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 

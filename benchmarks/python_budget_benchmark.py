@@ -17,8 +17,6 @@ their ratio. Not a timed test; run it by hand:
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from timing import best_of  # benchmarks/timing.py (this folder is on sys.path when run as a script)
 
 import zbb
 
@@ -132,14 +131,6 @@ def without_zbb(tables: dict[str, Any]) -> tuple[Decimal, dict[str, Decimal]]:
     return (Decimal(f"{total:.2f}"),
             {g: Decimal(f"{v:.2f}") for g, v in zip(gi, by_goal)})
 
-
-def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def main() -> None:

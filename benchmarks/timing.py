@@ -1,0 +1,17 @@
+"""Timing helper shared by the Python benchmark scripts in this folder (run them as scripts)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Calls ``fn`` ``repeat`` times; returns the fastest wall time in seconds and the last result."""
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
