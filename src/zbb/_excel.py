@@ -3,12 +3,13 @@
 A model workbook has a sheet ``model`` (two columns ``key``, ``value``: format,
 name, description, currency, minor_units) and one sheet per table (``goals``,
 ``activities``, ``resources``, ``partners``, ``effects``, ``consumption``,
-``support``, ``funding``, ``plan``) whose first row holds the column names of the
-JSON format; a model with a financial frame adds a sheet ``frame`` (``key``,
-``value``: budget) and a sheet ``partner_caps`` (``partner``, ``cap``). Prices,
-shares and frame amounts are *text cells* ("78.40"), so that no digit
-passes through a binary float; a numeric price or share cell is refused with
-:class:`zbb.ModelError` unless ``allow_float_prices=True``.
+``support``, ``funding``, ``plan``, and the nested parts in long format:
+``levels``, ``packages``, ``package_volumes``) whose first row holds the column
+names of the DataFrames; a model with a financial frame adds a sheet ``frame``
+(``key``, ``value``: budget) and a sheet ``partner_caps`` (``partner``, ``cap``).
+Prices, shares, level effects and frame amounts are *text cells* ("78.40"), so
+that no digit passes through a binary float; a numeric price, share or effect
+cell is refused with :class:`zbb.ModelError` unless ``allow_float_prices=True``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import ModelError
-from ._tables import TABLES
+from ._nested import nested_columns, nested_row_namer
+from ._tables import NESTED_TABLES, TABLES
 
 if TYPE_CHECKING:
     from ._budget import Budget
@@ -30,7 +32,7 @@ __all__ = ["read_excel", "write_budget_excel", "write_model_excel"]
 
 PathLike = str | os.PathLike[str]
 _HEADER_KEYS = ("format", "name", "description", "currency", "minor_units")
-_EXACT = {"resources": "price", "funding": "share"}
+_EXACT = {"resources": "price", "funding": "share", "levels": "effect"}
 _TEXT_FORMAT = "@"
 
 
@@ -50,7 +52,7 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
     path : str or path-like
         The ``.xlsx`` file.
     allow_float_prices : bool, default False
-        Accept numeric price and share cells, converted through ``repr()`` of
+        Accept numeric price, share and effect cells, converted through ``repr()`` of
         the float Excel stored. By default they are refused: type prices as
         text (format the column as Text, or start the cell with an apostrophe).
 
@@ -61,8 +63,8 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
     Raises
     ------
     ModelError
-        For an unknown sheet, a sheet without a header row, a numeric price or
-        share cell, and everything the model checks.
+        For an unknown sheet, a sheet without a header row, a numeric price,
+        share or effect cell, and everything the model checks.
     """
     from ._model import Model
 
@@ -168,13 +170,15 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
                 where = _row_name(frame, title, i)
                 raise ModelError(
                     f"{where[0]}{f' {chr(39)}{where[1]}{chr(39)}' if where[1] else ''}, field '{exact}': "
-                    f"numeric cell {v!r}; in a workbook prices and shares must be text cells such as "
+                    f"numeric cell {v!r}; in a workbook prices, shares and effects must be text cells such as "
                     f"'78.40' (format the column as Text), or pass allow_float_prices=True",
                     entity=where[0], id=where[1], field=exact)
     return frame
 
 
 def _row_name(frame: pd.DataFrame, title: str, i: int) -> tuple[str, str]:
+    if title in NESTED_TABLES:
+        return nested_row_namer(frame, title)(i)
     spec = TABLES[title]
     if spec.link is None:
         v = frame["id"].iloc[i] if "id" in frame.columns else None
@@ -195,9 +199,11 @@ def write_model_excel(model: Model, path: PathLike) -> None:
     ws.append(["description", model.description])
     ws.append(["currency", model.currency])
     ws.append(["minor_units", model.minor_units])
+    doc = model.to_dict()
     for title, spec in TABLES.items():
         ws = wb.create_sheet(title)
-        columns = model._core.table(title)
+        columns: Any = (nested_columns(doc, title, exact="text") if title in NESTED_TABLES
+                        else model._core.table(title))
         ws.append(spec.columns)
         n = len(columns[spec.columns[0]])
         data = [columns[c] for c in spec.columns]
@@ -209,7 +215,7 @@ def write_model_excel(model: Model, path: PathLike) -> None:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = _TEXT_FORMAT
         _autosize(ws)
-    frame = model.frame
+    frame = doc.get("frame")
     if frame is not None:
         ws = wb.create_sheet("frame")
         ws.append(["key", "value"])

@@ -15,7 +15,8 @@ import pandas as pd
 from . import _core
 from ._errors import ModelError
 from ._exact import decimal_text
-from ._tables import ENTITY_TABLES, LINK_TABLES, TABLES, columns_to_frame, frame_to_columns
+from ._nested import merge_nested, nested_frame, nested_table_frame
+from ._tables import ENTITY_TABLES, LINK_TABLES, NESTED_TABLES, TABLES, columns_to_frame, frame_to_columns
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
 
 PathLike = str | os.PathLike[str]
-TABLE_NAMES: tuple[str, ...] = ENTITY_TABLES + LINK_TABLES
+TABLE_NAMES: tuple[str, ...] = ENTITY_TABLES + LINK_TABLES + NESTED_TABLES
 
 
 class Model:
@@ -102,6 +103,9 @@ class Model:
         support: Any = None,
         funding: Any = None,
         plan: Any = None,
+        levels: Any = None,
+        packages: Any = None,
+        package_volumes: Any = None,
         name: str = "",
         description: str = "",
         currency: str = "EUR",
@@ -126,6 +130,12 @@ class Model:
             a dict of columns or a list of row dicts.
         goals, activities, resources, partners, effects, consumption, support, funding, plan : DataFrame, optional
             The tables. Any may be omitted (an empty table).
+        levels, packages, package_volumes : DataFrame, optional
+            The parts the JSON format nests, in long format: activity levels
+            (``activity``, ``up_to``, ``effect``; an activity's levels in
+            order, ``effect`` exact like prices), decision packages (``unit``,
+            ``level``, ``name``, ``priority``) and their volumes (``unit``,
+            ``level``, ``activity``, ``volume``). Omitted or empty: none.
         name, description : str
             The model's name and description.
         currency : str, default "EUR"
@@ -138,7 +148,7 @@ class Model:
             "1250000.00", "partner_caps": [{"partner": "P-muni", "cap":
             "800000.00"}]}`` (see :attr:`frame`).
         allow_float_prices : bool, default False
-            Accept float prices and shares (and frame amounts), converted
+            Accept float prices, shares, level effects (and frame amounts), converted
             through ``repr()``; by default they are refused with
             :class:`zbb.ModelError`.
 
@@ -149,18 +159,34 @@ class Model:
         given: dict[str, Any] = dict(tables or {})
         keywords = {"goals": goals, "activities": activities, "resources": resources, "partners": partners,
                     "effects": effects, "consumption": consumption, "support": support, "funding": funding,
-                    "plan": plan}
+                    "plan": plan, "levels": levels, "packages": packages, "package_volumes": package_volumes}
         given.update({k: v for k, v in keywords.items() if v is not None})
         columns = {}
+        nested: dict[str, Any] = {}
         for table, data in given.items():
             if table not in TABLES:
                 raise ModelError(f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
                                  entity="model", field=str(table))
-            if data is not None:
+            if data is None:
+                continue
+            if table in NESTED_TABLES:
+                nested[table] = nested_table_frame(data, table)
+            else:
                 columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
         model = cls(_core.build_model(columns, name=name, description=description, currency=currency,
                                       minor_units=minor_units))
-        return model if frame is None else model.with_frame(frame, allow_float_prices=allow_float_prices)
+        if frame is None and not any(len(data) for data in nested.values()):
+            return model
+        # the frame, levels and packages are small: they go through the JSON document (same reader, messages)
+        doc = model.to_dict()
+        doc.pop("frame", None)
+        if frame is not None:
+            doc["frame"] = frame
+        doc, orphan = merge_nested(doc, nested, allow_float_prices=allow_float_prices)
+        built = Model.from_dict(doc, allow_float_prices=allow_float_prices)
+        if orphan is not None:  # a package volume of no package (after the packages' own errors)
+            raise orphan
+        return built
 
     # ------------------------------------------------------------------ header
     @property
@@ -257,20 +283,30 @@ class Model:
         return out
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table as a DataFrame (columns as in the JSON format; prices and shares as Decimal)."""
+        """One table as a DataFrame (columns as in the JSON format; prices, shares and level effects as Decimal).
+
+        ``name`` is one of :data:`zbb.TABLE_COLUMNS`: the nine tables of the JSON
+        format, or ``"levels"``, ``"packages"``, ``"package_volumes"`` (the
+        activities' levels, the decision packages and their volumes, which the
+        JSON format nests; package ``level`` is int64).
+        """
         if name not in TABLES:
             raise ModelError(f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
                              entity="model", field=str(name))
+        if name in NESTED_TABLES:
+            return nested_frame(self.to_dict(), name)
         return columns_to_frame(self._core.table(name), name)
 
     def to_dataframes(self) -> dict[str, pd.DataFrame]:
-        """All nine tables as DataFrames, in the order of the JSON format.
+        """All tables as DataFrames: the nine of the JSON format, then levels, packages, package_volumes.
 
         ``Model.from_dataframes(m.to_dataframes(), name=m.name, currency=m.currency,
-        minor_units=m.minor_units, description=m.description)`` gives the
-        same model back.
+        minor_units=m.minor_units, description=m.description, frame=m.frame)``
+        gives the same model back.
         """
-        return {name: self.table(name) for name in TABLE_NAMES}
+        doc = self.to_dict()
+        return {name: nested_frame(doc, name) if name in NESTED_TABLES
+                else columns_to_frame(self._core.table(name), name) for name in TABLE_NAMES}
 
     def to_excel(self, path: PathLike) -> None:
         """Write the model to an Excel workbook, one sheet per table. See :func:`zbb.read_excel`."""
@@ -571,12 +607,30 @@ def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, A
                     row = {**row, field: text}
                 rows.append(row)
             out[key] = rows
+        elif key == "activities" and isinstance(value, (list, tuple)):
+            out[key] = [_activity_ready(row, n, allow_float_prices=allow_float_prices) for n, row in enumerate(value)]
         elif key == "frame" and isinstance(value, Mapping):
             out[key] = _frame_ready(value, allow_float_prices=allow_float_prices)
         else:
             out[key] = value
     ready: dict[str, Any] = _plain(out, "model", "")
     return ready
+
+
+def _activity_ready(row: Any, n: int, *, allow_float_prices: bool) -> Any:
+    """An activity row with its level effects as exact text (as prices)."""
+    levels = row.get("levels") if isinstance(row, Mapping) else None
+    if not isinstance(levels, (list, tuple)):
+        return row
+    ident = row.get("id")
+    ident = ident if isinstance(ident, str) else f"activities[{n}]"
+    ready = []
+    for k, level in enumerate(levels):
+        if isinstance(level, Mapping) and "effect" in level and not isinstance(level["effect"], str):
+            level = {**level, "effect": decimal_text(level["effect"], entity=f"activity.levels[{k}]", id=ident,
+                                                     field="effect", allow_float=allow_float_prices)}
+        ready.append(level)
+    return {**row, "levels": ready}
 
 
 def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:

@@ -5,6 +5,10 @@ link table (effects, consumption, support, funding, plan), with the columns
 named as the keys of the zbb-model/1 JSON format. Building a model sends whole
 columns to the C++ core at once (numpy object arrays for text, float64 arrays
 for numbers, exact decimal text for prices and shares).
+
+The parts the JSON format nests (activity levels, decision packages and their
+volumes) are three more long tables, ``levels``, ``packages`` and
+``package_volumes``; they go through the JSON document (see ``_nested``).
 """
 
 from __future__ import annotations
@@ -21,11 +25,11 @@ import pandas as pd
 from ._errors import ModelError
 from ._exact import decimal_texts
 
-__all__ = ["TABLES", "ENTITY_TABLES", "LINK_TABLES", "Table", "columns_to_frame", "frame_to_columns"]
+__all__ = ["TABLES", "ENTITY_TABLES", "LINK_TABLES", "NESTED_TABLES", "Table", "columns_to_frame", "frame_to_columns"]
 
 
 class Table:
-    """Column layout of one table: ``kinds`` maps column -> "text" | "number" | "exact"."""
+    """Column layout of one table: ``kinds`` maps column -> "text" | "number" | "integer" | "exact"."""
 
     def __init__(self, name: str, entity: str, kinds: dict[str, str], link: tuple[str, str] | None):
         self.name = name
@@ -38,7 +42,7 @@ class Table:
         return list(self.kinds)
 
 
-T, N, X = "text", "number", "exact"
+T, N, Z, X = "text", "number", "integer", "exact"
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -53,10 +57,16 @@ TABLES: dict[str, Table] = {
         Table("support", "support", {"supplier": T, "consumer": T, "per_unit": N}, ("supplier", "consumer")),
         Table("funding", "funding", {"activity": T, "partner": T, "share": X}, ("activity", "partner")),
         Table("plan", "plan", {"goal": T, "activity": T, "volume": N}, ("goal", "activity")),
+        # nested in the JSON format: activities[].levels, packages[], packages[].volumes
+        Table("levels", "levels", {"activity": T, "up_to": N, "effect": X}, None),
+        Table("packages", "packages", {"unit": T, "level": Z, "name": T, "priority": N}, None),
+        Table("package_volumes", "package_volumes", {"unit": T, "level": Z, "activity": T, "volume": N}, None),
     )
 }
 ENTITY_TABLES = ("goals", "activities", "resources", "partners")
 LINK_TABLES = ("effects", "consumption", "support", "funding", "plan")
+#: tables the JSON format nests; they are built through the JSON document, not the core's columns
+NESTED_TABLES = ("levels", "packages", "package_volumes")
 
 #: numpy dtype kinds that convert to float64 exactly enough for the model's numbers
 _NUMERIC_KINDS = "fiu"

@@ -17,6 +17,11 @@ from model_gen import generate_model, write_model
 import zbb
 
 
+#: the top-level tables of the JSON format (levels are nested in activities, package volumes in packages)
+JSON_TABLES = ("goals", "activities", "resources", "partners", "effects", "consumption", "support", "funding",
+               "plan", "packages")
+
+
 def header(model: zbb.Model) -> dict[str, object]:
     return {"name": model.name, "description": model.description, "currency": model.currency,
             "minor_units": model.minor_units, "frame": model.frame}
@@ -43,8 +48,8 @@ def test_json_round_trip(path: Path, tmp_path: Path) -> None:
     # the written file holds the same data as the original (prices keep their text, numbers their value)
     original = json.loads(path.read_text(encoding="utf-8"))
     written = json.loads(out.read_text(encoding="utf-8"))
-    for table in zbb.TABLE_COLUMNS:
-        rows_in, rows_out = original.get(table) or [], written[table]
+    for table in JSON_TABLES:
+        rows_in, rows_out = original.get(table) or [], written.get(table) or []
         assert len(rows_in) == len(rows_out)
         for a, b in zip(rows_in, rows_out):
             assert all(b[k] == v for k, v in a.items()), (table, a, b)
