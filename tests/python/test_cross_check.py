@@ -165,7 +165,8 @@ def check_report(report: dict[str, Any], exact: dict[str, Any]) -> list[str]:
             errors.append(f"{sec}: missing or not an object")
             continue
         if set(got) != set(want):
-            errors.append(f"{sec}: ids missing {sorted(set(want) - set(got))}, unexpected {sorted(set(got) - set(want))}")
+            missing, unexpected = sorted(set(want) - set(got)), sorted(set(got) - set(want))
+            errors.append(f"{sec}: ids missing {missing}, unexpected {unexpected}")
         lines = {k: amount(f"{sec}[{k!r}]", v) for k, v in got.items()}
         if None in lines.values():
             continue
@@ -397,7 +398,7 @@ def test_reference_generator_models_valid() -> None:
         shares: dict[str, list[tuple[str, Fraction]]] = {}
         for f in m.get("funding") or []:
             shares.setdefault(f["activity"], []).append((f["partner"], decimal_string(f["share"], "share")))
-        for a, rows in shares.items():
+        for rows in shares.values():
             assert 2 <= len(rows) <= 3 and len({p for p, _ in rows}) == len(rows)
             assert sum(s for _, s in rows) == 1 and all(s > 0 for _, s in rows)
         # plan: non-negative, unique (goal, activity)

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import bad_model_paths
 
 import zbb
+from conftest import bad_model_paths
 from zbb import _core
 
 M, L, OV = zbb.ModelError, zbb.SupportLoopError, zbb.MoneyOverflowError

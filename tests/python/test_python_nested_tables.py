@@ -13,9 +13,9 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from model_gen import generate_model, write_model
 
 import zbb
+from model_gen import generate_model, write_model
 
 NESTED = ("levels", "packages", "package_volumes")
 

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_gen import generate_model
-from zbb_reference import exact_budget
 
 import zbb
+from model_gen import generate_model
+from zbb_reference import exact_budget
 
 BYS = ("goal", "activity", "resource", "partner", "category")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,11 +11,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import example_paths
-from model_gen import generate_model, write_model
 
 import zbb
-
+from conftest import example_paths
+from model_gen import generate_model, write_model
 
 #: the top-level tables of the JSON format (levels are nested in activities, package volumes in packages)
 JSON_TABLES = ("goals", "activities", "resources", "partners", "effects", "consumption", "support", "funding",

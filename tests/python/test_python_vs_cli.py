@@ -11,12 +11,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+
+import zbb
 from conftest import example_paths
 from model_gen import write_model
 from test_cross_check import CASE_IDS, CASES, SECTIONS, check_report
 from zbb_reference import exact_budget, load_model
-
-import zbb
 
 BY = {"by_goal": "goal", "by_activity": "activity", "by_resource": "resource", "by_partner": "partner",
       "by_category": "category"}
