@@ -20,11 +20,17 @@ import numpy as np
 
 from ._errors import ModelError
 
-__all__ = ["decimal_text", "decimal_texts", "minor_to_decimal"]
+__all__ = ["AMOUNT_HINT", "decimal_text", "decimal_texts", "minor_to_decimal"]
 
 _FLOAT_HINT = (
     "a float price or share has already been rounded to binary; give it as text (\"78.40\") or "
     "decimal.Decimal, or pass allow_float_prices=True to convert floats through repr()"
+)
+
+#: The hint for a float money amount given as an option (a budget, a cap), where floats are never allowed.
+AMOUNT_HINT = (
+    "a float amount has already been rounded to binary; give it as text (\"1250000.00\"), "
+    "decimal.Decimal or int"
 )
 
 
@@ -34,6 +40,7 @@ def _is_missing(value: Any) -> bool:
 
 def decimal_text(
     value: Any, *, entity: str, id: str, field: str, allow_float: bool = False,  # noqa: A002
+    float_hint: str = _FLOAT_HINT,
 ) -> str | None:
     """The exact decimal text of one price or share (``None`` when missing).
 
@@ -56,7 +63,7 @@ def decimal_text(
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         if not allow_float:
-            raise ModelError(f"{_where(entity, id, field)}got float {float(value)!r}; {_FLOAT_HINT}",
+            raise ModelError(f"{_where(entity, id, field)}got float {float(value)!r}; {float_hint}",
                              entity=entity, id=id, field=field)
         if not math.isfinite(value):
             raise ModelError(f"{_where(entity, id, field)}must be finite (got {float(value)!r})",

@@ -23,7 +23,7 @@ import pandas as pd
 from . import _core
 from ._budget import Budget
 from ._errors import InfeasibleError, ModelError
-from ._exact import decimal_text
+from ._exact import AMOUNT_HINT, decimal_text
 
 if TYPE_CHECKING:
     from ._model import Model
@@ -294,7 +294,8 @@ def optimize(
     if objective.replace("_", "-") == "least-cost" and (budget is not None or partner_caps is not None):
         raise ModelError("option, field 'budget': least-cost takes no budget or partner caps; use max-effect",
                          entity="option", field="budget")
-    budget_text = None if budget is None else decimal_text(budget, entity="option", id="", field="budget")
+    budget_text = None if budget is None else decimal_text(budget, entity="option", id="", field="budget",
+                                                             float_hint=AMOUNT_HINT)
     caps = None
     if partner_caps is not None:
         if not isinstance(partner_caps, Mapping):
@@ -302,7 +303,8 @@ def optimize(
                              entity="option", field="partner_caps")
         caps = []
         for partner, cap in partner_caps.items():
-            text = decimal_text(cap, entity="option", id=str(partner), field="partner_caps")
+            text = decimal_text(cap, entity="option", id=str(partner), field="partner_caps",
+                                float_hint=AMOUNT_HINT)
             if text is None:
                 raise ModelError(f"option '{partner}', field 'partner_caps': missing amount",
                                  entity="option", id=str(partner), field="partner_caps")

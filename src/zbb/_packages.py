@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import _core
 from ._errors import InfeasibleError, ModelError
-from ._exact import decimal_text, minor_to_decimal
+from ._exact import AMOUNT_HINT, decimal_text, minor_to_decimal
 from ._optimize import _seconds
 
 if TYPE_CHECKING:
@@ -252,7 +252,7 @@ def rank_packages(
     """Rank ``model``'s decision packages; see :meth:`zbb.Model.packages`."""
     budget_text = None
     if budget is not None:
-        budget_text = decimal_text(budget, entity="option", id="", field="budget")
+        budget_text = decimal_text(budget, entity="option", id="", field="budget", float_hint=AMOUNT_HINT)
         if budget_text is None:
             raise ModelError(f"option, field 'budget': must be an amount (got {budget!r})", entity="option",
                              field="budget")

@@ -295,6 +295,18 @@ TEST_CASE("packages: refusals name the package and the field", "[packages]") {
         REQUIRE_THROWS_WITH(zbb::linked_model(m),
                             Contains("packages 'W/1', field 'level': duplicate package"));
     }
+    SECTION("a frame budget with more decimals than the currency names the frame") {
+        auto m = packages_model();
+        m.frame = zbb::financial_frame{decimal::parse("100.001", {}), {}};
+        zbb::linked_model lm(m);
+        REQUIRE_THROWS_WITH(
+            zbb::rank_packages(lm),
+            Contains("frame, field 'budget': has more decimals than the currency's 2"));
+        zbb::packages_options o;
+        o.budget = decimal::parse("100.001", {});
+        REQUIRE_THROWS_WITH(zbb::rank_packages(lm, o),
+                            Contains("option, field 'budget': has more decimals"));
+    }
     SECTION("no budget") {
         zbb::linked_model lm(packages_model());
         REQUIRE_THROWS_WITH(zbb::rank_packages(lm),

@@ -412,8 +412,11 @@ def test_misuse_raises(example_model: zbb.Model) -> None:
     with pytest.raises(zbb.ModelError) as info:
         example_model.with_frame(None).max_effect()
     assert info.value.field == "budget"
-    with pytest.raises(zbb.ModelError):
+    with pytest.raises(zbb.ModelError, match="give it as text") as info:
         example_model.max_effect(budget=1.5e6)  # type: ignore[arg-type]  # floats are refused
+    assert "allow_float_prices" not in str(info.value)  # not an option of max_effect
+    with pytest.raises(zbb.ModelError, match="give it as text"):
+        example_model.packages(budget=1e6)  # type: ignore[arg-type]
     with pytest.raises(zbb.ModelError):
         example_model.max_effect(partner_caps={"P-nope": "1"})
     with pytest.raises(zbb.ModelError):

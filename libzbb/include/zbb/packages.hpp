@@ -234,8 +234,12 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
         matrix.appendRow(row);
         rowlb.push_back(most - 1e-9 * std::max(1.0, std::fabs(most)));
         rowub.push_back(COIN_DBL_MAX);
-        if (!solve(cost) || out.status != packages_status::optimal) {
-            // The cheapest tie could not be proven: keep the proven stage-1 optimum.
+        // Keep the proven stage-1 optimum when the cheapest tie could not be proven, or when the
+        // solver's feasibility tolerance let stage 2 give up attainment (checked exactly here).
+        const bool cheaper = solve(cost) && out.status == packages_status::optimal;
+        const double a1 = selection_attainment(lm, ps, stage1);
+        if (!cheaper || selection_attainment(lm, ps, out.selected) <
+                            a1 - 1e-12 * std::max(1.0, std::fabs(a1))) {
             out.selected = stage1;
             out.status = packages_status::optimal;
         }
@@ -257,7 +261,11 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     const auto& src = lm.source();
     if (src.packages.empty()) fail({"model", "", "packages"}, "the model has no decision packages");
     std::optional<decimal> budget = o.budget;
-    if (!budget && src.frame) budget = src.frame->budget;
+    error_location budget_at{"option", "", "budget"};
+    if (!budget && src.frame) {
+        budget = src.frame->budget;
+        budget_at = {"frame", "", "budget"};
+    }
     if (!budget)
         fail(
             {"frame", "", "budget"},
@@ -266,8 +274,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         fail({"option", "", "time_limit"}, "must be a non-negative number of seconds");
     const int digits = lm.currency().minor_digits;
     if (budget->scale() > digits)
-        fail({"option", "", "budget"},
-             "has more decimals than the currency's " + std::to_string(digits));
+        fail(budget_at, "has more decimals than the currency's " + std::to_string(digits));
 
     packages_result r;
     r.budget = money::from_minor(budget->units_at_scale(digits));
@@ -277,7 +284,8 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
 
     // Volumes of every package: the direct volumes d and the induced total volumes x (support).
     std::vector<package_outcome> ps;
-    std::vector<vector> xs;
+    // Per package, sparse: memory grows with the volumes a package touches, not with the model.
+    std::vector<Eigen::SparseVector<double>> xs;
     std::vector<double> values;
     for (std::size_t i = 0; i < src.packages.size(); ++i) {
         const auto& p = src.packages[i];
@@ -290,7 +298,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         out.model_index = static_cast<int>(i);
         vector d = vector::Zero(n);
         for (const auto& v : p.volumes) d[lm.activities().find(v.activity)] += v.volume;
-        xs.push_back(lm.support_solver().volumes(d));
+        xs.push_back(lm.support_solver().volumes(d).sparseView());
         out.cost_value = u.dot(d) * scale;
         detail::check_computed(out.cost_value, {"packages", out.id, "cost"});
         values.push_back(out.cost_value);
@@ -301,8 +309,15 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     // gives it volume and it supplies no support: its volume is then the unit's cumulative volume
     // up to the package's level (the precedence makes every selection a prefix of each unit), and
     // package k adds effective(V_k) - effective(V_{k-1}). Anything else is refused.
-    std::vector<vector> xe = xs;
+    // (xs becomes the effective volumes in place; a unit's original volumes are read first.)
     {
+        std::unordered_map<std::string, std::vector<std::size_t>> unit_levels;  // by level - 1
+        for (std::size_t p = 0; p < ps.size(); ++p) {
+            auto& v = unit_levels[ps[p].unit];
+            if (v.size() < static_cast<std::size_t>(ps[p].level))
+                v.resize(static_cast<std::size_t>(ps[p].level));
+            v[static_cast<std::size_t>(ps[p].level - 1)] = p;  // levels 1..k: checked by linking
+        }
         std::vector<bool> supplies(static_cast<std::size_t>(n), false);
         const auto& S = lm.support();
         for (int k = 0; k < S.outerSize(); ++k)
@@ -313,14 +328,13 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
             if (act.levels.empty()) continue;
             std::optional<std::size_t> first;
             for (std::size_t p = 0; p < ps.size(); ++p) {
-                if (!(xs[p][a] > 0)) continue;
+                if (!(xs[p].coeff(a) > 0)) continue;
                 if (supplies[static_cast<std::size_t>(a)])
                     fail({"packages", ps[p].id, "volumes"},
                          "activity '" + act.id +
                              "' has levels and supplies support, so its effect in a package "
-                             "depends on the "
-                             "other packages; packages take levels only on activities that supply "
-                             "no support");
+                             "depends on the other packages; packages take levels only on "
+                             "activities that supply no support");
                 if (!first)
                     first = p;
                 else if (ps[*first].unit != ps[p].unit)
@@ -347,22 +361,22 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
                 }
                 return eff;
             };
-            const std::string& unit = ps[*first].unit;
-            for (std::size_t p = 0; p < ps.size(); ++p) {
-                if (ps[p].unit != unit) continue;
-                double below = 0, upto = 0;  // the unit's volume of a below and up to this level
-                for (std::size_t q = 0; q < ps.size(); ++q)
-                    if (ps[q].unit == unit && ps[q].level <= ps[p].level) {
-                        upto += xs[q][a];
-                        if (ps[q].level < ps[p].level) below += xs[q][a];
-                    }
-                xe[p][a] = effective(upto, ps[p].id) - effective(below, ps[p].id);
+            // The unit's volume of a up to each level, then the effective volume each level adds.
+            double below = 0, effective_below = 0;
+            for (const std::size_t p : unit_levels[ps[*first].unit]) {
+                const double own = xs[p].coeff(a);
+                const double upto = below + own;
+                const double effective_upto = effective(upto, ps[p].id);
+                if (own > 0) xs[p].coeffRef(a) = effective_upto - effective_below;
+                below = upto;
+                effective_below = effective_upto;
             }
         }
     }
     for (std::size_t p = 0; p < ps.size(); ++p) {
         auto& out = ps[p];
-        const vector e = lm.effects() * xe[p];
+        const Eigen::SparseVector<double> es = lm.effects() * xs[p];
+        const vector e = es.toDense();
         out.effects.assign(e.data(), e.data() + ng);
         for (int g = 0; g < ng; ++g) {
             const auto& goal = src.goals[static_cast<std::size_t>(g)];
@@ -456,15 +470,20 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
             r.status = packages_status::error;  // beyond the budget in exact money: not trusted
         }
     }
+    if (r.status == packages_status::error) {
+        // No trusted selection: report none (the message says so).
+        for (auto& p : r.ranked) p.in_optimal = false;
+        r.optimal_cost = money{};
+        r.optimal_attainment = 0;
+    } else if (r.funded_attainment > r.optimal_attainment) {
+        // The ranking's selection is feasible, so the best selection is at least as good: should
+        // the solver's tolerance (optimal) or its time limit have left a worse one, the ranking's
+        // own selection is the best known.
+        for (auto& p : r.ranked) p.in_optimal = p.funded;
+        r.optimal_cost = r.funded_cost;
+        r.optimal_attainment = r.funded_attainment;
+    }
     if (r.status == packages_status::optimal) {
-        // The ranking's selection is feasible, so the optimum is at least as good; should the
-        // solver's tolerance have found one a hair worse, the ranking's own selection is the
-        // optimum.
-        if (r.funded_attainment > r.optimal_attainment) {
-            for (auto& p : r.ranked) p.in_optimal = p.funded;
-            r.optimal_cost = r.funded_cost;
-            r.optimal_attainment = r.funded_attainment;
-        }
         r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
         r.message =
             "ranked " + std::to_string(r.ranked.size()) + " packages; optimal selection found";
