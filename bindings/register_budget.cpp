@@ -80,7 +80,8 @@ void register_budget(py::module_& m) {
         .def_property_readonly("total_value", [](const B& h) { return h.b.total_value; })
         .def_property_readonly("warnings", [](const B& h) { return h.b.warnings; })
         .def(
-            "keys", [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys; },
+            "keys",
+            [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys.ids(); },
             py::arg("by"))
         .def(
             "amounts_minor",

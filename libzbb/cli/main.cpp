@@ -20,7 +20,8 @@ constexpr const char* usage =
     "usage: zbb <command> [options]\n"
     "\n"
     "commands:\n"
-    "  budget MODEL.json [--json] [--rounding MODE]   bottom-up budget of the model's plan\n"
+    "  budget MODEL.json [--json|--csv] [--rounding MODE]\n"
+    "                                                 bottom-up budget of the model's plan\n"
     "  validate MODEL.json                            check a model; exit 0 when valid\n"
     "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
     "                     [--rounding MODE]           build the plan up from the goals' targets\n"
@@ -29,12 +30,14 @@ constexpr const char* usage =
     "                                                 rank the decision packages, draw the\n"
     "                                                 cut-off line at the budget (or the\n"
     "                                                 model's frame), compare with the optimum\n"
-    "  demo [--json] [--rounding MODE]                budget of the built-in example\n"
+    "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
     "                                                 (dementia-friendly municipality)\n"
     "  demo --model                                   print the built-in example model\n"
     "  --help, --version\n"
     "\n"
     "MODE: half-even (default), half-up, half-down, toward-zero, away-from-zero, floor, ceiling\n"
+    "--support-solver auto|direct|iterative (every command that reads a model): how the support\n"
+    "      system is solved (default auto: per block, see docs/concepts.md)\n"
     "OBJ:  least-cost (default): reach every target at the lowest cost;\n"
     "      max-effect: best weighted attainment within --budget (or the model's frame)\n"
     "Exit status: 0 success, 1 invalid model or input, 2 wrong usage.\n"
@@ -50,7 +53,9 @@ struct options {
     std::string command;
     std::string path;
     bool json = false;
+    bool csv = false;
     bool print_model = false;
+    zbb::link_options link;
     zbb::budget_options budget;
     zbb::optimize_objective objective = zbb::optimize_objective::least_cost;
     std::optional<zbb::decimal> budget_cap;
@@ -80,6 +85,15 @@ options parse_args(int argc, char** argv) {
         const auto& a = args[i];
         if (a == "--json") {
             o.json = true;
+        } else if (a == "--csv" && (o.command == "budget" || o.command == "demo")) {
+            o.csv = true;
+        } else if (is_option(a, "--support-solver")) {
+            try {
+                o.link.support.method =
+                    zbb::parse_support_method(option_value(args, i, "--support-solver"));
+            } catch (const zbb::model_error& e) {
+                throw usage_error(e.what());
+            }
         } else if (a == "--model" && o.command == "demo") {
             o.print_model = true;
         } else if (a == "--rounding" || a.rfind("--rounding=", 0) == 0) {
@@ -133,23 +147,27 @@ options parse_args(int argc, char** argv) {
         o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
-    if (o.print_model && o.json)
+    if (o.json && o.csv) throw usage_error("--json and --csv exclude each other");
+    if (o.print_model && (o.json || o.csv))
         throw usage_error("demo --model prints the model itself; drop --json");
     return o;
 }
 
-void print_budget(const zbb::model& m, const options& o) {
-    const zbb::linked_model lm(m);
+// The report is rendered only after the budget is computed and checked, and written in one go:
+// a failure leaves stdout empty.
+void print_budget(zbb::model m, const options& o) {
+    const zbb::linked_model lm(std::move(m), o.link);
     const auto b = zbb::compute_budget(lm, o.budget);
-    const std::string out =
-        o.json ? zbb::budget_report_json(lm, b) : zbb::budget_report_text(lm, b);
+    const std::string out = o.json  ? zbb::budget_report_json(lm, b)
+                            : o.csv ? zbb::budget_report_csv(lm, b)
+                                    : zbb::budget_report_text(lm, b);
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 // Exit 0 with the plan; 3 (infeasible, explanation on stdout) or 4 (stopped) with one line on
 // stderr.
-int print_optimized(const zbb::model& m, const options& o) {
-    const zbb::linked_model lm(m);
+int print_optimized(zbb::model m, const options& o) {
+    const zbb::linked_model lm(std::move(m), o.link);
     zbb::optimize_options opt;
     opt.report = o.budget;
     opt.budget_cap = o.budget_cap;
@@ -169,8 +187,8 @@ int print_optimized(const zbb::model& m, const options& o) {
 
 // Exit 0 with the ranking and the proven optimal selection; 4 (one line on stderr) when the
 // selection is not proven; the ranking is printed either way.
-int print_packages(const zbb::model& m, const options& o) {
-    const zbb::linked_model lm(m);
+int print_packages(zbb::model m, const options& o) {
+    const zbb::linked_model lm(std::move(m), o.link);
     zbb::packages_options opt;
     opt.budget = o.budget_cap;
     opt.rounding = o.budget.rounding;
@@ -209,7 +227,7 @@ int run(int argc, char** argv) {
     } else if (o.command == "packages") {
         return print_packages(zbb::read_model_file(o.path), o);
     } else if (o.command == "validate") {
-        const zbb::linked_model lm(zbb::read_model_file(o.path));
+        const zbb::linked_model lm(zbb::read_model_file(o.path), o.link);
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well
         const auto& m = lm.source();
         std::printf(

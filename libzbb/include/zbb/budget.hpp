@@ -18,7 +18,7 @@ struct budget_options {
 
 /// One breakdown of the total: an exact amount per key and the computed value it was rounded from.
 struct breakdown {
-    std::vector<std::string> keys;
+    key_list keys;               ///< the model's ids (shared with the model, not copied)
     std::vector<money> amounts;  ///< exact; sum to the budget's total
     std::vector<double> values;  ///< computed value in minor units, before rounding
 };
@@ -69,10 +69,15 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     budget b;
     b.currency = lm.currency();
     const double minor = std::pow(10.0, b.currency.minor_digits);
+    const Eigen::Index na = plan.rows();
 
-    b.direct_volumes = plan * vector::Ones(plan.cols());
+    // d: row sums of the plan (one pass over its non-zeros).
+    b.direct_volumes = vector::Zero(na);
+    for (int g = 0; g < plan.outerSize(); ++g)
+        for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
+            b.direct_volumes[it.row()] += it.value();
     b.volumes = lm.support_solver().volumes(b.direct_volumes);
-    for (Eigen::Index a = 0; a < b.volumes.size(); ++a)
+    for (Eigen::Index a = 0; a < na; ++a)
         if (!std::isfinite(b.volumes[a]))
             throw money_overflow({"activity", act_ids[static_cast<std::size_t>(a)], "volume"},
                                  "total volume overflows");
@@ -82,7 +87,13 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
 
     const vector activity_value = b.unit_costs.cwiseProduct(b.volumes) * minor;
     const vector resource_value = lm.prices().cwiseProduct(b.resource_needs) * minor;
-    const vector goal_value = (plan.transpose() * b.full_unit_costs) * minor;
+    vector goal_value(plan.cols());  // u^T d_g per goal
+    for (int g = 0; g < plan.outerSize(); ++g) {
+        double v = 0;
+        for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
+            v += it.value() * b.full_unit_costs[it.row()];
+        goal_value[g] = v * minor;
+    }
     const vector partner_value = lm.funding_shares() * activity_value;
     vector category_value = vector::Zero(static_cast<Eigen::Index>(lm.categories().size()));
     for (Eigen::Index r = 0; r < resource_value.size(); ++r)
@@ -100,50 +111,50 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     b.total_value = detail::neumaier_sum(activity_value);
     b.total = round_to_money(b.total_value, options.rounding, {"budget", "", "total"});
 
-    auto fill = [&](breakdown& out, const std::vector<std::string>& keys, const vector& values,
-                    const char* entity) {
-        out.keys = keys;
+    auto fill = [&](breakdown& out, key_list keys, const vector& values, const char* entity) {
         out.values.assign(values.data(), values.data() + values.size());
         out.amounts = allocate_largest_remainder(b.total, out.values, [&](std::size_t i) {
             return error_location{entity, keys[i], "cost"};
         });
+        out.keys = std::move(keys);
     };
-    fill(b.by_activity, act_ids, activity_value, "activity");
-    fill(b.by_resource, lm.resources().ids(), resource_value, "resource");
-    fill(b.by_goal, lm.goals().ids(), goal_value, "goal");
-    fill(b.by_partner, lm.partners().ids(), partner_value, "partner");
-    fill(b.by_category, lm.categories(), category_value, "category");
+    fill(b.by_activity, lm.activity_keys(), activity_value, "activity");
+    fill(b.by_resource, lm.resource_keys(), resource_value, "resource");
+    fill(b.by_goal, lm.goal_keys(), goal_value, "goal");
+    fill(b.by_partner, lm.partner_keys(), partner_value, "partner");
+    fill(b.by_category, lm.category_keys(), category_value, "category");
 
-    vector baseline(lm.goals().size());
-    for (int g = 0; g < lm.goals().size(); ++g)
-        baseline[g] = lm.source().goals[static_cast<std::size_t>(g)].baseline;
-    b.projected =
-        baseline + lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
+    b.projected = lm.baselines() +
+                  lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
     for (int g = 0; g < lm.goals().size(); ++g)
         if (!std::isfinite(b.projected[g]))
             throw money_overflow(
                 {"goal", lm.goals().ids()[static_cast<std::size_t>(g)], "projected"},
                 "projected indicator overflows");
 
-    const auto& src = lm.source();
-    for (Eigen::Index a = 0; a < b.volumes.size(); ++a) {
-        const auto& act = src.activities[static_cast<std::size_t>(a)];
+    const auto& lo = lm.activity_min();
+    const auto& hi = lm.activity_max();
+    for (Eigen::Index a = 0; a < na; ++a) {
         const double x = b.volumes[a];
-        if (act.max && x > *act.max * (1 + 1e-12))
-            b.warnings.push_back("activity '" + act.id + "': volume " + detail::short_number(x) +
-                                 " exceeds max " + detail::short_number(*act.max));
-        if (x < act.min * (1 - 1e-12))
-            b.warnings.push_back("activity '" + act.id + "': volume " + detail::short_number(x) +
-                                 " is below min " + detail::short_number(act.min));
+        if (x > hi[a] * (1 + 1e-12))
+            b.warnings.push_back("activity '" + act_ids[static_cast<std::size_t>(a)] +
+                                 "': volume " + detail::short_number(x) + " exceeds max " +
+                                 detail::short_number(hi[a]));
+        if (x < lo[a] * (1 - 1e-12))
+            b.warnings.push_back("activity '" + act_ids[static_cast<std::size_t>(a)] +
+                                 "': volume " + detail::short_number(x) + " is below min " +
+                                 detail::short_number(lo[a]));
     }
+    const auto& available = lm.resource_available();
+    const auto& res_ids = lm.resources().ids();
     for (Eigen::Index r = 0; r < b.resource_needs.size(); ++r) {
-        const auto& res = src.resources[static_cast<std::size_t>(r)];
         if (!std::isfinite(b.resource_needs[r]))
-            throw money_overflow({"resource", res.id, "need"}, "resource need overflows");
-        if (res.available && b.resource_needs[r] > *res.available * (1 + 1e-12))
-            b.warnings.push_back("resource '" + res.id + "': need " +
+            throw money_overflow({"resource", res_ids[static_cast<std::size_t>(r)], "need"},
+                                 "resource need overflows");
+        if (b.resource_needs[r] > available[r] * (1 + 1e-12))
+            b.warnings.push_back("resource '" + res_ids[static_cast<std::size_t>(r)] + "': need " +
                                  detail::short_number(b.resource_needs[r]) +
-                                 " exceeds availability " + detail::short_number(*res.available));
+                                 " exceeds availability " + detail::short_number(available[r]));
     }
     return b;
 }

@@ -1,27 +1,38 @@
-// zbb/io.hpp - reading and writing the zbb-model/1 JSON format (lossless).
+// zbb/io.hpp - reading and writing the zbb-model/1 JSON format (lossless), driven by the table
+// description of zbb/tables.hpp.
+//
+// Reading is linear in the input: simdjson (Debian's libsimdjson-dev) parses and validates the
+// whole document into its compact tape first, so syntax errors, the nesting limit and duplicate
+// keys are found before any field is interpreted, exactly as before; then the rows are read
+// straight into the model. Only when simdjson refuses a document is it parsed a second time, by
+// nlohmann::json's SAX parser, for a message with line, column and what was expected.
 #pragma once
 
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "zbb/error.hpp"
+#include "zbb/json_writer.hpp"
 #include "zbb/model.hpp"
+#include "zbb/tables.hpp"
 
 namespace zbb {
 
-/// Deepest nesting of arrays and objects accepted in a model file (the format needs 3).
+/// Deepest nesting of arrays and objects accepted in a model file (the format needs 5).
 inline constexpr int max_json_depth = 32;
 
 namespace detail {
-using ojson = nlohmann::ordered_json;
 
 inline void check_depth(std::string_view text, const std::string& source) {
     int depth = 0;
@@ -44,69 +55,6 @@ inline void check_depth(std::string_view text, const std::string& source) {
             --depth;
         }
     }
-}
-
-// Reads the fields of one JSON object, checking types and refusing unknown keys.
-class object_reader {
-  public:
-    object_reader(const nlohmann::json& j, error_location where, std::set<std::string> known)
-        : j_(j), where_(std::move(where)) {
-        if (!j.is_object()) fail(where_, "must be a JSON object");
-        if (known.empty()) return;  // only reading the id; keys are checked by the next reader
-        for (const auto& [key, value] : j.items())
-            if (!known.count(key)) fail(at(key), "unknown key");
-    }
-    void set_id(const std::string& id) { where_.id = id; }
-    const error_location& where() const { return where_; }
-    bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
-
-    std::string text(const char* key, bool required, std::string fallback = "") const {
-        if (!has(key)) {
-            if (required) fail(at(key), "required field is missing");
-            return fallback;
-        }
-        const auto& v = j_.at(key);
-        if (!v.is_string()) fail(at(key), "must be a string");
-        return v.get<std::string>();
-    }
-    double number(const char* key, bool required, double fallback = 0.0) const {
-        if (!has(key)) {
-            if (required) fail(at(key), "required field is missing");
-            return fallback;
-        }
-        const auto& v = j_.at(key);
-        if (!v.is_number()) fail(at(key), "must be a number");
-        double d = v.get<double>();
-        if (!std::isfinite(d)) fail(at(key), "must be a finite number");
-        return d;
-    }
-    std::optional<double> optional_number(const char* key) const {
-        if (!has(key)) return std::nullopt;
-        return number(key, true);
-    }
-    decimal exact(const char* key) const {
-        if (!has(key)) fail(at(key), "required field is missing");
-        const auto& v = j_.at(key);
-        if (!v.is_string())
-            fail(at(key),
-                 "must be a decimal string such as \"78.40\" (numbers would pass through "
-                 "binary floating point)");
-        return decimal::parse(v.get_ref<const std::string&>(), at(key));
-    }
-    error_location at(const std::string& key) const { return {where_.entity, where_.id, key}; }
-
-  private:
-    const nlohmann::json& j_;
-    error_location where_;
-};
-
-template <class F>
-void for_each_row(const nlohmann::json& doc, const char* table, F&& f) {
-    if (!doc.contains(table) || doc.at(table).is_null()) return;
-    const auto& arr = doc.at(table);
-    if (!arr.is_array()) fail({"model", "", table}, "must be a JSON array");
-    for (std::size_t i = 0; i < arr.size(); ++i)
-        f(arr[i], error_location{std::string(table) + "[" + std::to_string(i) + "]", "", ""});
 }
 
 inline std::string strip_json_prefix(const std::string& what) {
@@ -140,320 +88,435 @@ inline std::string key_before_number(std::string_view text, const std::string& w
     return "";
 }
 
-// Refuses duplicate keys in any JSON object (nlohmann would keep the last one silently).
-class duplicate_key_guard {
-  public:
-    explicit duplicate_key_guard(std::string source) : source_(std::move(source)) {}
-    bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        using ev = nlohmann::json::parse_event_t;
-        if (event == ev::object_start)
-            keys_.emplace_back();
-        else if (event == ev::object_end && !keys_.empty())
-            keys_.pop_back();
-        else if (event == ev::key && !keys_.empty() &&
-                 !keys_.back().insert(parsed.get<std::string>()).second)
-            fail({"file", source_, parsed.get<std::string>()}, "duplicate key in a JSON object");
-        return true;
-    }
+// The error path: a document simdjson refused. nlohmann's SAX parser (no document tree, linear)
+// finds the first syntax error with its line and column, or a number beyond a double. Returns
+// normally only when nlohmann accepts the document.
+inline void diagnose_json(std::string_view text, const std::string& source) {
+    check_depth(text, source);
+    struct first_error : nlohmann::json_sax<nlohmann::json> {
+        bool failed = false, overflow = false;
+        std::string what;
+        bool null() override { return true; }
+        bool boolean(bool) override { return true; }
+        bool number_integer(number_integer_t) override { return true; }
+        bool number_unsigned(number_unsigned_t) override { return true; }
+        bool number_float(number_float_t, const string_t&) override { return true; }
+        bool string(string_t&) override { return true; }
+        bool binary(binary_t&) override { return true; }
+        bool start_object(std::size_t) override { return true; }
+        bool key(string_t&) override { return true; }
+        bool end_object() override { return true; }
+        bool start_array(std::size_t) override { return true; }
+        bool end_array() override { return true; }
+        bool parse_error(std::size_t, const std::string&,
+                         const nlohmann::detail::exception& e) override {
+            failed = true;
+            overflow = e.id == 406;  // out_of_range: number overflow
+            what = e.what();
+            return false;
+        }
+    } handler;
+    nlohmann::json::sax_parse(text.begin(), text.end(), &handler);
+    if (!handler.failed) return;
+    if (handler.overflow)
+        fail({"file", source, key_before_number(text, handler.what)},
+             strip_json_prefix(handler.what) + "; numbers must be finite");
+    fail({"file", source, ""}, "invalid JSON: " + strip_json_prefix(handler.what));
+}
 
-  private:
-    std::string source_;
-    std::vector<std::set<std::string>> keys_;
+// Integers beyond 2^64 are valid JSON (nlohmann reads them as doubles) but simdjson refuses them:
+// the text with ".0" after each such integer, so that both read the same double.
+inline std::string widen_big_integers(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 64);
+    bool in_string = false, escaped = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char ch = text[i];
+        if (in_string) {
+            out += ch;
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
+            continue;
+        }
+        if (ch == '"') in_string = true;
+        if ((ch >= '0' && ch <= '9') || ch == '-') {
+            std::size_t j = i;
+            if (text[j] == '-') ++j;
+            std::size_t digits = 0;
+            while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j, ++digits;
+            const bool fraction =
+                j < text.size() && (text[j] == '.' || text[j] == 'e' || text[j] == 'E');
+            out.append(text.substr(i, j - i));
+            if (digits >= 20 && !fraction) out += ".0";
+            i = j - 1;
+            continue;
+        }
+        out += ch;
+    }
+    return out;
+}
+
+// Where a row is, made into an error_location only when an error is reported: by position
+// ("goals[3]", "activity.levels[1] 'A-case'") while its key columns are read, then by its key
+// ("goal 'G1'", "effects 'G1 -> A1'", "packages 'DU/1'").
+struct row_place {
+    std::string_view prefix;     // positional name without the index
+    std::size_t index = 0;       // position in its table
+    bool positional = true;      // no index: the frame, the model
+    std::string_view parent_id;  // id of the row this nested row belongs to
+    schema::key_style style = schema::key_style::none;
+    std::string_view entity;  // entity once named
+    const std::string* key0 = nullptr;
+    std::string key1;
+    bool named = false;
+    std::string_view source;  // the input's name, for duplicate keys
+
+    std::string id() const {
+        if (!named)
+            return style == schema::key_style::slash && key0 ? *key0 : std::string(parent_id);
+        switch (style) {
+            case schema::key_style::id:
+                return *key0;
+            case schema::key_style::pair:
+                return *key0 + " -> " + key1;
+            case schema::key_style::slash:
+                return *key0 + "/" + key1;
+            case schema::key_style::none:
+                break;
+        }
+        return std::string(parent_id);
+    }
+    error_location at(std::string_view field) const {
+        std::string where = named ? std::string(entity) : std::string(prefix);
+        if (!named && positional) where += "[" + std::to_string(index) + "]";
+        return {where, id(), std::string(field)};
+    }
 };
 
-inline ojson number_json(double v) {
-    if (v == std::floor(v) && std::fabs(v) < 1e15) return ojson(static_cast<std::int64_t>(v));
-    return ojson(v);
-}
-}  // namespace detail
+inline const std::string decimal_string_message =
+    "must be a decimal string such as \"78.40\" (numbers would pass through binary floating "
+    "point)";
 
-/// Parses a zbb-model/1 document. `source` names the input in error messages. Throws model_error
-/// for malformed JSON, wrong types, missing required fields, unknown keys, malformed decimals.
-/// Cross-references (unknown ids, shares summing to 1, ...) are checked by linked_model.
-inline model read_model_json(std::string_view text, const std::string& source = "model") {
-    using detail::fail;
-    using detail::object_reader;
-    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        fail({"file", source, ""}, "empty input; expected a zbb-model/1 JSON document");
-    detail::check_depth(text, source);
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(text.begin(), text.end(), detail::duplicate_key_guard(source));
-    } catch (const nlohmann::json::parse_error& e) {
-        fail({"file", source, ""}, "invalid JSON: " + detail::strip_json_prefix(e.what()));
-    } catch (const nlohmann::json::out_of_range& e) {
-        // A number too large for a double ("1e999"): name the key it belongs to.
-        fail({"file", source, detail::key_before_number(text, e.what())},
-             detail::strip_json_prefix(e.what()) + "; numbers must be finite");
+template <class Column, class Row>
+void read_cell(const Column& col, simdjson::dom::element v, bool has, Row& row,
+               const row_place& place) {
+    using M = typename Column::member_type;
+    M& out = row.*col.member;
+    if (!has) {
+        if (col.required) fail(place.at(col.name), "required field is missing");
+        if constexpr (std::is_same_v<M, std::string>)
+            out.assign(col.text_default);
+        else if constexpr (std::is_same_v<M, double>)
+            out = col.number_default;
+        else if constexpr (Column::optional)
+            out = std::nullopt;
+        return;
     }
-    object_reader top(doc, {"model", "", ""},
-                      {"$schema", "format", "name", "description", "currency", "minor_units",
-                       "goals", "activities", "resources", "partners", "effects", "consumption",
-                       "support", "funding", "plan", "frame", "packages"});
+    if constexpr (Column::kind == column_kind::text) {
+        if (!v.is_string()) fail(place.at(col.name), "must be a string");
+        out.assign(v.get_string().value_unsafe());
+    } else if constexpr (Column::kind == column_kind::exact) {
+        if (!v.is_string()) fail(place.at(col.name), decimal_string_message);
+        out = decimal::parse(v.get_string().value_unsafe(), place.at(col.name));
+    } else {
+        if (!v.is_number()) fail(place.at(col.name), "must be a number");
+        const double d = v.get_double().value_unsafe();
+        if (!std::isfinite(d)) fail(place.at(col.name), "must be a finite number");
+        if constexpr (Column::kind == column_kind::integer) {
+            if (d != std::floor(d) || d < col.min || d > col.max)
+                fail(place.at(col.name), std::string(col.range_message));
+            out = static_cast<int>(d);
+        } else {
+            out = d;
+        }
+    }
+}
+
+template <class Table>
+constexpr std::size_t column_count =
+    std::tuple_size_v<std::remove_cvref_t<decltype(Table::columns)>>;
+template <class Table>
+constexpr std::size_t nested_count =
+    std::tuple_size_v<std::remove_cvref_t<decltype(Table::nested)>>;
+
+// The index of `key` among a table's columns and then its nested tables, or -1.
+template <class Table>
+int field_index(const Table& t, std::string_view key) {
+    int found = -1, i = 0;
+    schema::for_each(t.columns, [&](const auto& c) {
+        if (found < 0 && c.name == key) found = i;
+        ++i;
+    });
+    schema::for_each(t.nested, [&](const auto& c) {
+        if (found < 0 && c.name == key) found = i;
+        ++i;
+    });
+    return found;
+}
+
+template <class Table, class Row>
+void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& place);
+
+template <class Children, class Row>
+void read_children(const Children& ch, simdjson::dom::element v, bool has, Row& row,
+                   const row_place& parent) {
+    using Child = typename Children::child_type;
+    auto& holder = ch.get(row);
+    if (!has) return;
+    const auto& ct = schema::table_of<Child>();
+    if constexpr (Children::one) {
+        holder.emplace();
+        row_place place;
+        place.prefix = ct.entity;
+        place.positional = false;
+        place.source = parent.source;
+        read_row(v, ct, *holder, place);
+    } else {
+        if (!v.is_array()) fail(parent.at(ch.name), "must be a JSON array");
+        const auto arr = v.get_array().value_unsafe();
+        holder.reserve(arr.size());
+        // The model's tables are named "goals[3]"; nested rows by their entity and the parent's
+        // id: "activity.levels[1] 'A-case'".
+        const bool top = std::is_same_v<Row, model>;
+        const std::string parent_id = top ? std::string() : parent.id();
+        row_place place;
+        place.prefix = top ? ch.name : ct.entity;
+        place.parent_id = parent_id;
+        place.source = parent.source;
+        for (simdjson::dom::element child : arr) {
+            holder.emplace_back();
+            place.named = false;
+            read_row(child, ct, holder.back(), place);
+            ++place.index;
+        }
+    }
+}
+
+template <class Table, class Row>
+void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& place) {
+    constexpr std::size_t nc = column_count<Table>, nn = nested_count<Table>;
+    if (!e.is_object()) fail(place.at(""), "must be a JSON object");
+    std::array<simdjson::dom::element, nc + nn> cell{};
+    std::array<bool, nc + nn> has{}, seen{};
+    std::string_view unknown;
+    bool any_unknown = false;
+    const simdjson::dom::object obj = e.get_object().value_unsafe();
+    for (auto field : obj) {
+        const int c = field_index(t, field.key);
+        if (c < 0) {
+            if constexpr (std::is_same_v<Row, model>)
+                if (field.key == "$schema") continue;  // accepted and ignored
+            if (!any_unknown) unknown = field.key;
+            any_unknown = true;
+            continue;
+        }
+        if (seen[static_cast<std::size_t>(c)])
+            fail({"file", std::string(place.source), std::string(field.key)},
+                 "duplicate key in a JSON object");
+        seen[static_cast<std::size_t>(c)] = true;
+        if (field.value.is_null()) continue;  // null means absent
+        cell[static_cast<std::size_t>(c)] = field.value;
+        has[static_cast<std::size_t>(c)] = true;
+    }
+    // The key columns first, named by position; then the row is named by its key.
+    std::size_t i = 0;
+    place.style = t.key;
+    place.key0 = nullptr;
+    schema::for_each(t.columns, [&](const auto& col) {
+        if (i < t.keys) {
+            read_cell(col, cell[i], has[i], row, place);
+            using M = typename std::remove_cvref_t<decltype(col)>::member_type;
+            if constexpr (std::is_same_v<M, std::string>) {
+                if (i == 0)
+                    place.key0 = &(row.*col.member);
+                else
+                    place.key1 = row.*col.member;
+            } else if constexpr (std::is_same_v<M, int>) {
+                place.key1 = std::to_string(row.*col.member);
+            }
+        }
+        ++i;
+    });
+    if (t.keys > 0) {
+        place.named = true;
+        place.entity = t.entity;
+    }
+    if (any_unknown) fail(place.at(unknown), "unknown key");
+    i = 0;
+    schema::for_each(t.columns, [&](const auto& col) {
+        if (i >= t.keys) read_cell(col, cell[i], has[i], row, place);
+        ++i;
+    });
+    schema::for_each(t.nested, [&](const auto& ch) {
+        read_children(ch, cell[i], has[i], row, place);
+        ++i;
+    });
+}
+
+// The whole reader: `text` must stay alive (and padded) while it is parsed.
+inline model read_model_padded(simdjson::padded_string text, const std::string& source) {
+    std::string_view body(text.data(), text.size());
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        fail({"file", source, ""}, "empty input; expected a zbb-model/1 JSON document");
+    const std::size_t bom = body.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    simdjson::dom::document doc;
+    auto parse = [&](const char* data, std::size_t size) {
+        simdjson::dom::parser parser;
+        auto err = parser.allocate(size, max_json_depth);
+        if (!err)
+            err =
+                parser.parse_into_document(doc, reinterpret_cast<const uint8_t*>(data), size, false)
+                    .error();
+        return err;
+    };
+    simdjson::error_code err = parse(text.data() + bom, text.size() - bom);
+    if (err == simdjson::MEMALLOC) throw std::bad_alloc();
+    if (err) {
+        diagnose_json(body, source);  // throws for syntax errors, depth and number overflow
+        if (err == simdjson::NUMBER_ERROR) {
+            text = simdjson::padded_string(widen_big_integers(body.substr(bom)));
+            err = parse(text.data(), text.size());
+        }
+        if (err)
+            fail({"file", source, ""},
+                 std::string("invalid JSON: ") + simdjson::error_message(err));
+    }
+    text = simdjson::padded_string();  // the document holds its own copy of every string
+    const simdjson::dom::element root = doc.root();
+    // Duplicate keys are refused in every object the model has (read_row); $schema's value is
+    // ignored altogether.
     model m;
-    m.format = top.text("format", true);
+    row_place place;
+    place.prefix = "model";
+    place.positional = false;
+    place.source = source;
+    if (!root.is_object()) fail({"model", "", ""}, "must be a JSON object");
+    // The format first: another format's fields are no concern of this reader.
+    const simdjson::dom::object top = root.get_object().value_unsafe();
+    const auto format = top.at_key("format");
+    if (!format.error() && format.value_unsafe().is_string() &&
+        format.value_unsafe().get_string().value_unsafe() != "zbb-model/1")
+        fail({"model", "", "format"},
+             "unsupported format \"" +
+                 std::string(format.value_unsafe().get_string().value_unsafe()) +
+                 "\"; expected \"zbb-model/1\"");
+    read_row(root, schema::model_table, m, place);
     if (m.format != "zbb-model/1")
         fail({"model", "", "format"},
              "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
-    m.name = top.text("name", false);
-    m.description = top.text("description", false);
-    m.currency = top.text("currency", false, "EUR");
-    if (top.has("minor_units")) {
-        double mu = top.number("minor_units", true);
-        if (mu != std::floor(mu) || mu < 0 || mu > 6)
-            fail({"model", "", "minor_units"}, "must be a whole number from 0 to 6");
-        m.minor_units = static_cast<int>(mu);
-    }
-
-    detail::for_each_row(doc, "goals", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"id", "name", "unit", "baseline", "target", "weight"};
-        goal g;
-        g.id = object_reader(j, w, {}).text("id", true);
-        object_reader r(j, {"goal", g.id, ""}, keys);
-        g.name = r.text("name", false);
-        g.unit = r.text("unit", false);
-        g.baseline = r.number("baseline", true);
-        g.target = r.number("target", true);
-        g.weight = r.number("weight", false, 1.0);
-        m.goals.push_back(std::move(g));
-    });
-    detail::for_each_row(doc, "activities", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"id", "name", "unit", "partner", "min", "max", "levels"};
-        activity a;
-        a.id = object_reader(j, w, {}).text("id", true);
-        object_reader r(j, {"activity", a.id, ""}, keys);
-        a.name = r.text("name", false);
-        a.unit = r.text("unit", false);
-        a.partner = r.text("partner", false);
-        a.min = r.number("min", false, 0.0);
-        a.max = r.optional_number("max");
-        if (r.has("levels")) {
-            const auto& arr = j.at("levels");
-            if (!arr.is_array()) fail(r.at("levels"), "must be a JSON array");
-            for (std::size_t i = 0; i < arr.size(); ++i) {
-                const std::string where = "activity.levels[" + std::to_string(i) + "]";
-                object_reader lr(arr[i], {where, a.id, ""}, {"up_to", "effect"});
-                activity_level l;
-                l.up_to = lr.number("up_to", true);
-                l.effect = lr.exact("effect");
-                a.levels.push_back(std::move(l));
-            }
-        }
-        m.activities.push_back(std::move(a));
-    });
-    detail::for_each_row(doc, "resources", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"id", "name", "unit", "price", "category", "available"};
-        resource res;
-        res.id = object_reader(j, w, {}).text("id", true);
-        object_reader r(j, {"resource", res.id, ""}, keys);
-        res.name = r.text("name", false);
-        res.unit = r.text("unit", false);
-        res.price = r.exact("price");
-        res.category = r.text("category", false, "other");
-        res.available = r.optional_number("available");
-        m.resources.push_back(std::move(res));
-    });
-    detail::for_each_row(doc, "partners", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"id", "name"};
-        partner p;
-        p.id = object_reader(j, w, {}).text("id", true);
-        p.name = object_reader(j, {"partner", p.id, ""}, keys).text("name", false);
-        m.partners.push_back(std::move(p));
-    });
-    // Link rows: the row is named "<first> -> <second>" once both ids are read.
-    auto link = [&](const nlohmann::json& j, error_location w, const char* first,
-                    const char* second, std::set<std::string> keys, std::string& a,
-                    std::string& b) {
-        object_reader r(j, w, {});
-        a = r.text(first, true);
-        b = r.text(second, true);
-        return object_reader(j, {w.entity.substr(0, w.entity.find('[')), a + " -> " + b, ""},
-                             std::move(keys));
-    };
-    detail::for_each_row(doc, "effects", [&](const nlohmann::json& j, error_location w) {
-        effect_row e;
-        auto r =
-            link(j, w, "goal", "activity", {"goal", "activity", "per_unit"}, e.goal, e.activity);
-        e.per_unit = r.number("per_unit", true);
-        m.effects.push_back(std::move(e));
-    });
-    detail::for_each_row(doc, "consumption", [&](const nlohmann::json& j, error_location w) {
-        consumption_row c;
-        auto r = link(j, w, "activity", "resource", {"activity", "resource", "per_unit"},
-                      c.activity, c.resource);
-        c.per_unit = r.number("per_unit", true);
-        m.consumption.push_back(std::move(c));
-    });
-    detail::for_each_row(doc, "support", [&](const nlohmann::json& j, error_location w) {
-        support_row s;
-        auto r = link(j, w, "supplier", "consumer", {"supplier", "consumer", "per_unit"},
-                      s.supplier, s.consumer);
-        s.per_unit = r.number("per_unit", true);
-        m.support.push_back(std::move(s));
-    });
-    detail::for_each_row(doc, "funding", [&](const nlohmann::json& j, error_location w) {
-        funding_row f;
-        auto r = link(j, w, "activity", "partner", {"activity", "partner", "share"}, f.activity,
-                      f.partner);
-        f.share = r.exact("share");
-        m.funding.push_back(std::move(f));
-    });
-    detail::for_each_row(doc, "plan", [&](const nlohmann::json& j, error_location w) {
-        plan_row p;
-        auto r = link(j, w, "goal", "activity", {"goal", "activity", "volume"}, p.goal, p.activity);
-        p.volume = r.number("volume", true);
-        m.plan.rows.push_back(std::move(p));
-    });
-    detail::for_each_row(doc, "packages", [&](const nlohmann::json& j, error_location w) {
-        const std::set<std::string> keys{"unit", "level", "name", "priority", "volumes"};
-        decision_package p;
-        object_reader head(j, w, {});
-        p.unit = head.text("unit", true);
-        const double level = head.number("level", true);
-        if (level != std::floor(level) || level < 1 || level > 1e6)
-            fail({w.entity, p.unit, "level"}, "must be a whole number from 1");
-        p.level = static_cast<int>(level);
-        const std::string id = p.unit + "/" + std::to_string(p.level);
-        object_reader r(j, {"packages", id, ""}, keys);
-        p.name = r.text("name", false);
-        p.priority = r.optional_number("priority");
-        if (r.has("volumes")) {
-            const auto& arr = j.at("volumes");
-            if (!arr.is_array()) fail(r.at("volumes"), "must be a JSON array");
-            for (std::size_t i = 0; i < arr.size(); ++i) {
-                const std::string where = "packages.volumes[" + std::to_string(i) + "]";
-                object_reader vr(arr[i], {where, id, ""}, {"activity", "volume"});
-                package_volume v;
-                v.activity = vr.text("activity", true);
-                v.volume = vr.number("volume", true);
-                p.volumes.push_back(std::move(v));
-            }
-        }
-        m.packages.push_back(std::move(p));
-    });
-    if (top.has("frame")) {
-        const auto& fj = doc.at("frame");
-        object_reader fr(fj, {"frame", "", ""}, {"budget", "partner_caps"});
-        financial_frame f;
-        if (fr.has("budget")) f.budget = fr.exact("budget");
-        if (fr.has("partner_caps")) {
-            const auto& arr = fj.at("partner_caps");
-            if (!arr.is_array()) fail({"frame", "", "partner_caps"}, "must be a JSON array");
-            for (std::size_t i = 0; i < arr.size(); ++i) {
-                error_location w{"frame.partner_caps[" + std::to_string(i) + "]", "", ""};
-                partner_cap c;
-                c.partner = object_reader(arr[i], w, {}).text("partner", true);
-                object_reader r(arr[i], {"frame.partner_caps", c.partner, ""}, {"partner", "cap"});
-                c.cap = r.exact("cap");
-                f.partner_caps.push_back(std::move(c));
-            }
-        }
-        m.frame = std::move(f);
-    }
     return m;
 }
 
-/// Reads a model file; errors name the file.
+// --- writing -----------------------------------------------------------------------------------
+template <class Column, class Row>
+void write_cell(json_writer& w, const Column& col, const Row& row) {
+    using M = typename Column::member_type;
+    const M& v = row.*col.member;
+    if constexpr (std::is_same_v<M, std::string>) {
+        if (col.write == schema::write_rule::when_set && v.empty()) return;
+        w.key(col.name);
+        w.value(v);
+    } else if constexpr (std::is_same_v<M, double>) {
+        w.key(col.name);
+        w.model_number(v);
+    } else if constexpr (std::is_same_v<M, decimal>) {
+        w.key(col.name);
+        w.value(v.text());
+    } else if constexpr (std::is_same_v<M, int>) {
+        w.key(col.name);
+        w.value(v);
+    } else {  // std::optional
+        if (!v) return;
+        w.key(col.name);
+        using V = typename M::value_type;
+        if constexpr (std::is_same_v<V, double>)
+            w.model_number(*v);
+        else if constexpr (std::is_same_v<V, decimal>)
+            w.value(v->text());
+        else
+            w.value(*v);
+    }
+}
+
+template <class Table, class Row>
+void write_row(json_writer& w, const Table& t, const Row& row);
+
+template <class Children, class Row>
+void write_children(json_writer& w, const Children& ch, const Row& row) {
+    const auto& holder = ch.cget(row);
+    const auto& ct = schema::table_of<typename Children::child_type>();
+    const bool top = std::is_same_v<Row, model>;
+    if constexpr (Children::one) {
+        if (!holder) return;
+        w.key(ch.name);
+        w.begin_inline();
+        write_row(w, ct, *holder);
+        w.end_inline();
+    } else {
+        if (ch.write == schema::write_rule::when_set && holder.empty()) return;
+        w.key(ch.name);
+        w.begin_array();
+        for (const auto& r : holder) {
+            if (top) w.begin_inline();  // one row per line
+            write_row(w, ct, r);
+            if (top) w.end_inline();
+        }
+        w.end_array();
+    }
+}
+
+template <class Table, class Row>
+void write_row(json_writer& w, const Table& t, const Row& row) {
+    w.begin_object();
+    schema::for_each(t.columns, [&](const auto& col) { write_cell(w, col, row); });
+    schema::for_each(t.nested, [&](const auto& ch) { write_children(w, ch, row); });
+    w.end_object();
+}
+
+}  // namespace detail
+
+/// Parses a zbb-model/1 document. `source` names the input in error messages. Throws model_error
+/// for malformed JSON (with line and column), nesting deeper than max_json_depth, duplicate keys,
+/// wrong types, missing required fields, unknown keys, malformed decimals. Cross-references
+/// (unknown ids, shares summing to 1, ...) are checked by linked_model. Linear in the input.
+inline model read_model_json(std::string_view text, const std::string& source = "model") {
+    return detail::read_model_padded(simdjson::padded_string(text), source);
+}
+
+/// Reads a model file; errors name the file. The file is read once into a padded buffer that the
+/// parser reads in place.
 inline model read_model_file(const std::filesystem::path& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         detail::fail({"file", path.string(), ""}, "is a directory, not a model file");
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) detail::fail({"file", path.string(), ""}, "cannot open file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return read_model_json(ss.str(), path.string());
+    const auto size = static_cast<std::size_t>(in.tellg());
+    in.seekg(0);
+    simdjson::padded_string text(size);
+    if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+        detail::fail({"file", path.string(), ""}, "cannot read file");
+    return detail::read_model_padded(std::move(text), path.string());
 }
 
-/// Writes a model as a zbb-model/1 document. Prices and shares keep their exact decimal text;
-/// numbers are written so that they read back to the same double. Optional fields are written
-/// only when set.
+/// Writes a model as a zbb-model/1 document: one top-level key per line and one table row per
+/// line (with indent < 0: no whitespace at all). Prices and shares keep their exact decimal text;
+/// numbers are written so that they read back to the same double; optional fields only when set.
+/// Linear in the output.
 inline std::string write_model_json(const model& m, int indent = 2) {
-    using detail::number_json;
-    detail::ojson doc;
-    doc["format"] = m.format;
-    doc["name"] = m.name;
-    if (!m.description.empty()) doc["description"] = m.description;
-    doc["currency"] = m.currency;
-    if (m.minor_units) doc["minor_units"] = *m.minor_units;
-    auto& goals = doc["goals"] = detail::ojson::array();
-    for (const auto& g : m.goals)
-        goals.push_back({{"id", g.id},
-                         {"name", g.name},
-                         {"unit", g.unit},
-                         {"baseline", number_json(g.baseline)},
-                         {"target", number_json(g.target)},
-                         {"weight", number_json(g.weight)}});
-    auto& acts = doc["activities"] = detail::ojson::array();
-    for (const auto& a : m.activities) {
-        detail::ojson j{{"id", a.id}, {"name", a.name}, {"unit", a.unit}};
-        if (!a.partner.empty()) j["partner"] = a.partner;
-        j["min"] = number_json(a.min);
-        if (a.max) j["max"] = number_json(*a.max);
-        if (!a.levels.empty()) {
-            auto& lv = j["levels"] = detail::ojson::array();
-            for (const auto& l : a.levels)
-                lv.push_back({{"up_to", number_json(l.up_to)}, {"effect", l.effect.text()}});
-        }
-        acts.push_back(std::move(j));
-    }
-    auto& res = doc["resources"] = detail::ojson::array();
-    for (const auto& r : m.resources) {
-        detail::ojson j{{"id", r.id},
-                        {"name", r.name},
-                        {"unit", r.unit},
-                        {"price", r.price.text()},
-                        {"category", r.category}};
-        if (r.available) j["available"] = number_json(*r.available);
-        res.push_back(std::move(j));
-    }
-    auto& parts = doc["partners"] = detail::ojson::array();
-    for (const auto& p : m.partners) parts.push_back({{"id", p.id}, {"name", p.name}});
-    auto& eff = doc["effects"] = detail::ojson::array();
-    for (const auto& e : m.effects)
-        eff.push_back(
-            {{"goal", e.goal}, {"activity", e.activity}, {"per_unit", number_json(e.per_unit)}});
-    auto& con = doc["consumption"] = detail::ojson::array();
-    for (const auto& c : m.consumption)
-        con.push_back({{"activity", c.activity},
-                       {"resource", c.resource},
-                       {"per_unit", number_json(c.per_unit)}});
-    auto& sup = doc["support"] = detail::ojson::array();
-    for (const auto& s : m.support)
-        sup.push_back({{"supplier", s.supplier},
-                       {"consumer", s.consumer},
-                       {"per_unit", number_json(s.per_unit)}});
-    auto& fund = doc["funding"] = detail::ojson::array();
-    for (const auto& f : m.funding)
-        fund.push_back(
-            {{"activity", f.activity}, {"partner", f.partner}, {"share", f.share.text()}});
-    auto& plan = doc["plan"] = detail::ojson::array();
-    for (const auto& p : m.plan.rows)
-        plan.push_back(
-            {{"goal", p.goal}, {"activity", p.activity}, {"volume", number_json(p.volume)}});
-    if (m.frame) {
-        detail::ojson f = detail::ojson::object();
-        if (m.frame->budget) f["budget"] = m.frame->budget->text();
-        if (!m.frame->partner_caps.empty()) {
-            auto& caps = f["partner_caps"] = detail::ojson::array();
-            for (const auto& c : m.frame->partner_caps)
-                caps.push_back({{"partner", c.partner}, {"cap", c.cap.text()}});
-        }
-        doc["frame"] = std::move(f);
-    }
-    if (!m.packages.empty()) {
-        auto& packs = doc["packages"] = detail::ojson::array();
-        for (const auto& p : m.packages) {
-            detail::ojson j{{"unit", p.unit}, {"level", p.level}};
-            if (!p.name.empty()) j["name"] = p.name;
-            if (p.priority) j["priority"] = number_json(*p.priority);
-            auto& vols = j["volumes"] = detail::ojson::array();
-            for (const auto& v : p.volumes)
-                vols.push_back({{"activity", v.activity}, {"volume", number_json(v.volume)}});
-            packs.push_back(std::move(j));
-        }
-    }
-    return doc.dump(indent) + "\n";
+    std::string out;
+    out.reserve(256 +
+                64 * (m.consumption.size() + m.effects.size() + m.support.size() +
+                      m.plan.rows.size() + m.funding.size()) +
+                96 * (m.activities.size() + m.resources.size() + m.goals.size()));
+    detail::json_writer w(out, indent);
+    detail::write_row(w, schema::model_table, m);
+    w.newline();
+    return out;
 }
 
 }  // namespace zbb

@@ -4,7 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -16,44 +22,154 @@
 
 namespace zbb {
 
-/// Maps string ids to dense indices 0..n-1 in model order.
+/// A read-only list of ids shared with the model it came from (a budget's breakdown keys): copying
+/// it copies a pointer, not the ids.
+class key_list {
+  public:
+    key_list() : ids_(no_ids()) {}
+    explicit key_list(std::shared_ptr<const std::vector<std::string>> ids)
+        : ids_(ids ? std::move(ids) : no_ids()) {}
+    explicit key_list(std::vector<std::string> ids)
+        : ids_(std::make_shared<const std::vector<std::string>>(std::move(ids))) {}
+
+    std::size_t size() const noexcept { return ids_->size(); }
+    bool empty() const noexcept { return ids_->empty(); }
+    const std::string& operator[](std::size_t i) const { return (*ids_)[i]; }
+    auto begin() const noexcept { return ids_->begin(); }
+    auto end() const noexcept { return ids_->end(); }
+    /// The ids as a vector.
+    const std::vector<std::string>& ids() const noexcept { return *ids_; }
+    operator const std::vector<std::string>&() const noexcept { return *ids_; }
+
+  private:
+    static const std::shared_ptr<const std::vector<std::string>>& no_ids() {
+        static const auto none = std::make_shared<const std::vector<std::string>>();
+        return none;
+    }
+    std::shared_ptr<const std::vector<std::string>> ids_;
+};
+
+/// Maps string ids to dense indices 0..n-1 in model order: an open-addressing hash table over the
+/// ids themselves (no node per id), so that a million link rows resolve their ids in a few
+/// milliseconds.
 class id_index {
   public:
     id_index() = default;
+
+    /// Reserves room for n ids.
+    void reserve(std::size_t n) {
+        own().reserve(n);
+        if (slots_.size() < 2 * n) grow(2 * n);
+    }
     /// Adds an id; throws model_error for an empty or duplicate id.
     void add(const std::string& id, const char* entity) {
         if (id.empty()) detail::fail({entity, "", "id"}, "empty id");
-        if (!map_.emplace(id, static_cast<int>(ids_.size())).second)
-            detail::fail({entity, id, "id"}, "duplicate id");
-        ids_.push_back(id);
+        auto& ids = own();
+        if (2 * (ids.size() + 1) > slots_.size()) grow(2 * (ids.size() + 1));
+        const std::uint64_t h = hash(id);
+        std::size_t s = static_cast<std::size_t>(h) & mask_;
+        const auto tag = static_cast<std::uint32_t>(h >> 32);
+        while (slots_[s] != 0) {
+            if (tags_[s] == tag && ids[slots_[s] - 1] == id)
+                detail::fail({entity, id, "id"}, "duplicate id");
+            s = (s + 1) & mask_;
+        }
+        ids.push_back(id);
+        slots_[s] = static_cast<std::uint32_t>(ids.size());
+        tags_[s] = tag;
     }
     /// Index of `id`, or -1.
-    int find(const std::string& id) const {
-        auto it = map_.find(id);
-        return it == map_.end() ? -1 : it->second;
+    int find(std::string_view id) const {
+        if (slots_.empty()) return -1;
+        const std::uint64_t h = hash(id);
+        std::size_t s = static_cast<std::size_t>(h) & mask_;
+        const auto tag = static_cast<std::uint32_t>(h >> 32);
+        const auto& ids = *ids_;
+        while (slots_[s] != 0) {
+            if (tags_[s] == tag && ids[slots_[s] - 1] == id) return static_cast<int>(slots_[s]) - 1;
+            s = (s + 1) & mask_;
+        }
+        return -1;
     }
     /// Index of `id`; throws model_error naming the link table, row and field when unknown.
-    int at(const std::string& id, const char* table, const std::string& row,
-           const char* field) const {
+    /// `row` is the row's name, or a callable that makes it (only called for the error).
+    template <class Row>
+    int at(const std::string& id, const char* table, const Row& row, const char* field) const {
         int i = find(id);
-        if (i < 0) detail::fail({table, row, field}, "unknown id '" + id + "'");
+        if (i < 0) {
+            if constexpr (std::is_invocable_v<const Row&>)
+                detail::fail({table, row(), field}, "unknown id '" + id + "'");
+            else
+                detail::fail({table, std::string(row), field}, "unknown id '" + id + "'");
+        }
         return i;
     }
-    const std::vector<std::string>& ids() const noexcept { return ids_; }
-    int size() const noexcept { return static_cast<int>(ids_.size()); }
+    const std::vector<std::string>& ids() const noexcept { return *ids_; }
+    /// The ids, shared (for a budget's breakdown keys).
+    key_list keys() const { return key_list(ids_); }
+    int size() const noexcept { return static_cast<int>(ids_->size()); }
 
   private:
-    std::unordered_map<std::string, int> map_;
-    std::vector<std::string> ids_;
+    // The ids are shared between copies of a linked model; a copy that adds ids gets its own.
+    std::vector<std::string>& own() {
+        if (ids_.use_count() > 1) ids_ = std::make_shared<std::vector<std::string>>(*ids_);
+        return *ids_;
+    }
+    // FNV-1a over 8-byte words, then a final mix: fast for the short ids of real models.
+    static std::uint64_t hash(std::string_view s) {
+        std::uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = (h ^ w) * 0x100000001b3ull;
+            h ^= h >> 29;
+        }
+        for (; i < s.size(); ++i) h = (h ^ static_cast<unsigned char>(s[i])) * 0x100000001b3ull;
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 33;
+        return h;
+    }
+    void grow(std::size_t at_least) {
+        std::size_t n = 16;
+        while (n < at_least) n *= 2;
+        slots_.assign(n, 0);
+        tags_.assign(n, 0);
+        mask_ = n - 1;
+        const auto& ids = *ids_;
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+            const std::uint64_t h = hash(ids[k]);
+            std::size_t s = static_cast<std::size_t>(h) & mask_;
+            while (slots_[s] != 0) s = (s + 1) & mask_;
+            slots_[s] = static_cast<std::uint32_t>(k + 1);
+            tags_[s] = static_cast<std::uint32_t>(h >> 32);
+        }
+    }
+
+    std::shared_ptr<std::vector<std::string>> ids_ = std::make_shared<std::vector<std::string>>();
+    std::vector<std::uint32_t> slots_;  // 1 + index into the ids, 0 = empty
+    std::vector<std::uint32_t> tags_;   // high hash bits, to skip most string comparisons
+    std::size_t mask_ = 0;
 };
 
 namespace detail {
-inline void check_finite(double v, const error_location& where) {
-    if (!std::isfinite(v)) fail(where, "must be a finite number");
+// `where` is an error_location or a callable that makes one (only called for the error).
+template <class Where>
+error_location located(const Where& where) {
+    if constexpr (std::is_invocable_v<const Where&>)
+        return where();
+    else
+        return where;
 }
-inline void check_non_negative(double v, const error_location& where) {
-    check_finite(v, where);
-    if (v < 0) fail(where, "must not be negative (got " + short_number(v) + ")");
+template <class Where = error_location>
+void check_finite(double v, const Where& where) {
+    if (!std::isfinite(v)) fail(located(where), "must be a finite number");
+}
+template <class Where = error_location>
+void check_non_negative(double v, const Where& where) {
+    if (!std::isfinite(v)) fail(located(where), "must be a finite number");
+    if (v < 0) fail(located(where), "must not be negative (got " + short_number(v) + ")");
 }
 inline std::string pair_id(const std::string& a, const std::string& b) {
     return a + " -> " + b;
@@ -85,15 +201,24 @@ sparse_matrix build_unique(int rows, int cols, std::vector<Eigen::Triplet<double
 }
 }  // namespace detail
 
+/// Settings of linking a model (passed explicitly; zbb has no global state).
+struct link_options {
+    support_options support;  ///< how the support system is solved
+};
+
 /// A model that has passed every check, with its entities indexed and its link tables turned into
 /// sparse matrices. Construction validates and throws model_error (or support_loop_error,
 /// money_overflow) at the first problem; a linked_model is never half-valid. The support system is
 /// factorised here, once, and reused by every budget computed from it.
 class linked_model {
   public:
-    explicit linked_model(zbb::model m) : model_(std::move(m)) { link(); }
+    explicit linked_model(zbb::model m, const link_options& options = {})
+        : model_(std::move(m)), options_(options) {
+        link();
+    }
 
     const zbb::model& source() const noexcept { return model_; }
+    const link_options& options() const noexcept { return options_; }
     const zbb::currency& currency() const noexcept { return currency_; }
 
     const id_index& goals() const noexcept { return goals_; }
@@ -117,18 +242,32 @@ class linked_model {
     /// The factorised support system.
     const support_system& support_solver() const noexcept { return support_system_; }
     /// Cost categories in order of first appearance, and each resource's category index.
-    const std::vector<std::string>& categories() const noexcept { return categories_; }
+    const std::vector<std::string>& categories() const noexcept { return categories_.ids(); }
     const std::vector<int>& resource_category() const noexcept { return resource_category_; }
+    /// Baselines of the goals, bounds of the activities (max +infinity when unbounded) and
+    /// availability of the resources (+infinity when unlimited), in model order.
+    const vector& baselines() const noexcept { return baselines_; }
+    const vector& activity_min() const noexcept { return activity_min_; }
+    const vector& activity_max() const noexcept { return activity_max_; }
+    const vector& resource_available() const noexcept { return resource_available_; }
+    /// The ids of goals, activities, resources, partners and categories as shared key lists.
+    key_list goal_keys() const { return goals_.keys(); }
+    key_list activity_keys() const { return activities_.keys(); }
+    key_list resource_keys() const { return resources_.keys(); }
+    key_list partner_keys() const { return partners_.keys(); }
+    key_list category_keys() const { return categories_.keys(); }
 
     /// Direct volumes D (activity x goal) of a plan, validated against this model.
     sparse_matrix link_plan(const zbb::plan& p) const {
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(p.rows.size());
         for (const auto& r : p.rows) {
-            const auto row = detail::pair_id(r.goal, r.activity);
+            const auto row = [&] { return detail::pair_id(r.goal, r.activity); };
             int g = goals_.at(r.goal, "plan", row, "goal");
             int a = activities_.at(r.activity, "plan", row, "activity");
-            detail::check_non_negative(r.volume, {"plan", row, "volume"});
+            detail::check_non_negative(r.volume, [&] {
+                return error_location{"plan", row(), "volume"};
+            });
             t.emplace_back(a, g, r.volume);
         }
         return detail::build_unique(
@@ -138,11 +277,7 @@ class linked_model {
             });
     }
     /// True when some activity has levels (diminishing returns).
-    bool has_levels() const noexcept {
-        for (const auto& a : model_.activities)
-            if (!a.levels.empty()) return true;
-        return false;
-    }
+    bool has_levels() const noexcept { return has_levels_; }
     /// Effective volumes: per activity, the total volume x_a weighted by its levels' effect
     /// multipliers, filled in order (the first up_to units at the first level's effect, ...);
     /// x_a itself for an activity without levels. Projected indicators are baseline + E of this.
@@ -181,38 +316,64 @@ class linked_model {
                  "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
         currency_ = currency_for(m.currency, m.minor_units);
 
+        partners_.reserve(m.partners.size());
+        goals_.reserve(m.goals.size());
+        activities_.reserve(m.activities.size());
+        resources_.reserve(m.resources.size());
         for (const auto& p : m.partners) partners_.add(p.id, "partner");
         for (const auto& g : m.goals) {
             goals_.add(g.id, "goal");
-            check_finite(g.baseline, {"goal", g.id, "baseline"});
-            check_finite(g.target, {"goal", g.id, "target"});
-            check_non_negative(g.weight, {"goal", g.id, "weight"});
+            auto at = [&](const char* field) {
+                return [&g, field] { return error_location{"goal", g.id, field}; };
+            };
+            check_finite(g.baseline, at("baseline"));
+            check_finite(g.target, at("target"));
+            check_non_negative(g.weight, at("weight"));
         }
         for (const auto& a : m.activities) {
             activities_.add(a.id, "activity");
+            auto at = [&](const char* field) {
+                return [&a, field] { return error_location{"activity", a.id, field}; };
+            };
             if (!a.partner.empty() && partners_.find(a.partner) < 0)
                 fail({"activity", a.id, "partner"}, "unknown partner '" + a.partner + "'");
-            check_non_negative(a.min, {"activity", a.id, "min"});
+            check_non_negative(a.min, at("min"));
             if (a.max) {
-                check_non_negative(*a.max, {"activity", a.id, "max"});
+                check_non_negative(*a.max, at("max"));
                 if (*a.max < a.min) fail({"activity", a.id, "max"}, "is below min");
             }
-            check_levels(a);
+            if (!a.levels.empty()) check_levels(a);
         }
         const int na = activities_.size();
+        baselines_.resize(goals_.size());
+        for (int g = 0; g < goals_.size(); ++g)
+            baselines_[g] = m.goals[static_cast<std::size_t>(g)].baseline;
+        activity_min_.resize(na);
+        activity_max_.resize(na);
+        for (int a = 0; a < na; ++a) {
+            const auto& act = m.activities[static_cast<std::size_t>(a)];
+            activity_min_[a] = act.min;
+            activity_max_[a] = act.max ? *act.max : std::numeric_limits<double>::infinity();
+            has_levels_ = has_levels_ || !act.levels.empty();
+        }
         prices_.resize(static_cast<int>(m.resources.size()));
+        resource_available_.resize(static_cast<int>(m.resources.size()));
+        resource_category_.reserve(m.resources.size());
         for (std::size_t i = 0; i < m.resources.size(); ++i) {
             const auto& r = m.resources[i];
             resources_.add(r.id, "resource");
-            if (r.available) check_non_negative(*r.available, {"resource", r.id, "available"});
+            if (r.available)
+                check_non_negative(*r.available, [&r] {
+                    return error_location{"resource", r.id, "available"};
+                });
             if (r.category.empty()) fail({"resource", r.id, "category"}, "empty category");
             prices_[static_cast<int>(i)] = r.price.to_double();
-            int cat = -1;
-            for (std::size_t k = 0; k < categories_.size(); ++k)
-                if (categories_[k] == r.category) cat = static_cast<int>(k);
+            resource_available_[static_cast<int>(i)] =
+                r.available ? *r.available : std::numeric_limits<double>::infinity();
+            int cat = categories_.find(r.category);
             if (cat < 0) {
-                cat = static_cast<int>(categories_.size());
-                categories_.push_back(r.category);
+                cat = categories_.size();
+                categories_.add(r.category, "category");
             }
             resource_category_.push_back(cat);
         }
@@ -220,10 +381,10 @@ class linked_model {
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(m.effects.size());
         for (const auto& e : m.effects) {
-            const auto row = detail::pair_id(e.goal, e.activity);
+            const auto row = [&] { return detail::pair_id(e.goal, e.activity); };
             int g = goals_.at(e.goal, "effects", row, "goal");
             int a = activities_.at(e.activity, "effects", row, "activity");
-            check_finite(e.per_unit, {"effects", row, "per_unit"});
+            check_finite(e.per_unit, [&] { return error_location{"effects", row(), "per_unit"}; });
             t.emplace_back(g, a, e.per_unit);
         }
         effects_ = detail::build_unique(goals_.size(), na, t, "effects", [&](int g, int a) {
@@ -234,10 +395,12 @@ class linked_model {
         t.clear();
         t.reserve(m.consumption.size());
         for (const auto& c : m.consumption) {
-            const auto row = detail::pair_id(c.activity, c.resource);
+            const auto row = [&] { return detail::pair_id(c.activity, c.resource); };
             int a = activities_.at(c.activity, "consumption", row, "activity");
             int r = resources_.at(c.resource, "consumption", row, "resource");
-            check_non_negative(c.per_unit, {"consumption", row, "per_unit"});
+            check_non_negative(c.per_unit, [&] {
+                return error_location{"consumption", row(), "per_unit"};
+            });
             t.emplace_back(r, a, c.per_unit);
         }
         consumption_ =
@@ -249,10 +412,12 @@ class linked_model {
         t.clear();
         t.reserve(m.support.size());
         for (const auto& s : m.support) {
-            const auto row = detail::pair_id(s.supplier, s.consumer);
+            const auto row = [&] { return detail::pair_id(s.supplier, s.consumer); };
             int sup = activities_.at(s.supplier, "support", row, "supplier");
             int con = activities_.at(s.consumer, "support", row, "consumer");
-            check_non_negative(s.per_unit, {"support", row, "per_unit"});
+            check_non_negative(s.per_unit, [&] {
+                return error_location{"support", row(), "per_unit"};
+            });
             t.emplace_back(sup, con, s.per_unit);
         }
         support_ = detail::build_unique(na, na, t, "support", [&](int s, int c) {
@@ -281,7 +446,7 @@ class linked_model {
                 throw money_overflow(
                     {"activity", activities_.ids()[static_cast<std::size_t>(a)], "unit_cost"},
                     "direct unit cost overflows");
-        support_system_ = support_system(support_, activities_.ids());
+        support_system_ = support_system(support_, activities_.ids(), options_.support);
     }
 
     // Levels: up_to finite, positive and strictly increasing; effects non-increasing (the LP fills
@@ -354,19 +519,30 @@ class linked_model {
     void link_funding() {
         const auto& m = model_;
         const int na = activities_.size();
-        // Exact check that shares sum to 1: sum the decimals at the largest scale used.
-        std::vector<std::vector<std::size_t>> rows_of(static_cast<std::size_t>(na));
+        // Exact check that shares sum to 1: sum the decimals at the largest scale used. The rows
+        // of each activity are found through a counting sort (first[a] .. first[a + 1]).
+        const decimal one = decimal::parse("1", {});
+        std::vector<int> row_activity(m.funding.size());
+        std::vector<std::size_t> first(static_cast<std::size_t>(na) + 1, 0);
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(m.funding.size() + static_cast<std::size_t>(na));
         for (std::size_t i = 0; i < m.funding.size(); ++i) {
             const auto& f = m.funding[i];
-            const auto row = detail::pair_id(f.activity, f.partner);
+            const auto row = [&] { return detail::pair_id(f.activity, f.partner); };
             int a = activities_.at(f.activity, "funding", row, "activity");
             int p = partners_.at(f.partner, "funding", row, "partner");
-            if (f.share > decimal::parse("1", {}))
-                detail::fail({"funding", row, "share"}, "share " + f.share.text() + " exceeds 1");
-            rows_of[static_cast<std::size_t>(a)].push_back(i);
+            if (f.share > one)
+                detail::fail({"funding", row(), "share"}, "share " + f.share.text() + " exceeds 1");
+            row_activity[i] = a;
+            ++first[static_cast<std::size_t>(a) + 1];
             t.emplace_back(p, a, f.share.to_double());
+        }
+        for (std::size_t a = 0; a < static_cast<std::size_t>(na); ++a) first[a + 1] += first[a];
+        std::vector<std::size_t> rows_in_order(m.funding.size());
+        {
+            std::vector<std::size_t> next(first.begin(), first.end() - 1);
+            for (std::size_t i = 0; i < m.funding.size(); ++i)
+                rows_in_order[next[static_cast<std::size_t>(row_activity[i])]++] = i;
         }
         auto name_row = [&](int p, int a) {
             return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
@@ -375,7 +551,9 @@ class linked_model {
         detail::build_unique(partners_.size(), na, t, "funding", name_row);  // duplicates first
         for (int a = 0; a < na; ++a) {
             const auto& act = m.activities[static_cast<std::size_t>(a)];
-            const auto& rows = rows_of[static_cast<std::size_t>(a)];
+            const std::span<const std::size_t> rows(
+                rows_in_order.data() + first[static_cast<std::size_t>(a)],
+                first[static_cast<std::size_t>(a) + 1] - first[static_cast<std::size_t>(a)]);
             if (rows.empty()) {
                 if (act.partner.empty())
                     detail::fail({"activity", act.id, "partner"},
@@ -386,9 +564,10 @@ class linked_model {
             }
             int scale = 0;
             for (auto i : rows) scale = std::max(scale, m.funding[i].share.scale());
-            int128 sum = 0, one = decimal::parse("1", {}).units_at_scale(scale);
+            if (rows.size() == 1 && m.funding[rows[0]].share == one) continue;
+            int128 sum = 0;
             for (auto i : rows) sum += m.funding[i].share.units_at_scale(scale);
-            if (sum != one)
+            if (sum != one.units_at_scale(scale))
                 detail::fail({"funding", act.id, "share"},
                              "funding shares of activity '" + act.id + "' sum to " +
                                  money::from_minor(sum).to_string(scale) + ", not exactly 1");
@@ -397,11 +576,14 @@ class linked_model {
     }
 
     zbb::model model_;
+    link_options options_;
     zbb::currency currency_;
     id_index goals_, activities_, resources_, partners_;
     sparse_matrix effects_, consumption_, support_, funding_shares_, plan_;
     vector prices_, direct_unit_costs_;
-    std::vector<std::string> categories_;
+    vector baselines_, activity_min_, activity_max_, resource_available_;
+    bool has_levels_ = false;
+    id_index categories_;
     std::vector<int> resource_category_;
     support_system support_system_;
 };

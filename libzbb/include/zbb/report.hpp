@@ -3,55 +3,120 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zbb/budget.hpp"
+#include "zbb/json_writer.hpp"
 #include "zbb/linked_model.hpp"
 
 namespace zbb {
 
 /// The machine-readable report ("zbb-report/1"): amounts as decimal strings with the currency's
 /// minor-unit decimals, volumes and indicators as numbers, every id of the model in its section.
+/// Written in one pass (linear in the model); `indent` < 0 gives compact JSON.
 inline std::string budget_report_json(const linked_model& lm, const budget& b, int indent = 2) {
-    using ojson = nlohmann::ordered_json;
     const int digits = b.currency.minor_digits;
-    ojson j;
-    j["format"] = "zbb-report/1";
-    j["model"] = lm.source().name;
-    j["currency"] = b.currency.code;
-    j["total"] = b.total.to_string(digits);
-    auto section = [&](const breakdown& br) {
-        ojson s = ojson::object();
-        for (std::size_t i = 0; i < br.keys.size(); ++i)
-            s[br.keys[i]] = br.amounts[i].to_string(digits);
-        return s;
+    std::string out;
+    out.reserve(256 + 64 * (lm.activities().ids().size() * 2 + lm.resources().ids().size() * 2 +
+                            lm.goals().ids().size() * 3 + lm.partners().ids().size()));
+    detail::json_writer j(out, indent);
+    j.begin_object();
+    j.key("format");
+    j.value("zbb-report/1");
+    j.key("model");
+    j.value(lm.source().name);
+    j.key("currency");
+    j.value(b.currency.code);
+    j.key("total");
+    j.value(b.total.to_string(digits));
+    auto section = [&](const char* name, const breakdown& br) {
+        j.key(name);
+        j.begin_object();
+        for (std::size_t i = 0; i < br.keys.size(); ++i) {
+            j.key(br.keys[i]);
+            j.value(br.amounts[i].to_string(digits));
+        }
+        j.end_object();
     };
-    j["by_goal"] = section(b.by_goal);
-    j["by_activity"] = section(b.by_activity);
-    j["by_resource"] = section(b.by_resource);
-    j["by_partner"] = section(b.by_partner);
-    j["by_category"] = section(b.by_category);
-    ojson vol = ojson::object();
-    for (std::size_t a = 0; a < lm.activities().ids().size(); ++a)
-        vol[lm.activities().ids()[a]] = b.volumes[static_cast<Eigen::Index>(a)];
-    j["volumes"] = std::move(vol);
-    ojson needs = ojson::object();
-    for (std::size_t r = 0; r < lm.resources().ids().size(); ++r)
-        needs[lm.resources().ids()[r]] = b.resource_needs[static_cast<Eigen::Index>(r)];
-    j["resource_needs"] = std::move(needs);
-    ojson goals = ojson::object();
+    section("by_goal", b.by_goal);
+    section("by_activity", b.by_activity);
+    section("by_resource", b.by_resource);
+    section("by_partner", b.by_partner);
+    section("by_category", b.by_category);
+    auto numbers = [&](const char* name, const std::vector<std::string>& ids, const vector& v) {
+        j.key(name);
+        j.begin_object();
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            j.key(ids[i]);
+            j.value(v[static_cast<Eigen::Index>(i)]);
+        }
+        j.end_object();
+    };
+    numbers("volumes", lm.activities().ids(), b.volumes);
+    numbers("resource_needs", lm.resources().ids(), b.resource_needs);
+    j.key("goals");
+    j.begin_object();
     for (std::size_t g = 0; g < lm.goals().ids().size(); ++g) {
         const auto& src = lm.source().goals[g];
-        goals[src.id] = {{"baseline", src.baseline},
-                         {"target", src.target},
-                         {"projected", b.projected[static_cast<Eigen::Index>(g)]}};
+        j.key(src.id);
+        j.begin_object();
+        j.key("baseline");
+        j.value(src.baseline);
+        j.key("target");
+        j.value(src.target);
+        j.key("projected");
+        j.value(b.projected[static_cast<Eigen::Index>(g)]);
+        j.end_object();
     }
-    j["goals"] = std::move(goals);
-    j["warnings"] = b.warnings;
-    return j.dump(indent) + "\n";
+    j.end_object();
+    j.key("warnings");
+    j.begin_array();
+    for (const auto& w : b.warnings) j.value(w);
+    j.end_array();
+    j.end_object();
+    out += '\n';
+    return out;
+}
+
+/// The budget as one tidy CSV table (RFC 4180) for a finance department's own tools: columns
+/// breakdown, key, amount; the first row is the total (key empty), then every line of the goal,
+/// activity, resource, partner and category breakdowns. Amounts are exact decimal text.
+inline std::string budget_report_csv(const linked_model& lm, const budget& b) {
+    (void)lm;
+    const int digits = b.currency.minor_digits;
+    std::string out = "breakdown,key,amount\n";
+    auto field = [&](std::string_view s) {
+        if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+            out += s;
+            return;
+        }
+        out += '"';
+        for (char c : s) {
+            if (c == '"') out += '"';
+            out += c;
+        }
+        out += '"';
+    };
+    out += "total,," + b.total.to_string(digits) + "\n";
+    auto section = [&](const char* name, const breakdown& br) {
+        for (std::size_t i = 0; i < br.keys.size(); ++i) {
+            out += name;
+            out += ',';
+            field(br.keys[i]);
+            out += ',';
+            out += br.amounts[i].to_string(digits);
+            out += '\n';
+        }
+    };
+    section("goal", b.by_goal);
+    section("activity", b.by_activity);
+    section("resource", b.by_resource);
+    section("partner", b.by_partner);
+    section("category", b.by_category);
+    return out;
 }
 
 namespace detail {

@@ -1,0 +1,604 @@
+// zbb/tables.hpp - the one description of a model's tables: names, columns, the kind of each
+// column, required or optional, defaults, and where each lives in the model structs.
+//
+// The JSON reader and writer (zbb/io.hpp), the column path of the Python package (bindings/) and
+// the JSON Schema test are driven by this description. Adding a column means adding a member to
+// the row struct (zbb/model.hpp) and one line here; the code that gives the column its meaning
+// (linked_model, budget, ...) is the only other place to touch.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "zbb/decimal.hpp"
+#include "zbb/model.hpp"
+
+namespace zbb {
+
+/// The kind of a column, as the file formats see it.
+enum class column_kind {
+    text,     ///< a JSON string
+    number,   ///< a JSON number (a double)
+    integer,  ///< a JSON number that must be whole (2.0 counts as whole)
+    exact,    ///< a decimal string such as "78.40", never a JSON number (prices, shares)
+};
+
+/// Name of a column kind ("text", "number", "integer", "exact").
+constexpr std::string_view to_string(column_kind k) {
+    switch (k) {
+        case column_kind::text:
+            return "text";
+        case column_kind::number:
+            return "number";
+        case column_kind::integer:
+            return "integer";
+        case column_kind::exact:
+            return "exact";
+    }
+    return "text";
+}
+
+namespace schema {
+
+/// When the writer writes a cell: always, or only when it is set (an optional value that is
+/// present, a text that is not empty, a nested table that has rows).
+enum class write_rule { always, when_set };
+
+/// How a row is named in error messages once its key columns are read.
+enum class key_style {
+    none,   ///< a nested row without a key of its own: named by position and its parent's id
+    id,     ///< an entity: named by its id ("goal 'G1'")
+    pair,   ///< a link row: "effects 'G1 -> A1'" (the two key columns joined by " -> ")
+    slash,  ///< a decision package: "packages 'DU-x/1'"; its unit names it while its level is read
+};
+
+/// A column: its name in files and DataFrames, the struct member that holds it, whether it is
+/// required, when it is written and its default. The kind follows from the member's type:
+/// std::string text, double number, std::optional<double> optional number, decimal exact,
+/// std::optional<decimal> optional exact, int integer, std::optional<int> optional integer.
+template <class Row, class Member>
+struct column {
+    std::string_view name;
+    Member Row::*member;
+    bool required = false;
+    write_rule write = write_rule::always;
+    std::string_view text_default = {};   ///< default of a text column
+    double number_default = 0;            ///< default of a number column
+    double min = 0, max = 0;              ///< range of an integer column
+    std::string_view range_message = {};  ///< message when an integer is outside [min, max]
+
+    using row_type = Row;
+    using member_type = Member;
+    static constexpr column_kind kind =
+        std::is_same_v<Member, std::string> ? column_kind::text
+        : (std::is_same_v<Member, decimal> || std::is_same_v<Member, std::optional<decimal>>)
+            ? column_kind::exact
+        : (std::is_same_v<Member, int> || std::is_same_v<Member, std::optional<int>>)
+            ? column_kind::integer
+            : column_kind::number;
+    /// True when the member can be unset (std::optional).
+    static constexpr bool optional =
+        !std::is_same_v<Member, std::string> && !std::is_same_v<Member, double> &&
+        !std::is_same_v<Member, decimal> && !std::is_same_v<Member, int>;
+};
+
+/// A nested table: rows of type Child held by each Row (a JSON array under `name`), or, with
+/// `one` set, a single optional object (the financial frame).
+template <class Row, class Child, class Holder>
+struct children {
+    std::string_view name;
+    Holder& (*get)(Row&);
+    const Holder& (*cget)(const Row&);
+    write_rule write = write_rule::always;
+    using row_type = Row;
+    using child_type = Child;
+    using holder_type = Holder;
+    static constexpr bool one = !std::is_same_v<Holder, std::vector<Child>>;
+};
+
+/// A table: its name (the JSON key and the DataFrame name), the entity that names a row in error
+/// messages, how its key columns (the first `keys` columns) name a row, its columns and its nested
+/// tables.
+template <class Row, class Columns, class Children>
+struct table {
+    std::string_view name;
+    std::string_view entity;
+    key_style key = key_style::none;
+    std::size_t keys = 0;
+    Columns columns;
+    Children nested;
+    using row_type = Row;
+};
+
+template <class Row, class... C>
+constexpr auto columns(C... c) {
+    return std::tuple<C...>{c...};
+}
+
+template <class Tuple, class F>
+constexpr void for_each(const Tuple& t, F&& f) {
+    std::apply([&](const auto&... item) { (f(item), ...); }, t);
+}
+
+// --- accessors of nested holders (function pointers keep the description constexpr) -----------
+inline std::vector<activity_level>& levels_of(activity& a) {
+    return a.levels;
+}
+inline const std::vector<activity_level>& clevels_of(const activity& a) {
+    return a.levels;
+}
+inline std::vector<package_volume>& volumes_of(decision_package& p) {
+    return p.volumes;
+}
+inline const std::vector<package_volume>& cvolumes_of(const decision_package& p) {
+    return p.volumes;
+}
+inline std::vector<partner_cap>& caps_of(financial_frame& f) {
+    return f.partner_caps;
+}
+inline const std::vector<partner_cap>& ccaps_of(const financial_frame& f) {
+    return f.partner_caps;
+}
+
+// --- the tables --------------------------------------------------------------------------------
+using W = write_rule;
+
+inline constexpr table<activity_level,
+                       std::tuple<column<activity_level, double>, column<activity_level, decimal>>,
+                       std::tuple<>>
+    levels_table{"levels",
+                 "activity.levels",
+                 key_style::none,
+                 0,
+                 {column<activity_level, double>{"up_to", &activity_level::up_to, true},
+                  column<activity_level, decimal>{"effect", &activity_level::effect, true}},
+                 {}};
+
+inline constexpr table<
+    package_volume, std::tuple<column<package_volume, std::string>, column<package_volume, double>>,
+    std::tuple<>>
+    package_volumes_table{
+        "volumes",
+        "packages.volumes",
+        key_style::none,
+        0,
+        {column<package_volume, std::string>{"activity", &package_volume::activity, true},
+         column<package_volume, double>{"volume", &package_volume::volume, true}},
+        {}};
+
+inline constexpr table<partner_cap,
+                       std::tuple<column<partner_cap, std::string>, column<partner_cap, decimal>>,
+                       std::tuple<>>
+    partner_caps_table{"partner_caps",
+                       "frame.partner_caps",
+                       key_style::id,
+                       1,
+                       {column<partner_cap, std::string>{"partner", &partner_cap::partner, true},
+                        column<partner_cap, decimal>{"cap", &partner_cap::cap, true}},
+                       {}};
+
+inline constexpr table<
+    goal,
+    std::tuple<column<goal, std::string>, column<goal, std::string>, column<goal, std::string>,
+               column<goal, double>, column<goal, double>, column<goal, double>>,
+    std::tuple<>>
+    goals_table{"goals",
+                "goal",
+                key_style::id,
+                1,
+                {column<goal, std::string>{"id", &goal::id, true},
+                 column<goal, std::string>{"name", &goal::name},
+                 column<goal, std::string>{"unit", &goal::unit},
+                 column<goal, double>{"baseline", &goal::baseline, true},
+                 column<goal, double>{"target", &goal::target, true},
+                 column<goal, double>{"weight", &goal::weight, false, W::always, {}, 1.0}},
+                {}};
+
+inline constexpr table<
+    activity,
+    std::tuple<column<activity, std::string>, column<activity, std::string>,
+               column<activity, std::string>, column<activity, std::string>,
+               column<activity, double>, column<activity, std::optional<double>>>,
+    std::tuple<children<activity, activity_level, std::vector<activity_level>>>>
+    activities_table{
+        "activities",
+        "activity",
+        key_style::id,
+        1,
+        {column<activity, std::string>{"id", &activity::id, true},
+         column<activity, std::string>{"name", &activity::name},
+         column<activity, std::string>{"unit", &activity::unit},
+         column<activity, std::string>{"partner", &activity::partner, false, W::when_set},
+         column<activity, double>{"min", &activity::min},
+         column<activity, std::optional<double>>{"max", &activity::max, false, W::when_set}},
+        {children<activity, activity_level, std::vector<activity_level>>{
+            "levels", &levels_of, &clevels_of, W::when_set}}};
+
+inline constexpr table<
+    resource,
+    std::tuple<column<resource, std::string>, column<resource, std::string>,
+               column<resource, std::string>, column<resource, decimal>,
+               column<resource, std::string>, column<resource, std::optional<double>>>,
+    std::tuple<>>
+    resources_table{
+        "resources",
+        "resource",
+        key_style::id,
+        1,
+        {column<resource, std::string>{"id", &resource::id, true},
+         column<resource, std::string>{"name", &resource::name},
+         column<resource, std::string>{"unit", &resource::unit},
+         column<resource, decimal>{"price", &resource::price, true},
+         column<resource, std::string>{"category", &resource::category, false, W::always, "other"},
+         column<resource, std::optional<double>>{"available", &resource::available, false,
+                                                 W::when_set}},
+        {}};
+
+inline constexpr table<
+    partner, std::tuple<column<partner, std::string>, column<partner, std::string>>, std::tuple<>>
+    partners_table{"partners",
+                   "partner",
+                   key_style::id,
+                   1,
+                   {column<partner, std::string>{"id", &partner::id, true},
+                    column<partner, std::string>{"name", &partner::name}},
+                   {}};
+
+template <class Row>
+using link_columns =
+    std::tuple<column<Row, std::string>, column<Row, std::string>, column<Row, double>>;
+
+inline constexpr table<effect_row, link_columns<effect_row>, std::tuple<>> effects_table{
+    "effects",
+    "effects",
+    key_style::pair,
+    2,
+    {column<effect_row, std::string>{"goal", &effect_row::goal, true},
+     column<effect_row, std::string>{"activity", &effect_row::activity, true},
+     column<effect_row, double>{"per_unit", &effect_row::per_unit, true}},
+    {}};
+
+inline constexpr table<consumption_row, link_columns<consumption_row>, std::tuple<>>
+    consumption_table{
+        "consumption",
+        "consumption",
+        key_style::pair,
+        2,
+        {column<consumption_row, std::string>{"activity", &consumption_row::activity, true},
+         column<consumption_row, std::string>{"resource", &consumption_row::resource, true},
+         column<consumption_row, double>{"per_unit", &consumption_row::per_unit, true}},
+        {}};
+
+inline constexpr table<support_row, link_columns<support_row>, std::tuple<>> support_table{
+    "support",
+    "support",
+    key_style::pair,
+    2,
+    {column<support_row, std::string>{"supplier", &support_row::supplier, true},
+     column<support_row, std::string>{"consumer", &support_row::consumer, true},
+     column<support_row, double>{"per_unit", &support_row::per_unit, true}},
+    {}};
+
+inline constexpr table<funding_row,
+                       std::tuple<column<funding_row, std::string>,
+                                  column<funding_row, std::string>, column<funding_row, decimal>>,
+                       std::tuple<>>
+    funding_table{"funding",
+                  "funding",
+                  key_style::pair,
+                  2,
+                  {column<funding_row, std::string>{"activity", &funding_row::activity, true},
+                   column<funding_row, std::string>{"partner", &funding_row::partner, true},
+                   column<funding_row, decimal>{"share", &funding_row::share, true}},
+                  {}};
+
+inline constexpr table<plan_row, link_columns<plan_row>, std::tuple<>> plan_table{
+    "plan",
+    "plan",
+    key_style::pair,
+    2,
+    {column<plan_row, std::string>{"goal", &plan_row::goal, true},
+     column<plan_row, std::string>{"activity", &plan_row::activity, true},
+     column<plan_row, double>{"volume", &plan_row::volume, true}},
+    {}};
+
+inline constexpr table<
+    decision_package,
+    std::tuple<column<decision_package, std::string>, column<decision_package, int>,
+               column<decision_package, std::string>,
+               column<decision_package, std::optional<double>>>,
+    std::tuple<children<decision_package, package_volume, std::vector<package_volume>>>>
+    packages_table{
+        "packages",
+        "packages",
+        key_style::slash,
+        2,
+        {column<decision_package, std::string>{"unit", &decision_package::unit, true},
+         column<decision_package, int>{"level",
+                                       &decision_package::level,
+                                       true,
+                                       W::always,
+                                       {},
+                                       0,
+                                       1,
+                                       1e6,
+                                       "must be a whole number from 1"},
+         column<decision_package, std::string>{"name", &decision_package::name, false, W::when_set},
+         column<decision_package, std::optional<double>>{"priority", &decision_package::priority,
+                                                         false, W::when_set}},
+        {children<decision_package, package_volume, std::vector<package_volume>>{
+            "volumes", &volumes_of, &cvolumes_of, W::always}}};
+
+inline constexpr table<financial_frame, std::tuple<column<financial_frame, std::optional<decimal>>>,
+                       std::tuple<children<financial_frame, partner_cap, std::vector<partner_cap>>>>
+    frame_table{
+        "frame",
+        "frame",
+        key_style::none,
+        0,
+        {column<financial_frame, std::optional<decimal>>{"budget", &financial_frame::budget}},
+        {children<financial_frame, partner_cap, std::vector<partner_cap>>{"partner_caps", &caps_of,
+                                                                          &ccaps_of, W::when_set}}};
+
+// The model's own tables, in the order of the file (and of reading).
+inline std::vector<goal>& goals_of(model& m) {
+    return m.goals;
+}
+inline const std::vector<goal>& cgoals_of(const model& m) {
+    return m.goals;
+}
+inline std::vector<activity>& activities_of(model& m) {
+    return m.activities;
+}
+inline const std::vector<activity>& cactivities_of(const model& m) {
+    return m.activities;
+}
+inline std::vector<resource>& resources_of(model& m) {
+    return m.resources;
+}
+inline const std::vector<resource>& cresources_of(const model& m) {
+    return m.resources;
+}
+inline std::vector<partner>& partners_of(model& m) {
+    return m.partners;
+}
+inline const std::vector<partner>& cpartners_of(const model& m) {
+    return m.partners;
+}
+inline std::vector<effect_row>& effects_of(model& m) {
+    return m.effects;
+}
+inline const std::vector<effect_row>& ceffects_of(const model& m) {
+    return m.effects;
+}
+inline std::vector<consumption_row>& consumption_of(model& m) {
+    return m.consumption;
+}
+inline const std::vector<consumption_row>& cconsumption_of(const model& m) {
+    return m.consumption;
+}
+inline std::vector<support_row>& support_of(model& m) {
+    return m.support;
+}
+inline const std::vector<support_row>& csupport_of(const model& m) {
+    return m.support;
+}
+inline std::vector<funding_row>& funding_of(model& m) {
+    return m.funding;
+}
+inline const std::vector<funding_row>& cfunding_of(const model& m) {
+    return m.funding;
+}
+inline std::vector<plan_row>& plan_of(model& m) {
+    return m.plan.rows;
+}
+inline const std::vector<plan_row>& cplan_of(const model& m) {
+    return m.plan.rows;
+}
+inline std::optional<financial_frame>& frame_of(model& m) {
+    return m.frame;
+}
+inline const std::optional<financial_frame>& cframe_of(const model& m) {
+    return m.frame;
+}
+inline std::vector<decision_package>& packages_of(model& m) {
+    return m.packages;
+}
+inline const std::vector<decision_package>& cpackages_of(const model& m) {
+    return m.packages;
+}
+
+/// The model itself: its header fields and its tables. "$schema" is accepted at the top level
+/// and ignored (never written).
+inline constexpr table<
+    model,
+    std::tuple<column<model, std::string>, column<model, std::string>, column<model, std::string>,
+               column<model, std::string>, column<model, std::optional<int>>>,
+    std::tuple<children<model, goal, std::vector<goal>>,
+               children<model, activity, std::vector<activity>>,
+               children<model, resource, std::vector<resource>>,
+               children<model, partner, std::vector<partner>>,
+               children<model, effect_row, std::vector<effect_row>>,
+               children<model, consumption_row, std::vector<consumption_row>>,
+               children<model, support_row, std::vector<support_row>>,
+               children<model, funding_row, std::vector<funding_row>>,
+               children<model, plan_row, std::vector<plan_row>>,
+               children<model, financial_frame, std::optional<financial_frame>>,
+               children<model, decision_package, std::vector<decision_package>>>>
+    model_table{
+        "model",
+        "model",
+        key_style::none,
+        0,
+        {column<model, std::string>{"format", &model::format, true},
+         column<model, std::string>{"name", &model::name},
+         column<model, std::string>{"description", &model::description, false, W::when_set},
+         column<model, std::string>{"currency", &model::currency, false, W::always, "EUR"},
+         column<model, std::optional<int>>{"minor_units",
+                                           &model::minor_units,
+                                           false,
+                                           W::when_set,
+                                           {},
+                                           0,
+                                           0,
+                                           6,
+                                           "must be a whole number from 0 to 6"}},
+        {children<model, goal, std::vector<goal>>{"goals", &goals_of, &cgoals_of},
+         children<model, activity, std::vector<activity>>{"activities", &activities_of,
+                                                          &cactivities_of},
+         children<model, resource, std::vector<resource>>{"resources", &resources_of,
+                                                          &cresources_of},
+         children<model, partner, std::vector<partner>>{"partners", &partners_of, &cpartners_of},
+         children<model, effect_row, std::vector<effect_row>>{"effects", &effects_of, &ceffects_of},
+         children<model, consumption_row, std::vector<consumption_row>>{
+             "consumption", &consumption_of, &cconsumption_of},
+         children<model, support_row, std::vector<support_row>>{"support", &support_of,
+                                                                &csupport_of},
+         children<model, funding_row, std::vector<funding_row>>{"funding", &funding_of,
+                                                                &cfunding_of},
+         children<model, plan_row, std::vector<plan_row>>{"plan", &plan_of, &cplan_of},
+         children<model, financial_frame, std::optional<financial_frame>>{"frame", &frame_of,
+                                                                          &cframe_of, W::when_set},
+         children<model, decision_package, std::vector<decision_package>>{
+             "packages", &packages_of, &cpackages_of, W::when_set}}};
+
+/// The table description of a row type (for nested tables).
+template <class Row>
+constexpr const auto& table_of() {
+    if constexpr (std::is_same_v<Row, goal>)
+        return goals_table;
+    else if constexpr (std::is_same_v<Row, activity>)
+        return activities_table;
+    else if constexpr (std::is_same_v<Row, resource>)
+        return resources_table;
+    else if constexpr (std::is_same_v<Row, partner>)
+        return partners_table;
+    else if constexpr (std::is_same_v<Row, effect_row>)
+        return effects_table;
+    else if constexpr (std::is_same_v<Row, consumption_row>)
+        return consumption_table;
+    else if constexpr (std::is_same_v<Row, support_row>)
+        return support_table;
+    else if constexpr (std::is_same_v<Row, funding_row>)
+        return funding_table;
+    else if constexpr (std::is_same_v<Row, plan_row>)
+        return plan_table;
+    else if constexpr (std::is_same_v<Row, activity_level>)
+        return levels_table;
+    else if constexpr (std::is_same_v<Row, decision_package>)
+        return packages_table;
+    else if constexpr (std::is_same_v<Row, package_volume>)
+        return package_volumes_table;
+    else if constexpr (std::is_same_v<Row, financial_frame>)
+        return frame_table;
+    else if constexpr (std::is_same_v<Row, partner_cap>)
+        return partner_caps_table;
+    else
+        return model_table;
+}
+
+}  // namespace schema
+
+/// A column of a model table, as tools outside C++ see it (the Python package, the schema test).
+struct column_info {
+    std::string name;
+    column_kind kind;
+    bool required;
+    bool optional;             ///< may be unset (std::optional in C++, NaN / None in a DataFrame)
+    std::string default_text;  ///< the default as text ("1", "other"), "" when none
+    bool key;                  ///< part of the row's key (id, or the two ids of a link row)
+};
+
+/// A table of a model as tools outside C++ see it. Nested tables (activity levels, package
+/// volumes, partner caps) are flattened: their first columns name the row they belong to
+/// (`parent_columns`), as in a DataFrame.
+struct table_info {
+    std::string name;      ///< "goals", "levels", "package_volumes", "partner_caps"
+    std::string entity;    ///< how errors name a row once its key is known ("goal")
+    std::string parent;    ///< "" for a table of the model; "activities", "packages" or "frame"
+    std::string json_key;  ///< the key of the table in its parent's JSON object
+    std::size_t parent_columns = 0;  ///< leading columns that hold the parent's key
+    std::vector<column_info> columns;
+};
+
+namespace schema {
+template <class Column>
+column_info info_of(const Column& c, bool key) {
+    using C = Column;
+    std::string fallback;
+    if constexpr (C::kind == column_kind::text) fallback = std::string(c.text_default);
+    if constexpr (std::is_same_v<typename C::member_type, double>)
+        if (!c.required) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%g", c.number_default);
+            fallback = buf;
+        }
+    return {std::string(c.name), C::kind, c.required, C::optional, fallback, key};
+}
+
+template <class Table>
+std::vector<column_info> columns_info(const Table& t) {
+    std::vector<column_info> out;
+    std::size_t i = 0;
+    for_each(t.columns, [&](const auto& c) {
+        out.push_back(info_of(c, i < t.keys));
+        ++i;
+    });
+    return out;
+}
+}  // namespace schema
+
+/// Every table of a model, in file order, the nested tables after the model's own: goals,
+/// activities, resources, partners, effects, consumption, support, funding, plan, levels,
+/// packages, package_volumes, partner_caps. The header fields (format, name, ...) and the frame's
+/// budget are the columns of the tables "model" and "frame", which come first.
+inline std::vector<table_info> model_tables() {
+    using namespace schema;
+    std::vector<table_info> out;
+    auto top = [&](const auto& t) {
+        out.push_back({std::string(t.name), std::string(t.entity), "", std::string(t.name), 0,
+                       columns_info(t)});
+    };
+    out.push_back({"model", "model", "", "", 0, columns_info(model_table)});
+    out.push_back({"frame", "frame", "model", "frame", 0, columns_info(frame_table)});
+    top(goals_table);
+    top(activities_table);
+    top(resources_table);
+    top(partners_table);
+    top(effects_table);
+    top(consumption_table);
+    top(support_table);
+    top(funding_table);
+    top(plan_table);
+    auto text_key = [](const char* name) {
+        return column_info{name, column_kind::text, true, false, "", true};
+    };
+    table_info lv{"levels", "activity.levels", "activities", "levels", 1, {text_key("activity")}};
+    for (auto& c : columns_info(levels_table)) lv.columns.push_back(c);
+    out.push_back(lv);
+    top(packages_table);
+    table_info pv{"package_volumes",
+                  "packages.volumes",
+                  "packages",
+                  "volumes",
+                  2,
+                  {text_key("unit"), {"level", column_kind::integer, true, false, "", true}}};
+    for (auto& c : columns_info(package_volumes_table)) pv.columns.push_back(c);
+    out.push_back(pv);
+    table_info pc{"partner_caps",
+                  "frame.partner_caps",
+                  "frame",
+                  "partner_caps",
+                  0,
+                  columns_info(partner_caps_table)};
+    out.push_back(pc);
+    return out;
+}
+
+}  // namespace zbb
