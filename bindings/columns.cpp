@@ -1,14 +1,19 @@
-// bindings/columns.cpp - whole-column conversion between numpy arrays and zbb::model tables.
+// bindings/columns.cpp - whole-column conversion between numpy arrays and zbb::model tables,
+// driven by the table description (zbb/tables.hpp).
 #include "columns.hpp"
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "zbb/tables.hpp"
 
 namespace zbb_py {
 
@@ -16,6 +21,7 @@ namespace {
 
 using zbb::error_location;
 using zbb::detail::fail;
+namespace schema = zbb::schema;
 
 // One column: a 1-d numpy array of objects (text, decimals) or of float64 (numbers).
 class column {
@@ -28,53 +34,27 @@ class column {
         kind_ = arr.dtype().kind();
         if (kind_ == 'f' && arr.itemsize() != sizeof(double))
             fail({table, "", name}, "numbers must be given as float64");
-        if (kind_ != 'O' && kind_ != 'f')
+        if (kind_ == 'i' && arr.itemsize() != sizeof(std::int64_t))
+            fail({table, "", name}, "whole numbers must be given as int64 or float64");
+        if (kind_ != 'O' && kind_ != 'f' && kind_ != 'i')
             fail({table, "", name}, "column must hold text (object) or float64 numbers");
         size_ = static_cast<std::size_t>(arr.shape(0));
         stride_ = arr.strides(0);
         data_ = static_cast<const char*>(arr.data());
     }
     std::size_t size() const noexcept { return size_; }
-
-    // Text cell i: true and `out` set when given; false when missing (None, NaN). A cell of another
-    // type is refused like a JSON value of the wrong type. `where()` names the cell in errors.
-    template <class Where>
-    bool text(std::size_t i, std::string& out, Where&& where) const {
-        if (!given_) return false;
-        if (kind_ != 'O') {
-            if (std::isnan(number_at(i))) return false;
-            fail(where(), "must be a string");
-        }
-        PyObject* o = object_at(i);
-        if (o == Py_None) return false;
-        if (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o))) return false;
-        if (!PyUnicode_Check(o)) fail(where(), "must be a string");
-        Py_ssize_t n = 0;
-        const char* s = PyUnicode_AsUTF8AndSize(o, &n);
-        if (s == nullptr) {
-            PyErr_Clear();
-            fail(where(), "text is not valid Unicode");
-        }
-        out.assign(s, static_cast<std::size_t>(n));
-        return true;
-    }
-
-    // Number cell i: NaN when missing.
-    template <class Where>
-    double number(std::size_t i, Where&& where) const {
-        if (!given_) return std::numeric_limits<double>::quiet_NaN();
-        if (kind_ != 'f') fail(where(), "must be a number");
-        return number_at(i);
-    }
-
-  private:
+    bool given() const noexcept { return given_; }
+    bool numbers() const noexcept { return kind_ == 'f' || kind_ == 'i'; }
     PyObject* object_at(std::size_t i) const {
         return *reinterpret_cast<PyObject* const*>(data_ + static_cast<py::ssize_t>(i) * stride_);
     }
     double number_at(std::size_t i) const {
-        return *reinterpret_cast<const double*>(data_ + static_cast<py::ssize_t>(i) * stride_);
+        const char* at = data_ + static_cast<py::ssize_t>(i) * stride_;
+        if (kind_ == 'i') return static_cast<double>(*reinterpret_cast<const std::int64_t*>(at));
+        return *reinterpret_cast<const double*>(at);
     }
 
+  private:
     py::object a_;  // the numpy array, kept alive while its buffer is read
     bool given_ = false;
     char kind_ = 'O';
@@ -83,10 +63,74 @@ class column {
     const char* data_ = nullptr;
 };
 
-// The columns of one table, checked against the known column names.
+bool missing_object(PyObject* o) {
+    return o == Py_None || (PyFloat_Check(o) && std::isnan(PyFloat_AS_DOUBLE(o)));
+}
+
+// A Python object as text: false when it is not a str.
+bool object_text(PyObject* o, std::string_view& out) {
+    if (!PyUnicode_Check(o)) return false;
+    Py_ssize_t n = 0;
+    const char* s = PyUnicode_AsUTF8AndSize(o, &n);
+    if (s == nullptr) {
+        PyErr_Clear();
+        return false;
+    }
+    out = std::string_view(s, static_cast<std::size_t>(n));
+    return true;
+}
+
+// Cell i of a column, as zbb::schema::read_cell reads it. A missing cell (None, NaN, or a column
+// that was not given) is unset.
+struct numpy_cell {
+    const column& c;
+    std::size_t i;
+    bool present() const {
+        if (!c.given()) return false;
+        return c.numbers() ? !std::isnan(c.number_at(i)) : !missing_object(c.object_at(i));
+    }
+    bool string(std::string_view& out) const {
+        return !c.numbers() && object_text(c.object_at(i), out);
+    }
+    bool number(double& out) const {
+        if (!c.numbers()) return false;
+        out = c.number_at(i);
+        return true;
+    }
+    static constexpr const char* string_expected = "must be a string";
+    static constexpr const char* number_expected = "must be a number";
+};
+
+// A Python scalar (a header field, the frame's budget) as a cell.
+struct object_cell {
+    PyObject* o;
+    bool present() const { return o != nullptr && !missing_object(o); }
+    bool string(std::string_view& out) const { return object_text(o, out); }
+    bool number(double& out) const {
+        if (PyBool_Check(o)) return false;
+        if (PyFloat_Check(o)) {
+            out = PyFloat_AS_DOUBLE(o);
+            return true;
+        }
+        if (PyLong_Check(o)) {
+            out = PyLong_AsDouble(o);
+            if (out == -1.0 && PyErr_Occurred()) {
+                PyErr_Clear();
+                out = std::numeric_limits<double>::infinity();
+            }
+            return true;
+        }
+        return false;
+    }
+    static constexpr const char* string_expected = "must be a string";
+    static constexpr const char* number_expected = "must be a number";
+};
+
+// The columns of one table, checked against the names the description gives it.
 class table_columns {
   public:
-    table_columns(const py::dict& tables, const std::string& name, std::set<std::string> known)
+    table_columns(const py::dict& tables, const std::string& name,
+                  const std::set<std::string>& known)
         : name_(name) {
         if (!tables.contains(name)) return;
         py::object t = tables[py::str(name)];
@@ -109,8 +153,8 @@ class table_columns {
         }
     }
     std::size_t rows() const noexcept { return rows_; }
-    const column& operator[](const std::string& key) const {
-        auto it = cols_.find(key);
+    const column& operator[](std::string_view key) const {
+        auto it = cols_.find(std::string(key));
         return it == cols_.end() ? none_ : it->second;
     }
 
@@ -121,92 +165,139 @@ class table_columns {
     column none_;
 };
 
-// Where a row is, made into an error_location only when an error is reported: by position
-// ("goals[3]") until its id is known, then by id, or by "<first> -> <second>" for a link row.
-struct row_place {
-    const std::string& table;
-    std::size_t index;
-    const char* entity = nullptr;
-    const std::string* a = nullptr;
-    const std::string* b = nullptr;
+template <class Table>
+std::set<std::string> column_names(const Table& t, std::initializer_list<const char*> parent = {}) {
+    std::set<std::string> out(parent.begin(), parent.end());
+    schema::for_each(t.columns, [&](const auto& c) { out.emplace(c.name); });
+    return out;
+}
 
-    error_location at(const char* field) const {
-        if (entity == nullptr) return {table + "[" + std::to_string(index) + "]", "", field};
-        if (b == nullptr) return {entity, *a, field};
-        return {entity, zbb::detail::pair_id(*a, *b), field};
-    }
-};
-
-// Reads the cells of one row from columns resolved beforehand.
-class row_reader {
-  public:
-    explicit row_reader(const row_place& place) : p_(place) {}
-
-    std::string text(const column& c, const char* key, bool required,
-                     std::string fallback = "") const {
-        std::string s;
-        if (c.text(p_.index, s, [&] { return p_.at(key); })) return s;
-        if (required) fail(p_.at(key), "required field is missing");
-        return fallback;
-    }
-    double number(const column& c, const char* key, bool required, double fallback = 0.0) const {
-        double v = c.number(p_.index, [&] { return p_.at(key); });
-        if (std::isnan(v)) {
-            if (required) fail(p_.at(key), "required field is missing");
-            return fallback;
+// Reads row i's cells into `row`: the key columns first (the row named by position: `position`,
+// by default i), then the rest (named by its key), as the JSON reader does.
+template <class Table, class Row>
+void read_columns_row(const Table& t, const table_columns& cols, std::size_t i, Row& row,
+                      schema::row_place& place, std::optional<std::size_t> position = {}) {
+    place.named = false;
+    place.key0 = nullptr;
+    place.style = t.key;
+    place.index = position.value_or(i);
+    std::size_t k = 0;
+    schema::for_each(t.columns, [&](const auto& col) {
+        if (k < t.keys) {
+            schema::read_cell(col, numpy_cell{cols[col.name], i}, row, place);
+            place.key(k, row.*col.member);
         }
-        if (!std::isfinite(v)) fail(p_.at(key), "must be a finite number");
-        return v;
+        ++k;
+    });
+    if (t.keys > 0) {
+        place.named = true;
+        place.entity = t.entity;
     }
-    std::optional<double> optional_number(const column& c, const char* key) const {
-        double v = c.number(p_.index, [&] { return p_.at(key); });
-        if (std::isnan(v)) return std::nullopt;
-        return number(c, key, true);
-    }
-    zbb::decimal exact(const column& c, const char* key) const {
-        std::string s;
-        if (!c.text(p_.index, s, [&] { return p_.at(key); }))
-            fail(p_.at(key), "required field is missing");
-        return zbb::decimal::parse(s, p_.at(key));
-    }
+    k = 0;
+    schema::for_each(t.columns, [&](const auto& col) {
+        if (k >= t.keys) schema::read_cell(col, numpy_cell{cols[col.name], i}, row, place);
+        ++k;
+    });
+}
 
-  private:
-    row_place p_;
-};
-
-// Rows of an entity table: f(id, reader) with the row named by position until its id is read.
-template <class F>
-void for_each_entity(const table_columns& t, const std::string& table, const char* entity, F&& f) {
-    const column& ids = t["id"];
-    for (std::size_t i = 0; i < t.rows(); ++i) {
-        std::string id = row_reader(row_place{table, i}).text(ids, "id", true);
-        const row_place named{table, i, entity, &id};
-        f(id, row_reader(named));
+// A table of the model (goals ... plan, packages): every row of its columns.
+template <class Table, class Row>
+void read_table(const py::dict& tables, const Table& t, std::vector<Row>& out) {
+    const std::string name(t.name);
+    const table_columns cols(tables, name, column_names(t));
+    out.clear();
+    out.reserve(cols.rows());
+    schema::row_place place;
+    place.prefix = t.name;
+    for (std::size_t i = 0; i < cols.rows(); ++i) {
+        out.emplace_back();
+        read_columns_row(t, cols, i, out.back(), place);
     }
 }
 
-// Rows of a link table: f(first, second, value column, reader); the row is named
-// "<first> -> <second>" once both ids are read.
-template <class F>
-void for_each_link(const py::dict& tables, const char* table, const char* first, const char* second,
-                   const char* value, F&& f) {
-    const table_columns t(tables, table, {first, second, value});
-    const std::string name = table;
-    const column &ca = t[first], &cb = t[second], &cv = t[value];
-    for (std::size_t i = 0; i < t.rows(); ++i) {
-        const row_reader pos(row_place{name, i});
-        std::string a = pos.text(ca, first, true), b = pos.text(cb, second, true);
-        const row_place named{name, i, table, &a, &b};
-        f(a, b, cv, row_reader(named));
+// A package level as the key text of its package ("1", or the number as Python writes it).
+std::string level_text(double v) {
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<long long>(v));
+    return py::cast<std::string>(py::repr(py::float_(v)));
+}
+
+std::string required_text(const column& c, std::size_t i, const std::string& table,
+                          const char* field) {
+    const schema::row_place place{table, i};
+    std::string_view text;
+    const numpy_cell cell{c, i};
+    if (!cell.present()) fail(place.at(field), "required field is missing");
+    if (!cell.string(text)) fail(place.at(field), "must be a string");
+    return std::string(text);
+}
+
+// Levels (activity, up_to, effect): each row joins its activity's levels, in row order.
+void read_levels(const py::dict& tables, zbb::model& m) {
+    const auto& t = schema::levels_table;
+    const table_columns cols(tables, "levels", column_names(t, {"activity"}));
+    if (cols.rows() == 0) return;
+    std::unordered_map<std::string_view, std::size_t> activity_of;
+    for (std::size_t a = 0; a < m.activities.size(); ++a)
+        activity_of.emplace(m.activities[a].id, a);
+    for (std::size_t i = 0; i < cols.rows(); ++i) {
+        const std::string id = required_text(cols["activity"], i, "levels", "activity");
+        auto it = activity_of.find(id);
+        if (it == activity_of.end())
+            fail({"levels[" + std::to_string(i) + "]", "", "activity"},
+                 "unknown activity '" + id + "'");
+        auto& act = m.activities[it->second];
+        schema::row_place place;
+        place.prefix = t.entity;
+        place.parent_id = act.id;
+        act.levels.emplace_back();
+        // Named as the JSON reader names it: by its place among the activity's levels.
+        read_columns_row(t, cols, i, act.levels.back(), place, act.levels.size() - 1);
     }
+}
+
+// Package volumes (unit, level, activity, volume): each row joins its package's volumes. A row
+// of a package the packages table does not have is left out; its error is returned.
+std::optional<zbb::model_error> read_package_volumes(const py::dict& tables, zbb::model& m) {
+    const auto& t = schema::package_volumes_table;
+    const table_columns cols(tables, "package_volumes", column_names(t, {"unit", "level"}));
+    if (cols.rows() == 0) return std::nullopt;
+    std::unordered_map<std::string, std::size_t> package_of;
+    std::set<std::string_view> units;
+    for (std::size_t p = 0; p < m.packages.size(); ++p) {
+        package_of.emplace(m.packages[p].unit + "/" + std::to_string(m.packages[p].level), p);
+        units.insert(m.packages[p].unit);
+    }
+    std::optional<zbb::model_error> orphan;
+    for (std::size_t i = 0; i < cols.rows(); ++i) {
+        const std::string where = "package_volumes[" + std::to_string(i) + "]";
+        const std::string unit = required_text(cols["unit"], i, "package_volumes", "unit");
+        const numpy_cell level{cols["level"], i};
+        double lv = 0;
+        if (!level.present()) fail({where, "", "level"}, "required field is missing");
+        if (!level.number(lv)) fail({where, "", "level"}, "must be a number");
+        const std::string id = unit + "/" + level_text(lv);
+        auto it = package_of.find(id);
+        if (it == package_of.end()) {
+            if (!orphan)
+                orphan.emplace(error_location{where, "", units.count(unit) ? "level" : "unit"},
+                               "no package '" + id + "' in the packages table");
+            continue;
+        }
+        auto& package = m.packages[it->second];
+        const std::string parent = package.unit + "/" + std::to_string(package.level);
+        schema::row_place place;
+        place.prefix = t.entity;
+        place.parent_id = parent;
+        package.volumes.emplace_back();
+        // Named as the JSON reader names it: by its place among the package's volumes.
+        read_columns_row(t, cols, i, package.volumes.back(), place, package.volumes.size() - 1);
+    }
+    return orphan;
 }
 
 void read_plan(const py::dict& tables, zbb::plan& plan) {
-    for_each_link(tables, "plan", "goal", "activity", "volume",
-                  [&](std::string& g, std::string& a, const column& v, const row_reader& r) {
-                      const double volume = r.number(v, "volume", true);
-                      plan.rows.push_back({std::move(g), std::move(a), volume});
-                  });
+    read_table(tables, schema::plan_table, plan.rows);
 }
 
 // A new numpy object array of n cells (all None).
@@ -215,163 +306,176 @@ py::array new_object_array(std::size_t n) {
                      std::vector<py::ssize_t>{});
 }
 
-// A numpy object array of `n` references to existing Python objects.
-py::array object_array(std::size_t n, const std::vector<py::object>& pool,
-                       const std::vector<int>& index) {
-    py::array out = new_object_array(n);
-    auto** cells = static_cast<PyObject**>(out.mutable_data());
-    for (std::size_t i = 0; i < n; ++i) {
-        PyObject* o = pool[static_cast<std::size_t>(index[i])].ptr();
-        Py_INCREF(o);
-        Py_XDECREF(cells[i]);
-        cells[i] = o;
-    }
-    return out;
-}
-
-// Text column from a per-row accessor (one new str per row).
-template <class Rows, class Get>
-py::array text_array(const Rows& rows, Get&& get) {
-    py::array out = new_object_array(rows.size());
-    auto** cells = static_cast<PyObject**>(out.mutable_data());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const std::string& s = get(rows[i]);
-        PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
-        if (o == nullptr) throw py::error_already_set();
-        Py_XDECREF(cells[i]);
-        cells[i] = o;
-    }
-    return out;
-}
-
-template <class Rows, class Get>
-py::array_t<double> number_array(const Rows& rows, Get&& get) {
-    py::array_t<double> out(static_cast<py::ssize_t>(rows.size()));
-    double* d = out.mutable_data();
-    for (std::size_t i = 0; i < rows.size(); ++i) d[i] = get(rows[i]);
-    return out;
-}
-
-// Id references of link rows as an object array sharing one str per entity.
-class id_pool {
+// Output columns of one table, built from the rows through the description.
+class column_writer {
   public:
-    explicit id_pool(const zbb::id_index& index) : index_(index) {
-        pool_.reserve(index.ids().size());
-        for (const auto& id : index.ids()) pool_.push_back(py::str(id));
+    explicit column_writer(std::size_t n) : n_(n) {}
+
+    // A text column, one str per row, except where `pool` shares one str per entity id.
+    template <class Get>
+    py::array text(Get&& get, const zbb::id_index* pool = nullptr) {
+        py::array out = new_object_array(n_);
+        auto** cells = static_cast<PyObject**>(out.mutable_data());
+        std::vector<py::object>* shared = pool ? &pool_for(*pool) : nullptr;
+        for (std::size_t i = 0; i < n_; ++i) {
+            const std::string& s = get(i);
+            PyObject* o = nullptr;
+            if (shared) {
+                const int k = pool->find(s);
+                if (k >= 0) {
+                    o = (*shared)[static_cast<std::size_t>(k)].ptr();
+                    Py_INCREF(o);
+                }
+            }
+            if (o == nullptr) {
+                o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+                if (o == nullptr) throw py::error_already_set();
+            }
+            Py_XDECREF(cells[i]);
+            cells[i] = o;
+        }
+        return out;
     }
-    template <class Rows, class Get>
-    py::array refs(const Rows& rows, Get&& get) const {
-        std::vector<int> idx(rows.size());
-        for (std::size_t i = 0; i < rows.size(); ++i) idx[i] = index_.find(get(rows[i]));
-        return object_array(rows.size(), pool_, idx);
+    template <class Get>
+    py::array_t<double> numbers(Get&& get) {
+        py::array_t<double> out(static_cast<py::ssize_t>(n_));
+        double* d = out.mutable_data();
+        for (std::size_t i = 0; i < n_; ++i) d[i] = get(i);
+        return out;
+    }
+    template <class Get>
+    py::array_t<std::int64_t> integers(Get&& get) {
+        py::array_t<std::int64_t> out(static_cast<py::ssize_t>(n_));
+        std::int64_t* d = out.mutable_data();
+        for (std::size_t i = 0; i < n_; ++i) d[i] = get(i);
+        return out;
     }
 
   private:
-    const zbb::id_index& index_;
-    std::vector<py::object> pool_;
+    std::vector<py::object>& pool_for(const zbb::id_index& index) {
+        auto& p = pools_[&index];
+        if (p.empty()) {
+            p.reserve(index.ids().size());
+            for (const auto& id : index.ids()) p.push_back(py::str(id));
+        }
+        return p;
+    }
+    std::size_t n_;
+    std::map<const zbb::id_index*, std::vector<py::object>> pools_;
 };
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
+// The columns of `rows` (with row(i) giving row i) under the description's column names. Columns
+// that hold ids of an entity (`pools`: column name -> index) share one str per id.
+template <class Table, class RowAt>
+void write_columns(py::dict& out, column_writer& w, const Table& t, RowAt&& row,
+                   const std::map<std::string_view, const zbb::id_index*>& pools = {}) {
+    schema::for_each(t.columns, [&](const auto& col) {
+        using M = typename std::remove_cvref_t<decltype(col)>::member_type;
+        const py::str key(std::string(col.name));
+        if constexpr (std::is_same_v<M, std::string>) {
+            auto p = pools.find(col.name);
+            out[key] =
+                w.text([&](std::size_t i) -> const std::string& { return row(i).*col.member; },
+                       p == pools.end() ? nullptr : p->second);
+        } else if constexpr (std::is_same_v<M, double>) {
+            out[key] = w.numbers([&](std::size_t i) { return row(i).*col.member; });
+        } else if constexpr (std::is_same_v<M, std::optional<double>>) {
+            out[key] = w.numbers([&](std::size_t i) { return (row(i).*col.member).value_or(nan); });
+        } else if constexpr (std::is_same_v<M, zbb::decimal>) {
+            out[key] = w.text(
+                [&](std::size_t i) -> const std::string& { return (row(i).*col.member).text(); });
+        } else if constexpr (std::is_same_v<M, int>) {
+            out[key] = w.integers(
+                [&](std::size_t i) { return static_cast<std::int64_t>(row(i).*col.member); });
+        }
+    });
+}
+
+template <class Rows>
+auto at(const Rows& rows) {
+    return [&rows](std::size_t i) -> const auto& {
+        return rows[i];
+    };
+}
+
 }  // namespace
 
-zbb::model model_from_columns(const model_header& header, const py::dict& tables) {
-    static const std::set<std::string> table_names{"goals",    "activities", "resources",
-                                                   "partners", "effects",    "consumption",
-                                                   "support",  "funding",    "plan"};
+columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
+    static const std::set<std::string> table_names{
+        "goals",       "activities",      "resources", "partners",    "effects",
+        "consumption", "support",         "funding",   "plan",        "levels",
+        "packages",    "package_volumes", "frame",     "partner_caps"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
     }
-    zbb::model m;
-    m.format = header.format;
-    m.name = header.name;
-    m.description = header.description;
-    m.currency = header.currency;
-    m.minor_units = header.minor_units;
-
+    columns_model out;
+    zbb::model& m = out.model;
     {
-        const table_columns t(tables, "goals",
-                              {"id", "name", "unit", "baseline", "target", "weight"});
-        const column &name = t["name"], &unit = t["unit"], &baseline = t["baseline"],
-                     &target = t["target"], &weight = t["weight"];
-        m.goals.reserve(t.rows());
-        for_each_entity(t, "goals", "goal", [&](std::string& id, const row_reader& r) {
-            zbb::goal g;
-            g.name = r.text(name, "name", false);
-            g.unit = r.text(unit, "unit", false);
-            g.baseline = r.number(baseline, "baseline", true);
-            g.target = r.number(target, "target", true);
-            g.weight = r.number(weight, "weight", false, 1.0);
-            g.id = std::move(id);
-            m.goals.push_back(std::move(g));
+        schema::row_place place;
+        place.prefix = "model";
+        place.positional = false;
+        schema::for_each(schema::model_table.columns, [&](const auto& col) {
+            const py::str key(std::string(col.name));
+            PyObject* value = header.contains(key) ? header[key].ptr() : nullptr;
+            schema::read_cell(col, object_cell{value}, m, place);
         });
+        for (auto item : header) {
+            const auto key = py::cast<std::string>(item.first);
+            bool known = false;
+            schema::for_each(schema::model_table.columns,
+                             [&](const auto& col) { known = known || col.name == key; });
+            if (!known) fail({"model", "", key}, "unknown key");
+        }
     }
-    {
-        const table_columns t(tables, "activities",
-                              {"id", "name", "unit", "partner", "min", "max"});
-        const column &name = t["name"], &unit = t["unit"], &partner = t["partner"], &min = t["min"],
-                     &max = t["max"];
-        m.activities.reserve(t.rows());
-        for_each_entity(t, "activities", "activity", [&](std::string& id, const row_reader& r) {
-            zbb::activity a;
-            a.name = r.text(name, "name", false);
-            a.unit = r.text(unit, "unit", false);
-            a.partner = r.text(partner, "partner", false);
-            a.min = r.number(min, "min", false, 0.0);
-            a.max = r.optional_number(max, "max");
-            a.id = std::move(id);
-            m.activities.push_back(std::move(a));
-        });
-    }
-    {
-        const table_columns t(tables, "resources",
-                              {"id", "name", "unit", "price", "category", "available"});
-        const column &name = t["name"], &unit = t["unit"], &price = t["price"],
-                     &category = t["category"], &available = t["available"];
-        m.resources.reserve(t.rows());
-        for_each_entity(t, "resources", "resource", [&](std::string& id, const row_reader& r) {
-            zbb::resource res;
-            res.name = r.text(name, "name", false);
-            res.unit = r.text(unit, "unit", false);
-            res.price = r.exact(price, "price");
-            res.category = r.text(category, "category", false, "other");
-            res.available = r.optional_number(available, "available");
-            res.id = std::move(id);
-            m.resources.push_back(std::move(res));
-        });
-    }
-    {
-        const table_columns t(tables, "partners", {"id", "name"});
-        const column& name = t["name"];
-        m.partners.reserve(t.rows());
-        for_each_entity(t, "partners", "partner", [&](std::string& id, const row_reader& r) {
-            std::string n = r.text(name, "name", false);
-            m.partners.push_back({std::move(id), std::move(n)});
-        });
-    }
-    for_each_link(tables, "effects", "goal", "activity", "per_unit",
-                  [&](std::string& g, std::string& a, const column& v, const row_reader& r) {
-                      const double x = r.number(v, "per_unit", true);
-                      m.effects.push_back({std::move(g), std::move(a), x});
-                  });
-    for_each_link(tables, "consumption", "activity", "resource", "per_unit",
-                  [&](std::string& a, std::string& res, const column& v, const row_reader& r) {
-                      const double x = r.number(v, "per_unit", true);
-                      m.consumption.push_back({std::move(a), std::move(res), x});
-                  });
-    for_each_link(tables, "support", "supplier", "consumer", "per_unit",
-                  [&](std::string& sup, std::string& con, const column& v, const row_reader& r) {
-                      const double x = r.number(v, "per_unit", true);
-                      m.support.push_back({std::move(sup), std::move(con), x});
-                  });
-    for_each_link(tables, "funding", "activity", "partner", "share",
-                  [&](std::string& a, std::string& p, const column& v, const row_reader& r) {
-                      zbb::decimal share = r.exact(v, "share");
-                      m.funding.push_back({std::move(a), std::move(p), std::move(share)});
-                  });
+    read_table(tables, schema::goals_table, m.goals);
+    read_table(tables, schema::activities_table, m.activities);
+    read_table(tables, schema::resources_table, m.resources);
+    read_table(tables, schema::partners_table, m.partners);
+    read_table(tables, schema::effects_table, m.effects);
+    read_table(tables, schema::consumption_table, m.consumption);
+    read_table(tables, schema::support_table, m.support);
+    read_table(tables, schema::funding_table, m.funding);
     read_plan(tables, m.plan);
-    return m;
+    read_levels(tables, m);
+    read_table(tables, schema::packages_table, m.packages);
+    out.orphan = read_package_volumes(tables, m);
+    if (tables.contains("frame") && !tables["frame"].is_none()) {
+        py::object f = tables["frame"];
+        if (!py::isinstance<py::dict>(f)) fail({"frame", "", ""}, "must be a mapping");
+        const auto frame = f.cast<py::dict>();
+        for (auto item : frame) {
+            const auto key = py::cast<std::string>(item.first);
+            if (key != "budget") fail({"frame", "", key}, "unknown key");
+        }
+        zbb::financial_frame ff;
+        schema::row_place place;
+        place.prefix = "frame";
+        place.positional = false;
+        schema::for_each(schema::frame_table.columns, [&](const auto& col) {
+            const py::str key(std::string(col.name));
+            PyObject* value = frame.contains(key) ? frame[key].ptr() : nullptr;
+            schema::read_cell(col, object_cell{value}, ff, place);
+        });
+        {
+            const auto& t = schema::partner_caps_table;
+            const table_columns cols(tables, "partner_caps", column_names(t));
+            schema::row_place caps;
+            caps.prefix = t.entity;
+            for (std::size_t i = 0; i < cols.rows(); ++i) {
+                ff.partner_caps.emplace_back();
+                read_columns_row(t, cols, i, ff.partner_caps.back(), caps);
+            }
+        }
+        m.frame = std::move(ff);
+    } else if (tables.contains("partner_caps") && !tables["partner_caps"].is_none()) {
+        const table_columns cols(tables, "partner_caps", column_names(schema::partner_caps_table));
+        if (cols.rows() > 0)
+            fail({"frame", "", "partner_caps"}, "partner caps need a frame (give frame=...)");
+    }
+    return out;
 }
 
 zbb::plan plan_from_columns(const py::dict& columns) {
@@ -385,92 +489,107 @@ zbb::plan plan_from_columns(const py::dict& columns) {
 py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table) {
     const auto& m = lm.source();
     py::dict out;
+    auto simple = [&](const auto& t, const auto& rows,
+                      const std::map<std::string_view, const zbb::id_index*>& pools = {}) {
+        column_writer w(rows.size());
+        write_columns(out, w, t, at(rows), pools);
+    };
     if (table == "goals") {
-        const auto& rows = m.goals;
-        out["id"] = text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.id; });
-        out["name"] =
-            text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.name; });
-        out["unit"] =
-            text_array(rows, [](const zbb::goal& g) -> const std::string& { return g.unit; });
-        out["baseline"] = number_array(rows, [](const zbb::goal& g) { return g.baseline; });
-        out["target"] = number_array(rows, [](const zbb::goal& g) { return g.target; });
-        out["weight"] = number_array(rows, [](const zbb::goal& g) { return g.weight; });
+        simple(schema::goals_table, m.goals);
     } else if (table == "activities") {
-        const auto& rows = m.activities;
-        using A = zbb::activity;
-        out["id"] = text_array(rows, [](const A& a) -> const std::string& { return a.id; });
-        out["name"] = text_array(rows, [](const A& a) -> const std::string& { return a.name; });
-        out["unit"] = text_array(rows, [](const A& a) -> const std::string& { return a.unit; });
-        out["partner"] =
-            text_array(rows, [](const A& a) -> const std::string& { return a.partner; });
-        out["min"] = number_array(rows, [](const A& a) { return a.min; });
-        out["max"] = number_array(rows, [](const A& a) { return a.max.value_or(nan); });
+        simple(schema::activities_table, m.activities, {{"partner", &lm.partners()}});
     } else if (table == "resources") {
-        const auto& rows = m.resources;
-        using R = zbb::resource;
-        out["id"] = text_array(rows, [](const R& r) -> const std::string& { return r.id; });
-        out["name"] = text_array(rows, [](const R& r) -> const std::string& { return r.name; });
-        out["unit"] = text_array(rows, [](const R& r) -> const std::string& { return r.unit; });
-        out["price"] =
-            text_array(rows, [](const R& r) -> const std::string& { return r.price.text(); });
-        out["category"] =
-            text_array(rows, [](const R& r) -> const std::string& { return r.category; });
-        out["available"] = number_array(rows, [](const R& r) { return r.available.value_or(nan); });
+        simple(schema::resources_table, m.resources);
     } else if (table == "partners") {
-        const auto& rows = m.partners;
-        using P = zbb::partner;
-        out["id"] = text_array(rows, [](const P& p) -> const std::string& { return p.id; });
-        out["name"] = text_array(rows, [](const P& p) -> const std::string& { return p.name; });
+        simple(schema::partners_table, m.partners);
     } else if (table == "effects") {
-        const auto& rows = m.effects;
-        using E = zbb::effect_row;
-        out["goal"] =
-            id_pool(lm.goals()).refs(rows, [](const E& e) -> const std::string& { return e.goal; });
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const E& e) -> const std::string& {
-            return e.activity;
-        });
-        out["per_unit"] = number_array(rows, [](const E& e) { return e.per_unit; });
+        simple(schema::effects_table, m.effects,
+               {{"goal", &lm.goals()}, {"activity", &lm.activities()}});
     } else if (table == "consumption") {
-        const auto& rows = m.consumption;
-        using C = zbb::consumption_row;
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const C& c) -> const std::string& {
-            return c.activity;
-        });
-        out["resource"] = id_pool(lm.resources()).refs(rows, [](const C& c) -> const std::string& {
-            return c.resource;
-        });
-        out["per_unit"] = number_array(rows, [](const C& c) { return c.per_unit; });
+        simple(schema::consumption_table, m.consumption,
+               {{"activity", &lm.activities()}, {"resource", &lm.resources()}});
     } else if (table == "support") {
-        const auto& rows = m.support;
-        using S = zbb::support_row;
-        const id_pool acts(lm.activities());
-        out["supplier"] =
-            acts.refs(rows, [](const S& s) -> const std::string& { return s.supplier; });
-        out["consumer"] =
-            acts.refs(rows, [](const S& s) -> const std::string& { return s.consumer; });
-        out["per_unit"] = number_array(rows, [](const S& s) { return s.per_unit; });
+        simple(schema::support_table, m.support,
+               {{"supplier", &lm.activities()}, {"consumer", &lm.activities()}});
     } else if (table == "funding") {
-        const auto& rows = m.funding;
-        using F = zbb::funding_row;
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const F& f) -> const std::string& {
-            return f.activity;
-        });
-        out["partner"] = id_pool(lm.partners()).refs(rows, [](const F& f) -> const std::string& {
-            return f.partner;
-        });
-        out["share"] =
-            text_array(rows, [](const F& f) -> const std::string& { return f.share.text(); });
+        simple(schema::funding_table, m.funding,
+               {{"activity", &lm.activities()}, {"partner", &lm.partners()}});
     } else if (table == "plan") {
-        const auto& rows = m.plan.rows;
-        using P = zbb::plan_row;
-        out["goal"] =
-            id_pool(lm.goals()).refs(rows, [](const P& p) -> const std::string& { return p.goal; });
-        out["activity"] = id_pool(lm.activities()).refs(rows, [](const P& p) -> const std::string& {
-            return p.activity;
-        });
-        out["volume"] = number_array(rows, [](const P& p) { return p.volume; });
+        simple(schema::plan_table, m.plan.rows,
+               {{"goal", &lm.goals()}, {"activity", &lm.activities()}});
+    } else if (table == "packages") {
+        simple(schema::packages_table, m.packages);
+    } else if (table == "levels") {
+        // Flattened: one row per level, its activity first.
+        std::vector<const zbb::activity*> owner;
+        std::vector<const zbb::activity_level*> rows;
+        for (const auto& a : m.activities)
+            for (const auto& l : a.levels) {
+                owner.push_back(&a);
+                rows.push_back(&l);
+            }
+        column_writer w(rows.size());
+        out["activity"] = w.text([&](std::size_t i) -> const std::string& { return owner[i]->id; },
+                                 &lm.activities());
+        write_columns(out, w, schema::levels_table,
+                      [&](std::size_t i) -> const zbb::activity_level& { return *rows[i]; });
+    } else if (table == "package_volumes") {
+        std::vector<const zbb::decision_package*> owner;
+        std::vector<const zbb::package_volume*> rows;
+        for (const auto& p : m.packages)
+            for (const auto& v : p.volumes) {
+                owner.push_back(&p);
+                rows.push_back(&v);
+            }
+        column_writer w(rows.size());
+        out["unit"] = w.text([&](std::size_t i) -> const std::string& { return owner[i]->unit; });
+        out["level"] =
+            w.integers([&](std::size_t i) { return static_cast<std::int64_t>(owner[i]->level); });
+        write_columns(out, w, schema::package_volumes_table,
+                      [&](std::size_t i) -> const zbb::package_volume& { return *rows[i]; },
+                      {{"activity", &lm.activities()}});
+    } else if (table == "partner_caps") {
+        static const std::vector<zbb::partner_cap> none;
+        simple(schema::partner_caps_table, m.frame ? m.frame->partner_caps : none,
+               {{"partner", &lm.partners()}});
     } else {
         fail({"model", "", table}, "unknown table");
+    }
+    return out;
+}
+
+py::dict header_of(const zbb::model& m) {
+    py::dict out;
+    out["format"] = m.format;
+    out["name"] = m.name;
+    out["description"] = m.description;
+    out["currency"] = m.currency;
+    out["minor_units"] = m.minor_units ? py::object(py::int_(*m.minor_units)) : py::none();
+    return out;
+}
+
+py::list tables_description() {
+    py::list out;
+    for (const auto& t : zbb::model_tables()) {
+        py::list cols;
+        for (const auto& c : t.columns) {
+            py::dict d;
+            d["name"] = c.name;
+            d["kind"] = std::string(zbb::to_string(c.kind));
+            d["required"] = c.required;
+            d["optional"] = c.optional;
+            d["default"] = c.default_text;
+            d["key"] = c.key;
+            cols.append(d);
+        }
+        py::dict d;
+        d["name"] = t.name;
+        d["entity"] = t.entity;
+        d["parent"] = t.parent;
+        d["json_key"] = t.json_key;
+        d["parent_columns"] = t.parent_columns;
+        d["columns"] = cols;
+        out.append(d);
     }
     return out;
 }

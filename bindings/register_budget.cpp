@@ -17,7 +17,10 @@ namespace zbb_py {
 namespace {
 
 budget_handle compute(const model_handle& h, const std::string& rounding, const py::object& plan) {
-    budget_handle out{h.lm, {}, {}, zbb::parse_rounding_mode(rounding)};
+    // Parsed before the handle is made: GCC 12 may destroy an aggregate's members twice when a
+    // later initializer throws.
+    const zbb::rounding_mode mode = zbb::parse_rounding_mode(rounding);
+    budget_handle out{h.lm, {}, {}, mode};
     std::optional<zbb::plan> p;
     if (!plan.is_none()) p = plan_from_columns(plan.cast<py::dict>());
     const py::gil_scoped_release release;

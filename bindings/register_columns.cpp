@@ -1,6 +1,6 @@
-// bindings/register_columns.cpp - bulk entry points: a model (or a plan) from whole columns, and a
-// model's tables back as columns. The columns are read with the GIL held; validation and linking
-// run without it.
+// bindings/register_columns.cpp - bulk entry points: a model (or a plan) from whole columns, a
+// model's tables back as columns, and the description of the tables. The columns are read with
+// the GIL held; validation and linking run without it.
 #include <pybind11/stl.h>
 
 #include <optional>
@@ -12,18 +12,45 @@
 
 namespace zbb_py {
 
+namespace {
+
+model_handle build(const py::dict& tables, const py::dict& header) {
+    columns_model built = model_from_columns(header, tables);
+    model_handle h = link(std::move(built.model));
+    if (built.orphan) throw *built.orphan;  // after the model's own errors, as from JSON
+    return h;
+}
+
+// Every table of a model as columns, with its header and frame: what a Model pickles as. Reading
+// it back goes through the same column path (linear in the size of the model).
+py::tuple state_of(const zbb::linked_model& lm) {
+    const auto& m = lm.source();
+    py::dict tables;
+    for (const char* name :
+         {"goals", "activities", "resources", "partners", "effects", "consumption", "support",
+          "funding", "plan", "levels", "packages", "package_volumes"})
+        tables[name] = table_to_columns(lm, name);
+    if (m.frame) {
+        py::dict frame;
+        frame["budget"] =
+            m.frame->budget ? py::object(py::str(m.frame->budget->text())) : py::none();
+        tables["frame"] = frame;
+        tables["partner_caps"] = table_to_columns(lm, "partner_caps");
+    }
+    return py::make_tuple(header_of(m), tables);
+}
+
+}  // namespace
+
 void register_columns(py::module_& m) {
+    m.def("build_model", &build, py::arg("tables"), py::arg("header") = py::dict(),
+          "A validated model from {table: {column: array}} and the header fields.");
+    m.def("model_tables", &tables_description,
+          "The description of a model's tables: names, columns, kinds, required, defaults.");
     m.def(
-        "build_model",
-        [](const py::dict& tables, const std::string& format, const std::string& name,
-           const std::string& description, const std::string& currency,
-           std::optional<int> minor_units) {
-            return link(
-                model_from_columns({format, name, description, currency, minor_units}, tables));
-        },
-        py::arg("tables"), py::kw_only(), py::arg("format") = "zbb-model/1", py::arg("name") = "",
-        py::arg("description") = "", py::arg("currency") = "EUR",
-        py::arg("minor_units") = py::none());
+        "from_state",
+        [](const py::dict& header, const py::dict& tables) { return build(tables, header); },
+        py::arg("header"), py::arg("tables"));
     py::class_<model_handle> cls =
         py::reinterpret_borrow<py::class_<model_handle>>(m.attr("Model"));
     cls.def(
@@ -32,6 +59,25 @@ void register_columns(py::module_& m) {
             return table_to_columns(*h.lm, table);
         },
         py::arg("table"));
+    cls.def("header", [](const model_handle& h) { return header_of(h.lm->source()); });
+    cls.def("frame", [](const model_handle& h) -> py::object {
+        const auto& f = h.lm->source().frame;
+        if (!f) return py::none();
+        py::dict out;
+        if (f->budget) out["budget"] = f->budget->text();
+        if (!f->partner_caps.empty()) {
+            py::list caps;
+            for (const auto& c : f->partner_caps) {
+                py::dict row;
+                row["partner"] = c.partner;
+                row["cap"] = c.cap.text();
+                caps.append(row);
+            }
+            out["partner_caps"] = caps;
+        }
+        return out;
+    });
+    cls.def("state", [](const model_handle& h) { return state_of(*h.lm); });
     cls.def(
         "with_plan",
         [](const model_handle& h, const py::dict& columns) {

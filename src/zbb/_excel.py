@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import ModelError
-from ._nested import nested_columns, nested_row_namer
-from ._tables import NESTED_TABLES, TABLES
+from ._tables import HEADER, TABLES, row_namer
 
 if TYPE_CHECKING:
     from ._budget import Budget
@@ -31,8 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["read_excel", "write_budget_excel", "write_model_excel"]
 
 PathLike = str | os.PathLike[str]
-_HEADER_KEYS = ("format", "name", "description", "currency", "minor_units")
-_EXACT = {"resources": "price", "funding": "share", "levels": "effect"}
+_HEADER_KEYS = tuple(HEADER.columns)
+#: per table, its exact columns (prices, shares, level effects): text cells in a workbook
+_EXACT = {name: t.exact_columns() for name, t in TABLES.items() if t.exact_columns()}
 _TEXT_FORMAT = "@"
 
 
@@ -163,28 +163,19 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
     body = [r[: len(names)] + [None] * (len(names) - len(r)) for r in rows[1:]]
     body = [r for r in body if any(v is not None for v in r)]
     frame = pd.DataFrame(body, columns=names, dtype=object)
-    exact = _EXACT.get(title)
-    if exact is not None and exact in frame.columns and not allow_float_prices:
+    for exact in _EXACT.get(title, []):
+        if exact not in frame.columns or allow_float_prices:
+            continue
+        name = row_namer(frame, title)
         for i, v in enumerate(frame[exact]):
             if v is not None and not isinstance(v, str):
-                where = _row_name(frame, title, i)
+                where = name(i)
                 raise ModelError(
                     f"{where[0]}{f' {chr(39)}{where[1]}{chr(39)}' if where[1] else ''}, field '{exact}': "
                     f"numeric cell {v!r}; in a workbook prices, shares and effects must be text cells such as "
                     f"'78.40' (format the column as Text), or pass allow_float_prices=True",
                     entity=where[0], id=where[1], field=exact)
     return frame
-
-
-def _row_name(frame: pd.DataFrame, title: str, i: int) -> tuple[str, str]:
-    if title in NESTED_TABLES:
-        return nested_row_namer(frame, title)(i)
-    spec = TABLES[title]
-    if spec.link is None:
-        v = frame["id"].iloc[i] if "id" in frame.columns else None
-        return (spec.entity, v) if isinstance(v, str) else (f"{title}[{i}]", "")
-    a, b = (frame[c].iloc[i] if c in frame.columns else "" for c in spec.link)
-    return spec.entity, f"{a} -> {b}"
 
 
 def write_model_excel(model: Model, path: PathLike) -> None:
@@ -199,23 +190,20 @@ def write_model_excel(model: Model, path: PathLike) -> None:
     ws.append(["description", model.description])
     ws.append(["currency", model.currency])
     ws.append(["minor_units", model.minor_units])
-    doc = model.to_dict()
     for title, spec in TABLES.items():
         ws = wb.create_sheet(title)
-        columns: Any = (nested_columns(doc, title, exact="text") if title in NESTED_TABLES
-                        else model._core.table(title))
+        columns: Any = model._core.table(title)
         ws.append(spec.columns)
         n = len(columns[spec.columns[0]])
         data = [columns[c] for c in spec.columns]
         for i in range(n):
             ws.append([_cell(col[i]) for col in data])
-        exact = _EXACT.get(title)
-        if exact:
+        for exact in _EXACT.get(title, []):
             col = spec.columns.index(exact) + 1
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = _TEXT_FORMAT
         _autosize(ws)
-    frame = doc.get("frame")
+    frame = model.frame
     if frame is not None:
         ws = wb.create_sheet("frame")
         ws.append(["key", "value"])

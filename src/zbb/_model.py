@@ -15,8 +15,7 @@ import pandas as pd
 from . import _core
 from ._errors import ModelError
 from ._exact import decimal_text
-from ._nested import merge_nested, nested_frame, nested_table_frame
-from ._tables import ENTITY_TABLES, LINK_TABLES, NESTED_TABLES, TABLES, columns_to_frame, frame_to_columns
+from ._tables import TABLES, columns_to_frame, frame_to_columns
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
 
 PathLike = str | os.PathLike[str]
-TABLE_NAMES: tuple[str, ...] = ENTITY_TABLES + LINK_TABLES + NESTED_TABLES
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
 
 
 class Model:
@@ -161,32 +160,19 @@ class Model:
                     "effects": effects, "consumption": consumption, "support": support, "funding": funding,
                     "plan": plan, "levels": levels, "packages": packages, "package_volumes": package_volumes}
         given.update({k: v for k, v in keywords.items() if v is not None})
-        columns = {}
-        nested: dict[str, Any] = {}
+        columns: dict[str, Any] = {}
         for table, data in given.items():
             if table not in TABLES:
                 raise ModelError(f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
                                  entity="model", field=str(table))
             if data is None:
                 continue
-            if table in NESTED_TABLES:
-                nested[table] = nested_table_frame(data, table)
-            else:
-                columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
-        model = cls(_core.build_model(columns, name=name, description=description, currency=currency,
-                                      minor_units=minor_units))
-        if frame is None and not any(len(data) for data in nested.values()):
-            return model
-        # the frame, levels and packages are small: they go through the JSON document (same reader, messages)
-        doc = model.to_dict()
-        doc.pop("frame", None)
+            columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
         if frame is not None:
-            doc["frame"] = frame
-        doc, orphan = merge_nested(doc, nested, allow_float_prices=allow_float_prices)
-        built = Model.from_dict(doc, allow_float_prices=allow_float_prices)
-        if orphan is not None:  # a package volume of no package (after the packages' own errors)
-            raise orphan
-        return built
+            columns.update(_frame_columns(frame, allow_float_prices=allow_float_prices))
+        header = {"format": "zbb-model/1", "name": name, "description": description, "currency": currency,
+                  "minor_units": minor_units}
+        return cls(_core.build_model(columns, header))
 
     # ------------------------------------------------------------------ header
     @property
@@ -242,7 +228,7 @@ class Model:
         [{"partner": "P-muni", "cap": "800000.00"}]}``. The bottom-up budget does
         not use it; the optimiser does.
         """
-        frame: dict[str, Any] | None = self.to_dict().get("frame")
+        frame: dict[str, Any] | None = self._core.frame()
         return frame
 
     @property
@@ -293,8 +279,6 @@ class Model:
         if name not in TABLES:
             raise ModelError(f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
                              entity="model", field=str(name))
-        if name in NESTED_TABLES:
-            return nested_frame(self.to_dict(), name)
         return columns_to_frame(self._core.table(name), name)
 
     def to_dataframes(self) -> dict[str, pd.DataFrame]:
@@ -304,9 +288,7 @@ class Model:
         minor_units=m.minor_units, description=m.description, frame=m.frame)``
         gives the same model back.
         """
-        doc = self.to_dict()
-        return {name: nested_frame(doc, name) if name in NESTED_TABLES
-                else columns_to_frame(self._core.table(name), name) for name in TABLE_NAMES}
+        return {name: columns_to_frame(self._core.table(name), name) for name in TABLE_NAMES}
 
     def to_excel(self, path: PathLike) -> None:
         """Write the model to an Excel workbook, one sheet per table. See :func:`zbb.read_excel`."""
@@ -503,11 +485,12 @@ class Model:
 
     def with_frame(self, frame: Mapping[str, Any] | None, *, allow_float_prices: bool = False) -> Model:
         """A copy with the financial frame replaced (None removes it); see :attr:`frame`."""
-        data = self.to_dict()
-        data.pop("frame", None)
+        header, tables = self._core.state()
+        tables.pop("frame", None)
+        tables.pop("partner_caps", None)
         if frame is not None:
-            data["frame"] = frame
-        return Model.from_dict(data, allow_float_prices=allow_float_prices)
+            tables.update(_frame_columns(frame, allow_float_prices=allow_float_prices))
+        return Model(_core.build_model(tables, header))
 
     def with_plan(self, plan: Any) -> Model:
         """A copy with the plan replaced (a DataFrame or rows with ``goal``, ``activity``, ``volume``)."""
@@ -522,8 +505,10 @@ class Model:
     __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickles as its lossless JSON text (for process pools and Dask workers); unpickling validates again.
-        return (_from_json_text, (self._core.to_json(-1),))
+        # Pickles as its tables' columns (for process pools and Dask workers): numbers as float64 arrays,
+        # each id once; unpickling builds and validates it again, in time linear in its size.
+        header, tables = self._core.state()
+        return (_from_state, (header, tables))
 
     def __repr__(self) -> str:
         return (f"<zbb.Model {self.name!r}: {len(self.goal_ids)} goals, {len(self.activity_ids)} activities, "
@@ -572,9 +557,31 @@ def from_dataframes(tables: Mapping[str, Any] | None = None, **kwargs: Any) -> M
 
 
 # ---------------------------------------------------------------------- helpers
-def _from_json_text(text: str) -> Model:
+def _from_state(header: dict[str, Any], tables: dict[str, Any]) -> Model:
     """Unpickle a Model (see ``Model.__reduce__``)."""
-    return Model.from_json_text(text, source="pickle")
+    return Model(_core.from_state(header, tables))
+
+
+def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
+    """The financial frame (as in the JSON format) as the core's tables "frame" and "partner_caps"."""
+    if not isinstance(frame, Mapping):
+        raise ModelError("frame: must be a mapping such as {\"budget\": \"1250000.00\"}", entity="frame")
+    for key in frame:
+        if key not in ("budget", "partner_caps"):
+            raise ModelError(f"frame, field '{key}': unknown key", entity="frame", field=str(key))
+    ready = _frame_ready(frame, allow_float_prices=allow_float_prices)
+    out: dict[str, Any] = {"frame": {"budget": ready.get("budget")}}
+    caps = ready.get("partner_caps")
+    if caps is not None:
+        if isinstance(caps, (str, bytes)) or not isinstance(caps, (list, tuple, pd.DataFrame)):
+            raise ModelError("frame, field 'partner_caps': must be a list of {\"partner\", \"cap\"} rows",
+                             entity="frame", field="partner_caps")
+        if isinstance(caps, (list, tuple)) and not all(isinstance(r, Mapping) for r in caps):
+            bad = next(i for i, r in enumerate(caps) if not isinstance(r, Mapping))
+            raise ModelError(f"frame.partner_caps[{bad}]: must be a JSON object", entity=f"frame.partner_caps[{bad}]")
+        out["partner_caps"] = frame_to_columns(caps if len(caps) else {"partner": [], "cap": []}, "partner_caps",
+                                               allow_float_prices=allow_float_prices)
+    return out
 
 
 def _finite(value: Any, entity: str, ident: str, field: str) -> float:

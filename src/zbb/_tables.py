@@ -1,14 +1,25 @@
 """The model's tables as pandas DataFrames (long format), to and from the core's columns.
 
-One DataFrame per entity table (goals, activities, resources, partners) and per
-link table (effects, consumption, support, funding, plan), with the columns
-named as the keys of the zbb-model/1 JSON format. Building a model sends whole
-columns to the C++ core at once (numpy object arrays for text, float64 arrays
-for numbers, exact decimal text for prices and shares).
+The tables, their columns, the kind of each column (text, number, integer,
+exact), whether it is required and its default come from one description in
+the C++ library (``zbb/tables.hpp``, exposed as ``zbb._core.model_tables()``);
+this module, the workbook reader and writer and ``zbb.TABLE_COLUMNS`` are
+derived from it.
 
-The parts the JSON format nests (activity levels, decision packages and their
-volumes) are three more long tables, ``levels``, ``packages`` and
-``package_volumes``; they go through the JSON document (see ``_nested``).
+One DataFrame per table, with the columns named as the keys of the
+zbb-model/1 JSON format. The parts the JSON format nests are long tables whose
+first columns name the row they belong to: ``levels`` (``activity``, then
+``up_to``, ``effect``; an activity's levels in order) and ``package_volumes``
+(``unit``, ``level``, then ``activity``, ``volume``). Building a model sends
+whole columns to the C++ core at once (numpy object arrays for text, float64
+arrays for numbers and whole numbers, exact decimal text for prices, shares and
+level effects); errors name rows as the JSON reader does: ``goals[3]`` until a
+row's id is read, then ``goal 'G1'``, ``effects 'G1 -> A1'``,
+``packages 'DU-case/1'``, ``activity.levels[1] 'A-case'`` (its place among the
+activity's levels), ``packages.volumes[0] 'DU-case/1'``; rows that JSON cannot
+express (a level of an unknown activity, a volume of a package the packages
+table does not have) are named by their table and position: ``levels[3]``,
+``package_volumes[0]``.
 """
 
 from __future__ import annotations
@@ -22,51 +33,56 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _core
 from ._errors import ModelError
 from ._exact import decimal_texts
 
-__all__ = ["TABLES", "ENTITY_TABLES", "LINK_TABLES", "NESTED_TABLES", "Table", "columns_to_frame", "frame_to_columns"]
+__all__ = ["FRAME_TABLE", "HEADER", "PARTNER_CAPS", "TABLES", "Table", "columns_to_frame", "frame_to_columns",
+           "row_namer"]
 
 
 class Table:
-    """Column layout of one table: ``kinds`` maps column -> "text" | "number" | "integer" | "exact"."""
+    """Column layout of one table, from the core's description.
 
-    def __init__(self, name: str, entity: str, kinds: dict[str, str], link: tuple[str, str] | None):
-        self.name = name
-        self.entity = entity  # how the core names a row's entity in errors
-        self.kinds = kinds
-        self.link = link  # the two id columns of a link table
+    ``kinds`` maps column -> "text" | "number" | "integer" | "exact"; ``keys`` are the
+    columns that name a row (``["id"]``, the two ids of a link table, ``["unit",
+    "level"]``); ``parent_columns`` the leading columns of a nested table that name the
+    row it belongs to.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]):
+        self.name: str = spec["name"]
+        self.entity: str = spec["entity"]  # how the core names a row's entity in errors
+        self.parent: str = spec["parent"]
+        self.parent_columns: int = spec["parent_columns"]
+        self.kinds: dict[str, str] = {c["name"]: c["kind"] for c in spec["columns"]}
+        self.required: set[str] = {c["name"] for c in spec["columns"] if c["required"]}
+        self.defaults: dict[str, str] = {c["name"]: c["default"] for c in spec["columns"] if c["default"]}
+        self.keys: list[str] = [c["name"] for c in spec["columns"][self.parent_columns:] if c["key"]]
 
     @property
     def columns(self) -> list[str]:
         return list(self.kinds)
 
+    @property
+    def link(self) -> tuple[str, str] | None:
+        """The two id columns of a link table (named "<first> -> <second>" in errors)."""
+        texts = [k for k in self.keys if self.kinds[k] == "text"]
+        return (texts[0], texts[1]) if len(self.keys) == 2 and len(texts) == 2 else None
 
-T, N, Z, X = "text", "number", "integer", "exact"
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        Table("goals", "goal", {"id": T, "name": T, "unit": T, "baseline": N, "target": N, "weight": N}, None),
-        Table("activities", "activity", {"id": T, "name": T, "unit": T, "partner": T, "min": N, "max": N}, None),
-        Table("resources", "resource",
-              {"id": T, "name": T, "unit": T, "price": X, "category": T, "available": N}, None),
-        Table("partners", "partner", {"id": T, "name": T}, None),
-        Table("effects", "effects", {"goal": T, "activity": T, "per_unit": N}, ("goal", "activity")),
-        Table("consumption", "consumption", {"activity": T, "resource": T, "per_unit": N},
-              ("activity", "resource")),
-        Table("support", "support", {"supplier": T, "consumer": T, "per_unit": N}, ("supplier", "consumer")),
-        Table("funding", "funding", {"activity": T, "partner": T, "share": X}, ("activity", "partner")),
-        Table("plan", "plan", {"goal": T, "activity": T, "volume": N}, ("goal", "activity")),
-        # nested in the JSON format: activities[].levels, packages[], packages[].volumes
-        Table("levels", "levels", {"activity": T, "up_to": N, "effect": X}, None),
-        Table("packages", "packages", {"unit": T, "level": Z, "name": T, "priority": N}, None),
-        Table("package_volumes", "package_volumes", {"unit": T, "level": Z, "activity": T, "volume": N}, None),
-    )
-}
-ENTITY_TABLES = ("goals", "activities", "resources", "partners")
-LINK_TABLES = ("effects", "consumption", "support", "funding", "plan")
-#: tables the JSON format nests; they are built through the JSON document, not the core's columns
-NESTED_TABLES = ("levels", "packages", "package_volumes")
+    def exact_columns(self) -> list[str]:
+        return [c for c, kind in self.kinds.items() if kind == "exact"]
+
+
+_DESCRIPTION: dict[str, Table] = {t["name"]: Table(t) for t in _core.model_tables()}
+#: the header fields of a model (format, name, description, currency, minor_units)
+HEADER: Table = _DESCRIPTION["model"]
+#: the financial frame's own fields (budget) and its caps per partner
+FRAME_TABLE: Table = _DESCRIPTION["frame"]
+PARTNER_CAPS: Table = _DESCRIPTION["partner_caps"]
+#: the tables of a model as DataFrames, in file order (the nested ones last)
+TABLES: dict[str, Table] = {name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame")
+                            and t.parent != "frame"}
 
 #: numpy dtype kinds that convert to float64 exactly enough for the model's numbers
 _NUMERIC_KINDS = "fiu"
@@ -83,19 +99,62 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
         except (TypeError, ValueError) as e:
             raise ModelError(f"model, field '{table}': must be a DataFrame, a dict of columns or a "
                              f"list of row dicts ({e})", entity="model", field=table) from None
-    if "id" in TABLES[table].kinds and "id" not in frame.columns and frame.index.name == "id":
+    spec = _spec(table)
+    if "id" in spec.kinds and "id" not in frame.columns and frame.index.name == "id":
         frame = frame.reset_index()
     return frame
 
 
-def _row_namer(frame: pd.DataFrame, table: Table) -> Callable[[int], tuple[str, str]]:
-    """How the core names row i in errors: (entity, id) with the entity id or "<first> -> <second>"."""
+def _spec(table: str) -> Table:
+    return PARTNER_CAPS if table == "partner_caps" else TABLES[table]
+
+
+def _level_key(value: Any) -> Any:
+    """A package level as the core keys it (1, 1.0 and Decimal("1") are one level)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        if float(value).is_integer():
+            return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, (float, np.floating)) and math.isnan(value))
+
+
+def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str]]:
+    """How row i is named in errors, as the core names it: (entity, id)."""
+    spec = _spec(table)
+    cols = {c: frame[c].to_numpy(dtype=object) for c in frame.columns if isinstance(c, str)}
+
+    def cell(c: str, i: int) -> Any:
+        return cols[c][i] if c in cols else None
+
     def name(i: int) -> tuple[str, str]:
-        if table.link is None:
-            value = frame["id"].iloc[i] if "id" in frame.columns else None
-            return (table.entity, value) if isinstance(value, str) else (f"{table.name}[{i}]", "")
-        a, b = (frame[c].iloc[i] if c in frame.columns else "" for c in table.link)
-        return table.entity, f"{a} -> {b}"
+        if table == "levels":
+            activity = cell("activity", i)
+            if not isinstance(activity, str):
+                return f"levels[{i}]", ""
+            k = sum(1 for v in cols["activity"][:i] if v == activity)
+            return f"activity.levels[{k}]", activity
+        if table == "package_volumes":
+            unit, level = cell("unit", i), cell("level", i)
+            if not isinstance(unit, str) or _missing(level):
+                return f"package_volumes[{i}]", ""
+            key = _level_key(level)
+            k = sum(1 for j in range(i) if cols["unit"][j] == unit and _level_key(cols["level"][j]) == key)
+            return f"packages.volumes[{k}]", f"{unit}/{key}"
+        position = f"{spec.entity}[{i}]" if table == "partner_caps" else f"{table}[{i}]"
+        keys = [cell(k, i) for k in spec.keys]
+        if not keys or any(_missing(k) for k in keys) or not isinstance(keys[0], str):
+            return position, ""
+        if len(keys) == 1:
+            return spec.entity, keys[0]
+        if spec.link is not None:
+            return spec.entity, f"{keys[0]} -> {keys[1]}"
+        return spec.entity, f"{keys[0]}/{_level_key(keys[1])}"
     return name
 
 
@@ -107,13 +166,13 @@ def _error(where: tuple[str, str], field: str, what: str) -> ModelError:
 
 def _number_column(series: pd.Series, column: str, name: Callable[[int], tuple[str, str]]) -> np.ndarray:
     dtype = series.dtype
-    if dtype.kind in _NUMERIC_KINDS:
+    if getattr(dtype, "kind", "O") in _NUMERIC_KINDS:
         numbers: np.ndarray = series.to_numpy(dtype=np.float64, na_value=np.nan)
         return numbers
     values = series.to_numpy(dtype=object)
     out = np.empty(len(values), dtype=np.float64)
     for i, v in enumerate(values):
-        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        if _missing(v):
             out[i] = math.nan
         elif isinstance(v, (bool, np.bool_)) or not isinstance(v, (Real, Decimal)):
             raise _error(name(i), column, f"must be a number (got {type(v).__name__} {v!r})")
@@ -127,9 +186,9 @@ def _number_column(series: pd.Series, column: str, name: Callable[[int], tuple[s
 
 def frame_to_columns(data: Any, table: str, *, allow_float_prices: bool = False) -> dict[str, np.ndarray]:
     """The core's columns of one table given as a DataFrame (or dict of columns, or row dicts)."""
-    spec = TABLES[table]
+    spec = _spec(table)
     frame = _as_frame(data, table)
-    name = _row_namer(frame, spec)
+    name = row_namer(frame, table)
     out: dict[str, np.ndarray] = {}
     for column in frame.columns:
         if not isinstance(column, str) or column not in spec.kinds:
@@ -138,26 +197,30 @@ def frame_to_columns(data: Any, table: str, *, allow_float_prices: bool = False)
                 entity=table, field=str(column))
         series = frame[column]
         kind = spec.kinds[column]
-        if kind == "number":
+        if kind in ("number", "integer"):
             out[column] = _number_column(series, column, name)
         elif kind == "exact":
-            out[column] = decimal_texts(series.to_numpy(dtype=object), where=name, field=column,
-                                        allow_float=allow_float_prices)
+            values = series.to_numpy(dtype=object)
+            if series.dtype != object:  # nullable extension dtypes: their NA is a missing cell
+                values = np.array([None if v is pd.NA else v for v in values], dtype=object)
+            out[column] = decimal_texts(values, where=name, field=column, allow_float=allow_float_prices)
         else:
-            out[column] = series.to_numpy(dtype=object)
+            out[column] = series.to_numpy(dtype=object, na_value=None)
     return out
 
 
+_DTYPES = {"text": object, "exact": object, "number": np.float64, "integer": np.int64}
+
+
 def columns_to_frame(columns: Mapping[str, np.ndarray], table: str) -> pd.DataFrame:
-    """A DataFrame of one table from the core's columns; prices and shares become Decimal."""
-    spec = TABLES[table]
+    """A DataFrame of one table from the core's columns; prices, shares and level effects become Decimal."""
+    spec = _spec(table)
     data: dict[str, Any] = {}
     for column in spec.columns:
         values = columns[column]
-        if spec.kinds[column] == "exact":
+        kind = spec.kinds[column]
+        if kind == "exact":
             data[column] = pd.Series([Decimal(v) for v in values], dtype=object)
-        elif spec.kinds[column] == "text":
-            data[column] = pd.Series(values, dtype=object)
         else:
-            data[column] = pd.Series(values, dtype=np.float64)
+            data[column] = pd.Series(values, dtype=_DTYPES[kind])
     return pd.DataFrame(data, columns=spec.columns)

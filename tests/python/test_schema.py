@@ -1,8 +1,9 @@
 """The JSON Schema of zbb-model/1 (docs/zbb-model-1.schema.json) against the reader, the CLI test
 models and the docs (docs/model-format.md, docs/errors.md).
 
-- the schema is a valid draft 2020-12 schema, and its keys per table are the reader's
-  (libzbb/include/zbb/io.hpp) and its currency list is zbb's table (money.hpp);
+- the schema is a valid draft 2020-12 schema; its keys, required keys and kinds per table are the
+  library's one description of the tables (zbb/tables.hpp) and its currency list is zbb's table
+  (money.hpp);
 - every example model and every ```json block of docs/model-format.md validates, and the CLI
   (``$ZBB_CLI`` or build/zbb; a missing binary fails, it is not skipped) accepts the blocks;
 - every bad CLI test model is classified: refused by the schema (with the expected error), not
@@ -24,6 +25,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator  # scripts/requirements.txt; pip install jsonschema
 
+import zbb
+
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 SCHEMA_PATH = DOCS / "zbb-model-1.schema.json"
@@ -31,7 +34,6 @@ FORMAT_DOC = DOCS / "model-format.md"
 ERRORS_DOC = DOCS / "errors.md"
 MODELS = REPO / "tests" / "cli" / "models"
 SMALL = MODELS / "small.json"
-IO_HPP = REPO / "libzbb" / "include" / "zbb" / "io.hpp"
 MONEY_HPP = REPO / "libzbb" / "include" / "zbb" / "money.hpp"
 CLI_CMAKE = REPO / "tests" / "cli" / "CMakeLists.txt"
 
@@ -153,32 +155,76 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(schema)
 
 
-def _reader_keys() -> dict[str, set[str]]:
-    """The keys io.hpp accepts: at the top level ("model") and per table."""
-    text = IO_HPP.read_text(encoding="utf-8")
-    brace_list = re.compile(r'\{\s*("[a-z_$]+"(?:\s*,\s*"[a-z_$]+")+)\s*\}')
-    keys: dict[str, set[str]] = {}
-    top = brace_list.search(text, text.index("object_reader top("))
-    assert top, "top-level key list not found in io.hpp"
-    keys["model"] = set(re.findall(r'"([^"]+)"', top.group(1)))
-    for table in re.findall(r'for_each_row\(doc, "([a-z_]+)"', text):
-        found = brace_list.search(text, text.index(f'for_each_row(doc, "{table}"'))
-        assert found, f"key list of {table} not found in io.hpp"
-        keys[table] = set(re.findall(r'"([^"]+)"', found.group(1)))
-    return keys
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """A schema node with its $ref followed (within this document)."""
+    while "$ref" in node:
+        node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[1]],
+                **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
 
 
-def test_schema_keys_are_the_readers_keys() -> None:
+def _types(schema: dict[str, Any], node: dict[str, Any]) -> set[str]:
+    node = _resolve(schema, node)
+    if "oneOf" in node:
+        return set().union(*(_types(schema, n) for n in node["oneOf"]))
+    t = node.get("type", [])
+    return {t} if isinstance(t, str) else set(t)
+
+
+def _is_decimal(schema: dict[str, Any], node: dict[str, Any]) -> bool:
+    node = _resolve(schema, node)
+    if "oneOf" in node:
+        return any(_is_decimal(schema, n) for n in node["oneOf"])
+    return "pattern" in node and "string" in _types(schema, node)
+
+
+def _schema_objects(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The schema of each table's row (and of the model and the frame), found from the root."""
+    tables = zbb._core.model_tables()
+    out: dict[str, dict[str, Any]] = {"model": schema}
+    for t in tables:
+        if t["name"] == "model":
+            continue
+        parent = out[t["parent"] or "model"] if t["parent"] != "model" else schema
+        node = _resolve(schema, parent["properties"][t["json_key"]])
+        out[t["name"]] = node if t["name"] == "frame" else _resolve(schema, node["items"])
+    return out
+
+
+def test_schema_is_the_table_description() -> None:
+    """Keys, required keys and the kind of every column of every table: the schema says what the
+    library's one description of the tables (zbb/tables.hpp, via zbb._core.model_tables) says."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    reader = _reader_keys()
-    assert set(schema["properties"]) == reader.pop("model")
-    assert schema["additionalProperties"] is False
-    assert len(reader) == 10, sorted(reader)
-    for table, keys in reader.items():
-        row_ref = schema["properties"][table]["items"]["$ref"]
-        row = schema["$defs"][row_ref.rsplit("/", 1)[1]]
-        assert set(row["properties"]) == keys, table
-        assert row["additionalProperties"] is False, table
+    tables = zbb._core.model_tables()
+    objects = _schema_objects(schema)
+    assert set(objects) == {t["name"] for t in tables}
+    kinds = {"text": "string", "number": "number", "integer": "integer"}
+    for t in tables:
+        row = objects[t["name"]]
+        own = t["columns"][t["parent_columns"]:]
+        children = {c["json_key"] for c in tables if c["name"] != "model" and (
+            c["parent"] == t["name"] or (t["name"] == "model" and c["parent"] == ""))}
+        extra = {"$schema"} if t["name"] == "model" else set()
+        assert set(row["properties"]) == {c["name"] for c in own} | children | extra, t["name"]
+        assert row["additionalProperties"] is False, t["name"]
+        assert set(row.get("required", [])) == {c["name"] for c in own if c["required"]}, t["name"]
+        for c in own:
+            node = row["properties"][c["name"]]
+            where = f"{t['name']}.{c['name']}"
+            if c["kind"] == "exact":
+                assert _is_decimal(schema, node), where
+            elif c["name"] != "format":  # format is a const
+                assert kinds[c["kind"]] in _types(schema, node), where
+            if not c["required"]:
+                assert "null" in _types(schema, node) or c["name"] == "format", where
+
+
+def test_table_description_is_what_python_uses() -> None:
+    tables = {t["name"]: t for t in zbb._core.model_tables()}
+    for name, columns in zbb.TABLE_COLUMNS.items():
+        assert columns == [c["name"] for c in tables[name]["columns"]], name
+    assert list(zbb.TABLE_COLUMNS) == [n for n, t in tables.items() if n not in ("model", "frame")
+                                       and t["parent"] != "frame"]
 
 
 def test_schema_currencies_are_zbbs_table() -> None:

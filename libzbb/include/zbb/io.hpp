@@ -160,81 +160,24 @@ inline std::string widen_big_integers(std::string_view text) {
     return out;
 }
 
-// Where a row is, made into an error_location only when an error is reported: by position
-// ("goals[3]", "activity.levels[1] 'A-case'") while its key columns are read, then by its key
-// ("goal 'G1'", "effects 'G1 -> A1'", "packages 'DU/1'").
-struct row_place {
-    std::string_view prefix;     // positional name without the index
-    std::size_t index = 0;       // position in its table
-    bool positional = true;      // no index: the frame, the model
-    std::string_view parent_id;  // id of the row this nested row belongs to
-    schema::key_style style = schema::key_style::none;
-    std::string_view entity;  // entity once named
-    const std::string* key0 = nullptr;
-    std::string key1;
-    bool named = false;
-    std::string_view source;  // the input's name, for duplicate keys
-
-    std::string id() const {
-        if (!named)
-            return style == schema::key_style::slash && key0 ? *key0 : std::string(parent_id);
-        switch (style) {
-            case schema::key_style::id:
-                return *key0;
-            case schema::key_style::pair:
-                return *key0 + " -> " + key1;
-            case schema::key_style::slash:
-                return *key0 + "/" + key1;
-            case schema::key_style::none:
-                break;
-        }
-        return std::string(parent_id);
+// A JSON value as a cell of a table (zbb/tables.hpp, read_cell).
+struct json_cell {
+    simdjson::dom::element value;
+    bool given = false;
+    bool present() const { return given; }
+    bool string(std::string_view& out) const {
+        if (!value.is_string()) return false;
+        out = value.get_string().value_unsafe();
+        return true;
     }
-    error_location at(std::string_view field) const {
-        std::string where = named ? std::string(entity) : std::string(prefix);
-        if (!named && positional) where += "[" + std::to_string(index) + "]";
-        return {where, id(), std::string(field)};
+    bool number(double& out) const {
+        if (!value.is_number()) return false;
+        out = value.get_double().value_unsafe();
+        return true;
     }
+    static constexpr const char* string_expected = "must be a string";
+    static constexpr const char* number_expected = "must be a number";
 };
-
-inline const std::string decimal_string_message =
-    "must be a decimal string such as \"78.40\" (numbers would pass through binary floating "
-    "point)";
-
-template <class Column, class Row>
-void read_cell(const Column& col, simdjson::dom::element v, bool has, Row& row,
-               const row_place& place) {
-    using M = typename Column::member_type;
-    M& out = row.*col.member;
-    if (!has) {
-        if (col.required) fail(place.at(col.name), "required field is missing");
-        if constexpr (std::is_same_v<M, std::string>)
-            out.assign(col.text_default);
-        else if constexpr (std::is_same_v<M, double>)
-            out = col.number_default;
-        else if constexpr (Column::optional)
-            out = std::nullopt;
-        return;
-    }
-    if constexpr (Column::kind == column_kind::text) {
-        if (!v.is_string()) fail(place.at(col.name), "must be a string");
-        out.assign(v.get_string().value_unsafe());
-    } else if constexpr (Column::kind == column_kind::exact) {
-        if (!v.is_string()) fail(place.at(col.name), decimal_string_message);
-        out = decimal::parse(v.get_string().value_unsafe(), place.at(col.name));
-    } else {
-        if (!v.is_number()) fail(place.at(col.name), "must be a number");
-        const double d = v.get_double().value_unsafe();
-        if (!std::isfinite(d)) fail(place.at(col.name), "must be a finite number");
-        if constexpr (Column::kind == column_kind::integer) {
-            if (d != std::floor(d) || d < col.min || d > col.max)
-                fail(place.at(col.name), std::string(col.range_message));
-            out = static_cast<int>(d);
-        } else {
-            out = d;
-        }
-    }
-}
 
 template <class Table>
 constexpr std::size_t column_count =
@@ -259,18 +202,18 @@ int field_index(const Table& t, std::string_view key) {
 }
 
 template <class Table, class Row>
-void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& place);
+void read_row(simdjson::dom::element e, const Table& t, Row& row, schema::row_place& place);
 
 template <class Children, class Row>
 void read_children(const Children& ch, simdjson::dom::element v, bool has, Row& row,
-                   const row_place& parent) {
+                   const schema::row_place& parent) {
     using Child = typename Children::child_type;
     auto& holder = ch.get(row);
     if (!has) return;
     const auto& ct = schema::table_of<Child>();
     if constexpr (Children::one) {
         holder.emplace();
-        row_place place;
+        schema::row_place place;
         place.prefix = ct.entity;
         place.positional = false;
         place.source = parent.source;
@@ -283,7 +226,7 @@ void read_children(const Children& ch, simdjson::dom::element v, bool has, Row& 
         // id: "activity.levels[1] 'A-case'".
         const bool top = std::is_same_v<Row, model>;
         const std::string parent_id = top ? std::string() : parent.id();
-        row_place place;
+        schema::row_place place;
         place.prefix = top ? ch.name : ct.entity;
         place.parent_id = parent_id;
         place.source = parent.source;
@@ -297,7 +240,7 @@ void read_children(const Children& ch, simdjson::dom::element v, bool has, Row& 
 }
 
 template <class Table, class Row>
-void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& place) {
+void read_row(simdjson::dom::element e, const Table& t, Row& row, schema::row_place& place) {
     constexpr std::size_t nc = column_count<Table>, nn = nested_count<Table>;
     if (!e.is_object()) fail(place.at(""), "must be a JSON object");
     std::array<simdjson::dom::element, nc + nn> cell{};
@@ -328,16 +271,8 @@ void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& pla
     place.key0 = nullptr;
     schema::for_each(t.columns, [&](const auto& col) {
         if (i < t.keys) {
-            read_cell(col, cell[i], has[i], row, place);
-            using M = typename std::remove_cvref_t<decltype(col)>::member_type;
-            if constexpr (std::is_same_v<M, std::string>) {
-                if (i == 0)
-                    place.key0 = &(row.*col.member);
-                else
-                    place.key1 = row.*col.member;
-            } else if constexpr (std::is_same_v<M, int>) {
-                place.key1 = std::to_string(row.*col.member);
-            }
+            schema::read_cell(col, json_cell{cell[i], has[i]}, row, place);
+            place.key(i, row.*col.member);
         }
         ++i;
     });
@@ -348,7 +283,7 @@ void read_row(simdjson::dom::element e, const Table& t, Row& row, row_place& pla
     if (any_unknown) fail(place.at(unknown), "unknown key");
     i = 0;
     schema::for_each(t.columns, [&](const auto& col) {
-        if (i >= t.keys) read_cell(col, cell[i], has[i], row, place);
+        if (i >= t.keys) schema::read_cell(col, json_cell{cell[i], has[i]}, row, place);
         ++i;
     });
     schema::for_each(t.nested, [&](const auto& ch) {
@@ -390,7 +325,7 @@ inline model read_model_padded(simdjson::padded_string text, const std::string& 
     // Duplicate keys are refused in every object the model has (read_row); $schema's value is
     // ignored altogether.
     model m;
-    row_place place;
+    schema::row_place place;
     place.prefix = "model";
     place.positional = false;
     place.source = source;

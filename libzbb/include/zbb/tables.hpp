@@ -7,6 +7,7 @@
 // (linked_model, budget, ...) is the only other place to touch.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "zbb/decimal.hpp"
+#include "zbb/error.hpp"
 #include "zbb/model.hpp"
 
 namespace zbb {
@@ -501,6 +503,101 @@ constexpr const auto& table_of() {
         return partner_caps_table;
     else
         return model_table;
+}
+
+// --- reading cells: the one place where kinds, required fields and defaults get their meaning ----
+
+/// Where a row is, made into an error_location only when an error is reported: by position
+/// ("goals[3]", "activity.levels[1] 'A-case'") while its key columns are read, then by its key
+/// ("goal 'G1'", "effects 'G1 -> A1'", "packages 'DU/1'").
+struct row_place {
+    std::string_view prefix;     ///< positional name without the index
+    std::size_t index = 0;       ///< position in its table
+    bool positional = true;      ///< false: no index (the model, the frame)
+    std::string_view parent_id;  ///< id of the row this nested row belongs to
+    key_style style = key_style::none;
+    std::string_view entity;  ///< entity once named
+    const std::string* key0 = nullptr;
+    std::string key1;
+    bool named = false;
+    std::string_view source;  ///< the input's name (for duplicate keys)
+
+    std::string id() const {
+        if (!named) return style == key_style::slash && key0 ? *key0 : std::string(parent_id);
+        switch (style) {
+            case key_style::id:
+                return *key0;
+            case key_style::pair:
+                return *key0 + " -> " + key1;
+            case key_style::slash:
+                return *key0 + "/" + key1;
+            case key_style::none:
+                break;
+        }
+        return std::string(parent_id);
+    }
+    error_location at(std::string_view field) const {
+        std::string where = named ? std::string(entity) : std::string(prefix);
+        if (!named && positional) where += "[" + std::to_string(index) + "]";
+        return {where, id(), std::string(field)};
+    }
+    /// Records a key column's value once read (the row is named by them afterwards).
+    template <class Member>
+    void key(std::size_t i, const Member& value) {
+        if constexpr (std::is_same_v<Member, std::string>) {
+            if (i == 0)
+                key0 = &value;
+            else
+                key1 = value;
+        } else if constexpr (std::is_same_v<Member, int>) {
+            key1 = std::to_string(value);
+        }
+    }
+};
+
+inline const std::string decimal_string_message =
+    "must be a decimal string such as \"78.40\" (numbers would pass through binary floating "
+    "point)";
+
+/// Reads one cell into its member: the rules of required fields, defaults, kinds, decimals and
+/// whole numbers for every reader (JSON, DataFrame columns). `Cell` tells whether the cell is
+/// present and gives it as a string or a number:
+///   bool present(); bool string(std::string_view&); bool number(double&);
+///   static const char* string_expected / number_expected (the message for a wrong type).
+template <class Column, class Row, class Cell>
+void read_cell(const Column& col, const Cell& cell, Row& row, const row_place& place) {
+    using M = typename Column::member_type;
+    M& out = row.*col.member;
+    if (!cell.present()) {
+        if (col.required) detail::fail(place.at(col.name), "required field is missing");
+        if constexpr (std::is_same_v<M, std::string>)
+            out.assign(col.text_default);
+        else if constexpr (std::is_same_v<M, double>)
+            out = col.number_default;
+        else if constexpr (Column::optional)
+            out = std::nullopt;
+        return;
+    }
+    if constexpr (Column::kind == column_kind::text) {
+        std::string_view text;
+        if (!cell.string(text)) detail::fail(place.at(col.name), Cell::string_expected);
+        out.assign(text);
+    } else if constexpr (Column::kind == column_kind::exact) {
+        std::string_view text;
+        if (!cell.string(text)) detail::fail(place.at(col.name), decimal_string_message);
+        out = decimal::parse(text, place.at(col.name));
+    } else {
+        double d = 0;
+        if (!cell.number(d)) detail::fail(place.at(col.name), Cell::number_expected);
+        if (!std::isfinite(d)) detail::fail(place.at(col.name), "must be a finite number");
+        if constexpr (Column::kind == column_kind::integer) {
+            if (d != std::floor(d) || d < col.min || d > col.max)
+                detail::fail(place.at(col.name), std::string(col.range_message));
+            out = static_cast<int>(d);
+        } else {
+            out = d;
+        }
+    }
 }
 
 }  // namespace schema
