@@ -83,7 +83,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
                                  "total volume overflows");
     b.unit_costs = lm.direct_unit_costs();
     b.full_unit_costs = lm.support_solver().full_unit_costs(b.unit_costs);
-    b.resource_needs = lm.consumption() * b.volumes;
+    b.resource_needs = lm.consumption_by_resource() * b.volumes;
 
     const vector activity_value = b.unit_costs.cwiseProduct(b.volumes) * minor;
     const vector resource_value = lm.prices().cwiseProduct(b.resource_needs) * minor;

@@ -230,8 +230,13 @@ class linked_model {
     const sparse_matrix& effects() const noexcept { return effects_; }
     /// consumption C (resource x activity): resource units per unit of activity.
     const sparse_matrix& consumption() const noexcept { return consumption_; }
+    /// C by rows (for C x, a gather per resource).
+    const Eigen::SparseMatrix<double, Eigen::RowMajor, int>& consumption_by_resource()
+        const noexcept {
+        return consumption_rows_;
+    }
     /// support S (activity x activity): S(s, a) = units of supplier s per unit of activity a.
-    const sparse_matrix& support() const noexcept { return support_; }
+    const sparse_matrix& support() const noexcept { return *support_; }
     /// funding shares F (partner x activity); every column sums to 1. Activities without funding
     /// rows have share 1 for their executing partner.
     const sparse_matrix& funding_shares() const noexcept { return funding_shares_; }
@@ -420,10 +425,11 @@ class linked_model {
             });
             t.emplace_back(sup, con, s.per_unit);
         }
-        support_ = detail::build_unique(na, na, t, "support", [&](int s, int c) {
-            return detail::pair_id(activities_.ids()[static_cast<std::size_t>(s)],
-                                   activities_.ids()[static_cast<std::size_t>(c)]);
-        });
+        support_ = std::make_shared<const sparse_matrix>(
+            detail::build_unique(na, na, t, "support", [&](int s, int c) {
+                return detail::pair_id(activities_.ids()[static_cast<std::size_t>(s)],
+                                       activities_.ids()[static_cast<std::size_t>(c)]);
+            }));
 
         link_funding();
         plan_ = link_plan(m.plan);
@@ -440,6 +446,7 @@ class linked_model {
 
         link_packages();
 
+        consumption_rows_ = consumption_;
         direct_unit_costs_ = consumption_.transpose() * prices_;
         for (int a = 0; a < na; ++a)
             if (!std::isfinite(direct_unit_costs_[a]))
@@ -579,7 +586,9 @@ class linked_model {
     link_options options_;
     zbb::currency currency_;
     id_index goals_, activities_, resources_, partners_;
-    sparse_matrix effects_, consumption_, support_, funding_shares_, plan_;
+    sparse_matrix effects_, consumption_, funding_shares_, plan_;
+    std::shared_ptr<const sparse_matrix> support_ = std::make_shared<const sparse_matrix>();
+    Eigen::SparseMatrix<double, Eigen::RowMajor, int> consumption_rows_;
     vector prices_, direct_unit_costs_;
     vector baselines_, activity_min_, activity_max_, resource_available_;
     bool has_levels_ = false;

@@ -45,6 +45,25 @@ struct csc_block {
     std::size_t nonzeros() const noexcept { return row.size(); }
 };
 
+/// The transpose of a block (its rows as compressed columns).
+inline csc_block transpose(const csc_block& a) {
+    csc_block t;
+    t.n = a.n;
+    t.start.assign(static_cast<std::size_t>(a.n) + 1, 0);
+    for (int r : a.row) ++t.start[r + 1];
+    for (int i = 0; i < a.n; ++i) t.start[i + 1] += t.start[i];
+    t.row.resize(a.row.size());
+    t.value.resize(a.row.size());
+    std::vector<int> next(t.start.begin(), t.start.end() - 1);
+    for (int j = 0; j < a.n; ++j)
+        for (int e = a.start[j]; e < a.start[j + 1]; ++e) {
+            const auto at = static_cast<std::size_t>(next[a.row[e]]++);
+            t.row[at] = j;
+            t.value[at] = a.value[e];
+        }
+    return t;
+}
+
 /// Symbolic cost of a factorisation without pivoting in the ordering `q` (new -> old), from the
 /// Cholesky structure of the pattern of A + A^T (which contains the structure of L + U): the
 /// number of non-zeros of L and the multiplications of the factorisation. Stops early, with
