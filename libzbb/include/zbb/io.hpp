@@ -1,11 +1,11 @@
 // zbb/io.hpp - reading and writing the zbb-model/1 JSON format (lossless), driven by the table
 // description of zbb/tables.hpp.
 //
-// Reading is linear in the input: simdjson (Debian's libsimdjson-dev) parses and validates the
-// whole document into its compact tape first, so syntax errors, the nesting limit and duplicate
-// keys are found before any field is interpreted, exactly as before; then the rows are read
-// straight into the model. Only when simdjson refuses a document is it parsed a second time, by
-// nlohmann::json's SAX parser, for a message with line, column and what was expected.
+// Reading is linear in the input and streams: the top level is walked (zbb/json_stream.hpp) and
+// the tables' rows are parsed by simdjson (Debian's libsimdjson-dev) in chunks of a few megabytes
+// and read straight into the model, so memory is the input, the model and one chunk. Only when
+// simdjson refuses a piece is the document parsed a second time, by nlohmann::json's SAX parser,
+// for a message with line, column and what was expected.
 #pragma once
 
 #include <simdjson.h>
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "zbb/error.hpp"
+#include "zbb/json_stream.hpp"
 #include "zbb/json_writer.hpp"
 #include "zbb/model.hpp"
 #include "zbb/tables.hpp"
@@ -292,58 +293,155 @@ void read_row(simdjson::dom::element e, const Table& t, Row& row, schema::row_pl
     });
 }
 
-// The whole reader: `text` must stay alive (and padded) while it is parsed.
-inline model read_model_padded(simdjson::padded_string text, const std::string& source) {
-    std::string_view body(text.data(), text.size());
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        fail({"file", source, ""}, "empty input; expected a zbb-model/1 JSON document");
-    const std::size_t bom = body.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    simdjson::dom::document doc;
-    auto parse = [&](const char* data, std::size_t size) {
-        simdjson::dom::parser parser;
-        auto err = parser.allocate(size, max_json_depth);
-        if (!err)
-            err =
-                parser.parse_into_document(doc, reinterpret_cast<const uint8_t*>(data), size, false)
-                    .error();
-        return err;
-    };
-    simdjson::error_code err = parse(text.data() + bom, text.size() - bom);
-    if (err == simdjson::MEMALLOC) throw std::bad_alloc();
-    if (err) {
-        diagnose_json(body, source);  // throws for syntax errors, depth and number overflow
-        if (err == simdjson::NUMBER_ERROR) {
-            text = simdjson::padded_string(widen_big_integers(body.substr(bom)));
-            err = parse(text.data(), text.size());
+// The reader of a whole document, piece by piece (zbb/json_stream.hpp): the top-level object is
+// walked, its scalar members parsed one by one, its tables in chunks of rows. Error precedence is
+// today's: the nesting limit and JSON syntax (with line and column) before anything else, then
+// the format, unknown keys, the header fields and the tables in the order of the format.
+class model_reader {
+  public:
+    model_reader(std::string_view text, std::string source)
+        : text_(text), source_(std::move(source)) {}
+
+    model read() {
+        if (text_.find_first_not_of(" \t\r\n") == std::string_view::npos)
+            fail({"file", source_, ""}, "empty input; expected a zbb-model/1 JSON document");
+        const std::size_t bom = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+        if (!top_level_walk(text_, max_json_depth).run(bom, members_)) {
+            diagnose_json(text_, source_);  // throws for syntax errors, depth, number overflow
+            const auto first = text_.find_first_not_of(" \t\r\n", bom);
+            if (text_[first] != '{') fail({"model", "", ""}, "must be a JSON object");
+            fail({"file", source_, ""}, "invalid JSON: not an object of tables");
         }
-        if (err)
-            fail({"file", source, ""},
-                 std::string("invalid JSON: ") + simdjson::error_message(err));
+        std::vector<std::string> keys;
+        keys.reserve(members_.size());
+        for (const auto& mb : members_) keys.push_back(key_text(mb));
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (keys[i] == keys[j])
+                    fail({"file", source_, keys[i]}, "duplicate key in a JSON object");
+        model m;
+        schema::row_place place;
+        place.prefix = "model";
+        place.positional = false;
+        place.source = source_;
+        auto find = [&](std::string_view k) -> const top_member* {
+            for (std::size_t i = 0; i < keys.size(); ++i)
+                if (keys[i] == k) return &members_[i];
+            return nullptr;
+        };
+        // The format first: another format's fields are no concern of this reader.
+        if (const auto* f = find("format")) {
+            const auto v = value(*f);
+            if (v.is_string() && v.get_string().value_unsafe() != "zbb-model/1")
+                fail({"model", "", "format"}, "unsupported format \"" +
+                                                  std::string(v.get_string().value_unsafe()) +
+                                                  "\"; expected \"zbb-model/1\"");
+        }
+        for (const auto& k : keys)
+            if (k != "$schema" && field_index(schema::model_table, k) < 0)
+                fail({"model", "", k}, "unknown key");
+        schema::for_each(schema::model_table.columns, [&](const auto& col) {
+            const top_member* mb = find(col.name);
+            json_cell cell;
+            if (mb) {
+                cell.value = value(*mb);
+                cell.given = !cell.value.is_null();
+            }
+            schema::read_cell(col, cell, m, place);
+        });
+        if (m.format != "zbb-model/1")
+            fail({"model", "", "format"},
+                 "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
+        schema::for_each(schema::model_table.nested, [&](const auto& ch) {
+            const top_member* mb = find(ch.name);
+            if (mb == nullptr) return;
+            if constexpr (!std::remove_cvref_t<decltype(ch)>::one)
+                if (mb->array) {
+                    read_table(ch, *mb, m, place);
+                    return;
+                }
+            const auto v = value(*mb);
+            read_children(ch, v, !v.is_null(), m, place);
+        });
+        if (const auto* s = find("$schema")) (void)value(*s);  // ignored, but valid JSON
+        return m;
     }
-    text = simdjson::padded_string();  // the document holds its own copy of every string
-    const simdjson::dom::element root = doc.root();
-    // Duplicate keys are refused in every object the model has (read_row); $schema's value is
-    // ignored altogether.
-    model m;
-    schema::row_place place;
-    place.prefix = "model";
-    place.positional = false;
-    place.source = source;
-    if (!root.is_object()) fail({"model", "", ""}, "must be a JSON object");
-    // The format first: another format's fields are no concern of this reader.
-    const simdjson::dom::object top = root.get_object().value_unsafe();
-    const auto format = top.at_key("format");
-    if (!format.error() && format.value_unsafe().is_string() &&
-        format.value_unsafe().get_string().value_unsafe() != "zbb-model/1")
-        fail({"model", "", "format"},
-             "unsupported format \"" +
-                 std::string(format.value_unsafe().get_string().value_unsafe()) +
-                 "\"; expected \"zbb-model/1\"");
-    read_row(root, schema::model_table, m, place);
-    if (m.format != "zbb-model/1")
-        fail({"model", "", "format"},
-             "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
-    return m;
+
+  private:
+    // A member's key as text (a string literal; escapes resolved by simdjson when it has any).
+    std::string key_text(const top_member& mb) {
+        const std::string_view raw = text_.substr(mb.key.begin + 1, mb.key.size() - 2);
+        if (raw.find('\\') == std::string_view::npos && valid_plain(raw)) return std::string(raw);
+        const auto v = piece(text_.substr(mb.key.begin, mb.key.size()));
+        return std::string(v.get_string().value_unsafe());
+    }
+    static bool valid_plain(std::string_view s) {
+        for (char c : s)
+            if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80)
+                return false;  // simdjson checks these (control characters, UTF-8)
+        return true;
+    }
+    simdjson::dom::element value(const top_member& mb) {
+        return piece(text_.substr(mb.value.begin, mb.value.size()));
+    }
+    // Parses one piece; JSON errors are diagnosed on the whole text (line and column).
+    simdjson::dom::element piece(std::string_view t) {
+        simdjson::dom::element out;
+        auto err = pieces_.value(t, out);
+        if (err) err = recover(err, out);
+        return out;
+    }
+    simdjson::error_code recover(simdjson::error_code err, simdjson::dom::element& out) {
+        if (err == simdjson::MEMALLOC) throw std::bad_alloc();
+        diagnose_json(text_, source_);  // throws for syntax errors, depth, number overflow
+        if (err == simdjson::NUMBER_ERROR)
+            err = pieces_.reparse(widen_big_integers(pieces_.text()), out);
+        if (err)
+            fail({"file", source_, ""},
+                 std::string("invalid JSON: ") + simdjson::error_message(err));
+        return err;
+    }
+
+    // A table of the model, its rows parsed in chunks of about `chunk_bytes`.
+    template <class Children>
+    void read_table(const Children& ch, const top_member& mb, model& m,
+                    const schema::row_place& parent) {
+        using Child = typename Children::child_type;
+        auto& rows = ch.get(m);
+        const auto& ct = schema::table_of<Child>();
+        rows.reserve(mb.elements.size());
+        schema::row_place place;
+        place.prefix = ch.name;
+        place.source = parent.source;
+        constexpr std::size_t chunk_bytes = 4u << 20;
+        std::size_t first = 0;
+        while (first < mb.elements.size()) {
+            std::size_t last = first + 1, bytes = mb.elements[first].size();
+            while (last < mb.elements.size() && bytes < chunk_bytes)
+                bytes += mb.elements[last++].size();
+            simdjson::dom::element arr;
+            auto err = pieces_.elements(text_, mb, first, last, arr);
+            if (err) recover(err, arr);
+            const simdjson::dom::array elements = arr.get_array().value_unsafe();
+            for (simdjson::dom::element e : elements) {
+                rows.emplace_back();
+                place.named = false;
+                place.index = rows.size() - 1;
+                read_row(e, ct, rows.back(), place);
+            }
+            first = last;
+        }
+    }
+
+    std::string_view text_;
+    std::string source_;
+    std::vector<top_member> members_;
+    piece_parser pieces_;
+};
+
+// The whole reader: `text` must stay alive while it is read.
+inline model read_model_padded(const simdjson::padded_string& text, const std::string& source) {
+    return model_reader(std::string_view(text.data(), text.size()), source).read();
 }
 
 // --- writing -----------------------------------------------------------------------------------
@@ -419,7 +517,7 @@ void write_row(json_writer& w, const Table& t, const Row& row) {
 /// wrong types, missing required fields, unknown keys, malformed decimals. Cross-references
 /// (unknown ids, shares summing to 1, ...) are checked by linked_model. Linear in the input.
 inline model read_model_json(std::string_view text, const std::string& source = "model") {
-    return detail::read_model_padded(simdjson::padded_string(text), source);
+    return detail::model_reader(text, source).read();
 }
 
 /// Reads a model file; errors name the file. The file is read once into a padded buffer that the
@@ -435,7 +533,7 @@ inline model read_model_file(const std::filesystem::path& path) {
     simdjson::padded_string text(size);
     if (!in.read(text.data(), static_cast<std::streamsize>(size)))
         detail::fail({"file", path.string(), ""}, "cannot read file");
-    return detail::read_model_padded(std::move(text), path.string());
+    return detail::read_model_padded(text, path.string());
 }
 
 /// Writes a model as a zbb-model/1 document: one top-level key per line and one table row per
