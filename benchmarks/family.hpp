@@ -161,7 +161,7 @@ inline const char* family_members() {
 inline zbb::model family_model(char member, const family_sizes& sizes = {}, unsigned seed = 2026) {
     using E = detail::builder::entry;
     const int n = sizes.activities;
-    if (n < 60) throw std::invalid_argument("family_model: at least 60 activities");
+    if (n < 20) throw std::invalid_argument("family_model: at least 20 activities");
     detail::builder b(sizes, seed, "");
     std::vector<E> rows;
     switch (member) {

@@ -1,6 +1,7 @@
 // The zbb-model/1 format: lossless round trips and refusals that name the id and field.
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -155,4 +156,112 @@ TEST_CASE("malformed documents", "[io][errors]") {
         zbb::read_model_json(replaced(base, R"("price": "10.00")",
                                       R"("price": "0.0000000000000000000000000000001")")),
         Catch::Contains("more than 30 decimals"));
+}
+
+TEST_CASE("the reader: JSON details kept from the earlier parser", "[io][errors]") {
+    // A UTF-8 byte order mark is skipped.
+    CHECK_NOTHROW(link_text("\xEF\xBB\xBF" + base));
+    // Anything after the document is refused, with its line and column.
+    CHECK_THROWS_WITH(zbb::read_model_json(base + " []", "m.json"),
+                      Catch::Contains("invalid JSON") && Catch::Contains("line 12"));
+    // Duplicate keys at the top level and in a row.
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(
+            replaced(base, R"("currency": "EUR")", R"("currency": "EUR", "goals": [])"), "m.json"),
+        Catch::Contains("file 'm.json', field 'goals': duplicate key"));
+    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("per_unit": 0.5})",
+                                                    R"("per_unit": 0.5, "per_unit": null})"),
+                                           "m.json"),
+                      Catch::Contains("field 'per_unit': duplicate key"));
+    // Nesting deeper than 32 anywhere, also in a row or an ignored $schema.
+    const std::string deep = std::string(40, '[') + std::string(40, ']');
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("per_unit": 0.5})", R"("per_unit": )" + deep + "}")),
+        Catch::Contains("nested deeper than 32"));
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("name": "t")", R"("$schema": )" + deep)),
+        Catch::Contains("nested deeper than 32"));
+    // $schema may be any valid JSON, but valid it must be.
+    CHECK_NOTHROW(link_text(replaced(base, R"("name": "t")", R"("$schema": {"a": [1, 2]})")));
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("name": "t")", R"("$schema": {"a": tru})")),
+        Catch::Contains("invalid JSON") && Catch::Contains("line 2"));
+    // An integer beyond 2^64 is a valid JSON number (read as the nearest double).
+    const auto big = zbb::read_model_json(
+        replaced(base, R"("volume": 3)", R"("volume": 123456789012345678901234567890)"));
+    CHECK(big.plan.rows[0].volume == 1.2345678901234568e29);
+    // Escapes in keys are resolved.
+    CHECK(
+        zbb::read_model_json(replaced(base, R"("name": "t")", R"("n\u0061me": "t\u00e9")")).name ==
+        "t\xC3\xA9");
+    // A table that is not an array, a row that is not an object, null tables.
+    CHECK_THROWS_WITH(
+        zbb::read_model_json(replaced(base, R"("support": [)", R"("support": 5, "x": [)")),
+        Catch::Contains("unknown key"));
+    CHECK_THROWS_WITH(zbb::read_model_json(replaced(base, R"("plan": [)", R"("plan": [7, )")),
+                      Catch::Contains("plan[0]: must be a JSON object"));
+    const auto no_support = zbb::read_model_json(
+        replaced(base, R"("support": [{"supplier": "A2", "consumer": "A1", "per_unit": 0.1}])",
+                 R"("support": null)"));
+    CHECK(no_support.support.empty());
+}
+
+TEST_CASE("the reader streams: rows across chunks keep their places", "[io]") {
+    // About 12 MB of consumption rows: three chunks of 4 MB. A bad row in the last chunk is named
+    // by its place in the whole table.
+    std::string text = R"({"format": "zbb-model/1", "activities": [{"id": "A", "partner": "P"}],
+  "partners": [{"id": "P"}], "resources": [)";
+    const int n = 200000;
+    for (int r = 0; r < n; ++r)
+        text += (r ? ",\n" : "") + std::string(R"({"id": "R)") + std::to_string(r) +
+                R"(", "name": "a resource with a longer name", "price": "1.25"})";
+    text += "],\n\"consumption\": [";
+    for (int r = 0; r < n; ++r)
+        text += (r ? ",\n" : "") + std::string(R"({"activity": "A", "resource": "R)") +
+                std::to_string(r) + R"(", "per_unit": 0.5})";
+    text += "]}";
+    REQUIRE(text.size() > 12'000'000);
+    const auto m = zbb::read_model_json(text);
+    REQUIRE(m.consumption.size() == static_cast<std::size_t>(n));
+    CHECK(m.consumption.back().resource == "R" + std::to_string(n - 1));
+    CHECK(m.resources[123456].id == "R123456");
+    const zbb::linked_model lm(m);
+    CHECK(lm.consumption().nonZeros() == n);
+    // The last row made bad: named by its index in the whole table.
+    std::string bad = text;
+    const auto at = bad.rfind(R"("per_unit": 0.5)");
+    bad.replace(at, 15, R"("per_unit": "x")");
+    CHECK_THROWS_WITH(zbb::read_model_json(bad),
+                      Catch::Contains("consumption 'A -> R" + std::to_string(n - 1) +
+                                      "', field 'per_unit': must be a number"));
+    const auto id_at = bad.rfind(R"("activity": "A")");
+    bad.replace(id_at, 15, R"("activity": 1)");
+    CHECK_THROWS_WITH(zbb::read_model_json(bad),
+                      Catch::Contains("consumption[" + std::to_string(n - 1) +
+                                      "], field 'activity': must be a string"));
+}
+
+TEST_CASE("the CSV report: one tidy table that sums to the total", "[io]") {
+    const zbb::linked_model lm(zbb::read_model_file(example_path));
+    const auto b = zbb::compute_budget(lm);
+    const std::string csv = zbb::budget_report_csv(lm, b);
+    std::istringstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "breakdown,key,amount");
+    std::getline(in, line);
+    CHECK(line == "total,," + b.total.to_string(2));
+    std::map<std::string, zbb::money> sums;
+    std::size_t rows = 0;
+    while (std::getline(in, line)) {
+        const auto c1 = line.find(','), c2 = line.rfind(',');
+        sums[line.substr(0, c1)] += zbb::money::parse(line.substr(c2 + 1), 2, {});
+        ++rows;
+    }
+    CHECK(rows == lm.goals().size() + lm.activities().size() + lm.resources().size() +
+                      lm.partners().size() + lm.categories().size());
+    for (const auto& [breakdown, sum] : sums) {
+        INFO(breakdown);
+        CHECK(sum == b.total);
+    }
 }

@@ -105,8 +105,8 @@ def require_cli() -> Path:
     return path
 
 
-def run_cli(cli: Path, model_path: Path) -> dict[str, Any]:
-    cmd = [str(cli), "budget", str(model_path), "--json"]
+def run_cli(cli: Path, model_path: Path, *options: str) -> dict[str, Any]:
+    cmd = [str(cli), "budget", str(model_path), "--json", *options]
     proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, (
         f"{' '.join(cmd)} exited with {proc.returncode}\nstderr:\n{proc.stderr}\nstdout:\n{proc.stdout[:2000]}"
@@ -218,6 +218,31 @@ def test_cli_generated(case: Case, tmp_path: Path) -> None:
     path = write_model(case.model(), tmp_path / f"{case.name}.json")
     model = load_model(path)  # exactly what the CLI reads
     assert_report_ok(run_cli(zbb_cli, path), model, f"{case.name} ({path})")
+
+
+# Members of the benchmark family (benchmarks/family.hpp) small enough for the exact reference,
+# written by benchmarks/make_family; every support solver must give the exact budget to the cent.
+FAMILY = [("a", 300), ("b", 240), ("c", 600), ("d", 24), ("e", 240), ("f", 200)]
+
+
+def family_writer() -> Path:
+    path = Path(os.environ.get("ZBB_MAKE_FAMILY") or cli_path().parent / "benchmarks" / "make_family")
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"make_family not found at {path}: build it (cmake --build build) or set ZBB_MAKE_FAMILY",
+                    pytrace=False)
+    return path
+
+
+@pytest.mark.parametrize("member, size", FAMILY, ids=[f"{m}{n}" for m, n in FAMILY])
+def test_cli_family_every_support_solver(member: str, size: int, tmp_path: Path) -> None:
+    zbb_cli = require_cli()
+    path = tmp_path / f"{member}.json"
+    subprocess.run([str(family_writer()), member, str(size), str(path), "11"], check=True, capture_output=True)
+    model = load_model(path)
+    exact = exact_budget(model)
+    for solver in ("auto", "direct", "iterative"):
+        errors = check_report(run_cli(zbb_cli, path, "--support-solver", solver), exact)
+        assert not errors, f"{member}{size} --support-solver {solver}:\n" + "\n".join(errors[:40])
 
 
 def test_cli_examples() -> None:

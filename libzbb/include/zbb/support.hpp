@@ -376,12 +376,12 @@ inline bool support_system::iterate(const impl& m, const sweep_data& sw, const d
         for (int i = 0; i < n; ++i) rmax = std::max(rmax, std::fabs(work[i]));
         if (rmax <= tol * xmax) return true;
         // Rounding can keep the residual a little above the tolerance: accept up to 100x it
-        // (still within 1e-12 of the amplification) once it no longer decreases.
-        if (rmax < best_residual * 0.5) {
+        // (still within 1e-12 of the amplification) once it has stopped decreasing.
+        if (rmax < best_residual) {
             best_residual = rmax;
             stalled = 0;
         } else if (++stalled >= 3) {
-            return rmax <= 100 * tol * xmax;
+            return best_residual <= 100 * tol * xmax;
         }
     }
     return false;
