@@ -287,7 +287,7 @@ TEST_CASE("loops in series that together amplify beyond 1e12 are refused", "[sup
     for (int i = 0; i < 10; ++i) {
         zbb::activity a;
         a.id = zbb_bench::make_id('A', i);
-        a.partner = "P";
+        a.partner = m.partners.front().id;
         m.activities.push_back(a);
     }
     for (int k = 0; k < 4; ++k) {

@@ -303,9 +303,9 @@ class model_reader {
         : text_(text), source_(std::move(source)) {}
 
     model read() {
-        if (text_.find_first_not_of(" \t\r\n") == std::string_view::npos)
-            fail({"file", source_, ""}, "empty input; expected a zbb-model/1 JSON document");
         const std::size_t bom = text_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+        if (text_.find_first_not_of(" \t\r\n", bom) == std::string_view::npos)
+            fail({"file", source_, ""}, "empty input; expected a zbb-model/1 JSON document");
         if (!top_level_walk(text_, max_json_depth).run(bom, members_)) {
             diagnose_json(text_, source_);  // throws for syntax errors, depth, number overflow
             const auto first = text_.find_first_not_of(" \t\r\n", bom);

@@ -101,6 +101,7 @@ class top_level_walk {
     std::size_t string_end(std::size_t i) const {
         ++i;
         for (;;) {
+            if (i >= t_.size()) return npos;
             const void* q = std::memchr(t_.data() + i, '"', t_.size() - i);
             if (q == nullptr) return npos;
             const std::size_t at =
@@ -113,6 +114,7 @@ class top_level_walk {
     }
     // The end of the value starting at i, at nesting depth `depth` (of the value's container).
     std::size_t value_end(std::size_t i, int depth) const {
+        if (i >= t_.size()) return npos;
         const char c = t_[i];
         if (c == '"') return string_end(i);
         if (c == '[' || c == '{') {

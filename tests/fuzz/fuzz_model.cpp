@@ -1,0 +1,64 @@
+// libFuzzer harness: read -> link -> budget -> reports, on any bytes. Every failure must be one of
+// zbb's exceptions (std::invalid_argument, std::domain_error, std::overflow_error, std::bad_alloc);
+// a crash, a sanitizer report, a leak or another exception is a finding. A model that reads must
+// write back to text that reads to the same model (lossless), and its budget must cross-foot.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "zbb/zbb.hpp"
+
+namespace {
+
+void check(bool ok) {
+    if (!ok) __builtin_trap();
+}
+
+void budget_and_reports(const zbb::model& m, zbb::support_method method) {
+    zbb::link_options options;
+    options.support.method = method;
+    const zbb::linked_model lm(m, options);
+    const auto b = zbb::compute_budget(lm);
+    for (const auto* br : {&b.by_goal, &b.by_activity, &b.by_resource, &b.by_partner, &b.by_category}) {
+        zbb::money sum;
+        for (const auto& a : br->amounts) sum += a;
+        check(br->amounts.empty() ? b.total == zbb::money() : sum == b.total);
+    }
+    const std::string json = zbb::budget_report_json(lm, b);
+    check(!json.empty() && json.back() == '\n');
+    (void)zbb::budget_report_text(lm, b);
+    (void)zbb::budget_report_csv(lm, b);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    zbb::model m;
+    try {
+        m = zbb::read_model_json(text, "fuzz");
+    } catch (const std::invalid_argument&) {
+        return 0;
+    } catch (const std::overflow_error&) {
+        return 0;
+    } catch (const std::bad_alloc&) {
+        return 0;
+    }
+    // Lossless: what was read writes back to text that reads to the same model.
+    const std::string written = zbb::write_model_json(m);
+    check(zbb::write_model_json(zbb::read_model_json(written, "written")) == written);
+    for (auto method : {zbb::support_method::automatic, zbb::support_method::direct,
+                        zbb::support_method::iterative}) {
+        try {
+            budget_and_reports(m, method);
+        } catch (const std::invalid_argument&) {
+        } catch (const std::domain_error&) {
+        } catch (const std::overflow_error&) {
+        }
+    }
+    return 0;
+}
