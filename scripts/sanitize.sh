@@ -13,4 +13,6 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEB
 cmake --build build-asan
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-ctest --test-dir build-asan --output-on-failure -j2
+# The full-size family check (millions of non-zeros) runs in the normal build only; under the
+# sanitizers the same code runs on the small members.
+ctest --test-dir build-asan --output-on-failure -j2 -E "at full size"

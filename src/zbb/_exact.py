@@ -88,9 +88,12 @@ def decimal_texts(
         return np.asarray(values, dtype=object) if values else np.empty(0, dtype=object)
     out = np.empty(len(values), dtype=object)
     for i, v in enumerate(values):
-        if type(v) is str:
+        kind = type(v)
+        if kind is str:
             out[i] = v
-        else:
+        elif kind is Decimal and v.is_finite():  # as to_dataframes() gives them
+            out[i] = format(v, "f")
+        else:  # the row is named only here, where an error may need it
             entity, ident = where(i)
             out[i] = decimal_text(v, entity=entity, id=ident, field=field, allow_float=allow_float)
     return out

@@ -127,9 +127,12 @@ def _missing(value: Any) -> bool:
 def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str]]:
     """How row i is named in errors, as the core names it: (entity, id)."""
     spec = _spec(table)
-    cols = {c: frame[c].to_numpy(dtype=object) for c in frame.columns if isinstance(c, str)}
+    cols: dict[str, np.ndarray] = {}  # made on the first error only
 
     def cell(c: str, i: int) -> Any:
+        if not cols:
+            cols.update({k: frame[k].to_numpy(dtype=object) for k in frame.columns if isinstance(k, str)})
+            cols.setdefault("", np.empty(0, dtype=object))
         return cols[c][i] if c in cols else None
 
     def name(i: int) -> tuple[str, str]:
@@ -137,14 +140,15 @@ def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str
             activity = cell("activity", i)
             if not isinstance(activity, str):
                 return f"levels[{i}]", ""
-            k = sum(1 for v in cols["activity"][:i] if v == activity)
+            k = sum(1 for v in frame["activity"].to_numpy(dtype=object)[:i] if v == activity)
             return f"activity.levels[{k}]", activity
         if table == "package_volumes":
             unit, level = cell("unit", i), cell("level", i)
             if not isinstance(unit, str) or _missing(level):
                 return f"package_volumes[{i}]", ""
             key = _level_key(level)
-            k = sum(1 for j in range(i) if cols["unit"][j] == unit and _level_key(cols["level"][j]) == key)
+            units, levels = frame["unit"].to_numpy(dtype=object), frame["level"].to_numpy(dtype=object)
+            k = sum(1 for j in range(i) if units[j] == unit and _level_key(levels[j]) == key)
             return f"packages.volumes[{k}]", f"{unit}/{key}"
         position = f"{spec.entity}[{i}]" if table == "partner_caps" else f"{table}[{i}]"
         keys = [cell(k, i) for k in spec.keys]
