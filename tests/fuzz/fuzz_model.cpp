@@ -23,7 +23,8 @@ void budget_and_reports(const zbb::model& m, zbb::support_method method) {
     options.support.method = method;
     const zbb::linked_model lm(m, options);
     const auto b = zbb::compute_budget(lm);
-    for (const auto* br : {&b.by_goal, &b.by_activity, &b.by_resource, &b.by_partner, &b.by_category}) {
+    for (const auto* br :
+         {&b.by_goal, &b.by_activity, &b.by_resource, &b.by_partner, &b.by_category}) {
         zbb::money sum;
         for (const auto& a : br->amounts) sum += a;
         check(br->amounts.empty() ? b.total == zbb::money() : sum == b.total);
