@@ -240,53 +240,56 @@ std::vector<money> allocate_largest_remainder(const money& total, std::span<cons
             throw std::invalid_argument("zbb: negative value in largest-remainder allocation");
     }
     // Floors, then one more unit for the k parts with the largest remainders (ties: larger value,
-    // then earlier part), in linear time.
+    // then earlier part), in linear time: the remainders (all in [0, 1)) are bucketed by their
+    // leading bits; every part in a bucket above the boundary bucket gets a unit, and only the
+    // boundary bucket is sorted. Floors and remainders are recomputed rather than stored.
+    constexpr int buckets = 4096;
+    auto bucket_of = [](double r) {
+        const int b = static_cast<int>(r * buckets);
+        return b < 0 ? 0 : (b >= buckets ? buckets - 1 : b);
+    };
     auto distribute = [&](std::span<const double> q) -> bool {
-        std::vector<std::int64_t> fl(n);
-        std::vector<double> rem(n);
+        std::vector<std::uint32_t> count(buckets, 0);
         std::int64_t sum = 0;
+        // q[i] >= 0 and at most 2^53 (checked above): truncation is the floor, and much faster
+        // than std::floor without SSE4.1.
         for (std::size_t i = 0; i < n; ++i) {
-            double f = std::floor(q[i]);
-            fl[i] = static_cast<std::int64_t>(f);
-            rem[i] = q[i] - f;
-            sum += fl[i];
+            const auto f = static_cast<std::int64_t>(q[i]);
+            sum += f;
+            ++count[static_cast<std::size_t>(bucket_of(q[i] - static_cast<double>(f)))];
         }
-        int128 k128 = total.minor_units() - int128(sum);
+        const int128 k128 = total.minor_units() - int128(sum);
         if (k128 < 0 || k128 > int128(static_cast<std::int64_t>(n))) return false;
-        auto k = static_cast<std::size_t>(static_cast<std::int64_t>(k128));
+        const auto k = static_cast<std::size_t>(static_cast<std::int64_t>(k128));
+        int boundary = buckets;  // parts in buckets above it get a unit: none when k == 0
+        std::size_t above = 0;
         if (k == n) {
-            for (auto& f : fl) ++f;
+            boundary = -1;
         } else if (k > 0) {
-            // Bucket the remainders (all in [0, 1)) by their leading bits; every part in a bucket
-            // above the boundary bucket gets a unit, and only the boundary bucket is sorted.
-            constexpr int buckets = 4096;
-            std::vector<std::uint32_t> bucket(n), count(buckets, 0);
-            for (std::size_t i = 0; i < n; ++i) {
-                int b = static_cast<int>(rem[i] * buckets);
-                b = b < 0 ? 0 : (b >= buckets ? buckets - 1 : b);
-                bucket[i] = static_cast<std::uint32_t>(b);
-                ++count[static_cast<std::size_t>(b)];
-            }
-            std::size_t above = 0;
-            int boundary = buckets - 1;
+            boundary = buckets - 1;
             while (above + count[static_cast<std::size_t>(boundary)] < k)
                 above += count[static_cast<std::size_t>(boundary--)];
-            std::vector<std::uint32_t> edge;
+        }
+        std::vector<std::uint32_t> edge;
+        if (boundary >= 0 && boundary < buckets)
             edge.reserve(count[static_cast<std::size_t>(boundary)]);
-            for (std::size_t i = 0; i < n; ++i) {
-                if (bucket[i] > static_cast<std::uint32_t>(boundary))
-                    ++fl[i];
-                else if (bucket[i] == static_cast<std::uint32_t>(boundary))
-                    edge.push_back(static_cast<std::uint32_t>(i));
-            }
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto f = static_cast<std::int64_t>(q[i]);
+            const int b = bucket_of(q[i] - static_cast<double>(f));
+            if (b == boundary && k < n) edge.push_back(static_cast<std::uint32_t>(i));
+            parts[i] = money::from_minor(int128(f + (b > boundary || k == n ? 1 : 0)));
+        }
+        if (k > 0 && k < n) {
             std::sort(edge.begin(), edge.end(), [&](std::uint32_t a, std::uint32_t b) {
-                if (rem[a] != rem[b]) return rem[a] > rem[b];
+                const double ra = q[a] - static_cast<double>(static_cast<std::int64_t>(q[a]));
+                const double rb = q[b] - static_cast<double>(static_cast<std::int64_t>(q[b]));
+                if (ra != rb) return ra > rb;
                 if (q[a] != q[b]) return q[a] > q[b];
                 return a < b;
             });
-            for (std::size_t j = 0; j < k - above; ++j) ++fl[edge[j]];
+            const money one = money::from_minor(1);
+            for (std::size_t j = 0; j < k - above; ++j) parts[edge[j]] += one;
         }
-        for (std::size_t i = 0; i < n; ++i) parts[i] = money::from_minor(int128(fl[i]));
         return true;
     };
     if (distribute(values)) return parts;

@@ -154,7 +154,9 @@ class support_system {
         std::vector<int> block_start;  // K + 1
         std::vector<support_block_info> info;
         std::vector<int> slot;  // per block: its index in dense, sparse or sweeps (by solver)
-        std::vector<detail::dense_lu> dense;
+        std::vector<detail::dense_lu> dense;  // dense blocks above dense_max (blocked, pivoting)
+        std::vector<double> small;            // dense blocks up to dense_max, factorised in place
+        std::vector<std::size_t> small_at;    // per small block slot: its offset in `small`
         std::vector<detail::sparse_lu> sparse;
         std::vector<sweep_data> sweeps;
         support_options options;
@@ -415,7 +417,11 @@ inline void support_system::solve_block(const impl& m, std::size_t k, double* v,
     // Direct: solve, then one step of iterative refinement.
     auto direct = [&](double* b) {
         const auto at = static_cast<std::size_t>(m.slot[k]);
-        if (solver == block_solver::dense_lu) {
+        if (solver == block_solver::dense_lu && n <= m.options.dense_max) {
+            const double* lu = m.small.data() + m.small_at[at];
+            transposed ? detail::small_lu_solve_transposed(lu, n, b)
+                       : detail::small_lu_solve(lu, n, b);
+        } else if (solver == block_solver::dense_lu) {
             Eigen::Map<Eigen::VectorXd> seg(b, n);
             transposed ? m.dense[at].solve_transposed(seg) : m.dense[at].solve(seg);
         } else {
@@ -623,6 +629,22 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
         const double density =
             static_cast<double>(info.nonzeros + size) / (static_cast<double>(size) * size);
         auto make_dense = [&] {
+            info.solver = block_solver::dense_lu;
+            if (size <= options.dense_max) {  // in place, no pivoting (an M-matrix)
+                const std::size_t at = m->small.size();
+                m->small.resize(at + static_cast<std::size_t>(size) * size, 0.0);
+                double* a = m->small.data() + at;
+                for (int i = b0; i < b1; ++i) {
+                    a[(i - b0) + (i - b0) * size] = 1.0 - m->diag[i];
+                    for (int e = m->row_split[i]; e < m->row_start[i + 1]; ++e)
+                        a[(i - b0) + (m->col[e] - b0) * size] -= m->val[e];
+                }
+                if (!detail::small_lu_factor(a, size))
+                    detail::throw_support_loop(block_activities(k), activity_ids);
+                m->slot[k] = static_cast<int>(m->small_at.size());
+                m->small_at.push_back(at);
+                return;
+            }
             Eigen::MatrixXd a = Eigen::MatrixXd::Zero(size, size);
             for (int i = b0; i < b1; ++i) {
                 a(i - b0, i - b0) = 1.0 - m->diag[i];
@@ -631,7 +653,6 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
             }
             m->slot[k] = static_cast<int>(m->dense.size());
             m->dense.emplace_back(a);
-            info.solver = block_solver::dense_lu;
         };
         auto make_sparse = [&](const detail::csc_block& a, std::vector<int> q) {
             detail::sparse_lu lu(a, std::move(q));

@@ -36,6 +36,46 @@ class dense_lu {
     Eigen::PartialPivLU<Eigen::MatrixXd> lu_;
 };
 
+/// A small dense block, column-major n x n at `a`, factorised in place without pivoting (L unit
+/// lower, U upper); false when a pivot is not positive (the block's loop feeds itself).
+inline bool small_lu_factor(double* a, int n) {
+    for (int k = 0; k < n; ++k) {
+        const double pivot = a[k + k * n];
+        if (!(pivot > 1e-300) || !std::isfinite(pivot)) return false;
+        for (int i = k + 1; i < n; ++i) a[i + k * n] /= pivot;
+        for (int j = k + 1; j < n; ++j) {
+            const double ukj = a[k + j * n];
+            if (ukj == 0.0) continue;
+            double* col = a + j * n;
+            const double* l = a + k * n;
+            for (int i = k + 1; i < n; ++i) col[i] -= l[i] * ukj;
+        }
+    }
+    return true;
+}
+/// b := A^-1 b with the factors of small_lu_factor.
+inline void small_lu_solve(const double* lu, int n, double* b) {
+    for (int j = 0; j < n; ++j)  // L y = b
+        for (int i = j + 1; i < n; ++i) b[i] -= lu[i + j * n] * b[j];
+    for (int j = n - 1; j >= 0; --j) {  // U x = y
+        b[j] /= lu[j + j * n];
+        for (int i = 0; i < j; ++i) b[i] -= lu[i + j * n] * b[j];
+    }
+}
+/// b := A^-T b with the factors of small_lu_factor.
+inline void small_lu_solve_transposed(const double* lu, int n, double* b) {
+    for (int j = 0; j < n; ++j) {  // U^T y = b
+        double s = b[j];
+        for (int i = 0; i < j; ++i) s -= lu[i + j * n] * b[i];
+        b[j] = s / lu[j + j * n];
+    }
+    for (int j = n - 1; j >= 0; --j) {  // L^T x = y
+        double s = b[j];
+        for (int i = j + 1; i < n; ++i) s -= lu[i + j * n] * b[i];
+        b[j] = s;
+    }
+}
+
 /// Compressed columns of an n x n block: column j holds (row[k], value[k]) for k in
 /// [start[j], start[j + 1]).
 struct csc_block {
