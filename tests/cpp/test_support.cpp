@@ -308,3 +308,48 @@ TEST_CASE("support options: parsing and names", "[support]") {
                       Catch::Contains("field 'support_solver'") && Catch::Contains("fast"));
     CHECK(zbb::to_string(support_method::iterative) == "iterative");
 }
+
+TEST_CASE("a budget is the same to the bit with one thread or two, errors included",
+          "[budget][threads]") {
+    for (char member : {'a', 'b', 'c', 'e'}) {
+        CAPTURE(member);
+        const auto lm = family(member, 3000);
+        zbb::budget_options one, two;
+        one.threads = 1;
+        two.threads = 2;
+        const auto x = zbb::compute_budget(lm, one);
+        const auto y = zbb::compute_budget(lm, two);
+        CHECK(x.total == y.total);
+        CHECK(x.total_value == y.total_value);
+        for (auto part :
+             {&zbb::budget::by_goal, &zbb::budget::by_activity, &zbb::budget::by_resource,
+              &zbb::budget::by_partner, &zbb::budget::by_category}) {
+            CHECK((x.*part).amounts == (y.*part).amounts);
+            CHECK((x.*part).values == (y.*part).values);
+        }
+        for (auto v : {&zbb::budget::volumes, &zbb::budget::full_unit_costs,
+                       &zbb::budget::resource_needs, &zbb::budget::projected})
+            CHECK((x.*v) == (y.*v));
+        CHECK(x.warnings == y.warnings);
+    }
+    // Two lines overflow at once (an activity and, through it, its resource): the error is the
+    // one a single thread names first, whichever thread finds its own first.
+    zbb_bench::family_sizes sizes;
+    sizes.activities = 600;
+    auto m = zbb_bench::family_model('c', sizes, 7);
+    m.resources[0].price = zbb::decimal::parse("99999999999999999999.99", {});
+    const zbb::linked_model lm(m);
+    auto message = [&](unsigned threads) {
+        zbb::budget_options o;
+        o.threads = threads;
+        try {
+            (void)zbb::compute_budget(lm, o);
+        } catch (const zbb::money_overflow& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    const std::string first = message(1);
+    CHECK(first != "no error");
+    CHECK(message(2) == first);
+}

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cmath>
+#include <exception>
 #include <string>
 #include <vector>
 
+#include "zbb/concurrency.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/money.hpp"
 
@@ -14,6 +16,9 @@ namespace zbb {
 struct budget_options {
     rounding_mode rounding =
         rounding_mode::half_even;  ///< for the total; parts by largest remainder
+    /// Threads: 0 automatic (a second thread for large models when there is a second core), 1 this
+    /// thread only, 2 or more a second thread always. The results are identical whichever is used.
+    unsigned threads = 0;
 };
 
 /// One breakdown of the total: an exact amount per key and the computed value it was rounded from.
@@ -76,28 +81,50 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     for (int g = 0; g < plan.outerSize(); ++g)
         for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
             b.direct_volumes[it.row()] += it.value();
-    b.volumes = lm.support_solver().volumes(b.direct_volumes);
-    for (Eigen::Index a = 0; a < na; ++a)
-        if (!std::isfinite(b.volumes[a]))
-            throw money_overflow({"activity", act_ids[static_cast<std::size_t>(a)], "volume"},
-                                 "total volume overflows");
-    b.unit_costs = lm.direct_unit_costs();
-    b.full_unit_costs = lm.support_solver().full_unit_costs(b.unit_costs);
-    b.resource_needs = lm.consumption_by_resource() * b.volumes;
+    // Two independent halves at a time (volumes | unit costs, then resource side | activity
+    // side); each half is the same sequential code either way, so the results are identical.
+    const bool parallel = detail::use_second_thread(
+        options.threads, static_cast<double>(plan.nonZeros()) + lm.consumption().nonZeros() +
+                             lm.support().nonZeros() + lm.effects().nonZeros() + 2.0 * na);
+    detail::run_both(
+        parallel,
+        [&] {
+            b.volumes = lm.support_solver().volumes(b.direct_volumes);
+            for (Eigen::Index a = 0; a < na; ++a)
+                if (!std::isfinite(b.volumes[a]))
+                    throw money_overflow(
+                        {"activity", act_ids[static_cast<std::size_t>(a)], "volume"},
+                        "total volume overflows");
+        },
+        [&] {
+            b.unit_costs = lm.direct_unit_costs();
+            b.full_unit_costs = lm.support_solver().full_unit_costs(b.unit_costs);
+        });
 
-    const vector activity_value = b.unit_costs.cwiseProduct(b.volumes) * minor;
-    const vector resource_value = lm.prices().cwiseProduct(b.resource_needs) * minor;
-    vector goal_value(plan.cols());  // u^T d_g per goal
-    for (int g = 0; g < plan.outerSize(); ++g) {
-        double v = 0;
-        for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
-            v += it.value() * b.full_unit_costs[it.row()];
-        goal_value[g] = v * minor;
-    }
-    const vector partner_value = lm.funding_shares() * activity_value;
-    vector category_value = vector::Zero(static_cast<Eigen::Index>(lm.categories().size()));
-    for (Eigen::Index r = 0; r < resource_value.size(); ++r)
-        category_value[lm.resource_category()[static_cast<std::size_t>(r)]] += resource_value[r];
+    vector activity_value, resource_value, goal_value(plan.cols()), partner_value, category_value;
+    detail::run_both(
+        parallel,
+        [&] {
+            b.resource_needs = lm.consumption_by_resource() * b.volumes;
+            resource_value = lm.prices().cwiseProduct(b.resource_needs) * minor;
+            category_value = vector::Zero(static_cast<Eigen::Index>(lm.categories().size()));
+            for (Eigen::Index r = 0; r < resource_value.size(); ++r)
+                category_value[lm.resource_category()[static_cast<std::size_t>(r)]] +=
+                    resource_value[r];
+        },
+        [&] {
+            activity_value = b.unit_costs.cwiseProduct(b.volumes) * minor;
+            for (int g = 0; g < plan.outerSize(); ++g) {  // u^T d_g per goal
+                double v = 0;
+                for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
+                    v += it.value() * b.full_unit_costs[it.row()];
+                goal_value[g] = v * minor;
+            }
+            partner_value = lm.funding_shares() * activity_value;
+            b.projected =
+                lm.baselines() +
+                lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
+        });
 
     // Name the line that overflows before the total does.
     auto check = [](const vector& v, const std::vector<std::string>& keys, const char* entity) {
@@ -111,6 +138,8 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     b.total_value = detail::neumaier_sum(activity_value);
     b.total = round_to_money(b.total_value, options.rounding, {"budget", "", "total"});
 
+    // The breakdowns, split from the total; an error is the one of the first breakdown in the
+    // order activity, resource, goal, partner, category.
     auto fill = [&](breakdown& out, key_list keys, const vector& values, const char* entity) {
         out.values.assign(values.data(), values.data() + values.size());
         out.amounts = allocate_largest_remainder(b.total, out.values, [&](std::size_t i) {
@@ -118,14 +147,32 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
         });
         out.keys = std::move(keys);
     };
-    fill(b.by_activity, lm.activity_keys(), activity_value, "activity");
-    fill(b.by_resource, lm.resource_keys(), resource_value, "resource");
-    fill(b.by_goal, lm.goal_keys(), goal_value, "goal");
-    fill(b.by_partner, lm.partner_keys(), partner_value, "partner");
-    fill(b.by_category, lm.category_keys(), category_value, "category");
+    std::exception_ptr error[5];
+    auto attempt = [&](std::exception_ptr& e, auto&& f) {
+        try {
+            f();
+        } catch (...) {
+            e = std::current_exception();
+        }
+    };
+    detail::run_both(
+        parallel,
+        [&] {
+            attempt(error[0],
+                    [&] { fill(b.by_activity, lm.activity_keys(), activity_value, "activity"); });
+            attempt(error[3],
+                    [&] { fill(b.by_partner, lm.partner_keys(), partner_value, "partner"); });
+        },
+        [&] {
+            attempt(error[1],
+                    [&] { fill(b.by_resource, lm.resource_keys(), resource_value, "resource"); });
+            attempt(error[2], [&] { fill(b.by_goal, lm.goal_keys(), goal_value, "goal"); });
+            attempt(error[4],
+                    [&] { fill(b.by_category, lm.category_keys(), category_value, "category"); });
+        });
+    for (const auto& e : error)
+        if (e) std::rethrow_exception(e);
 
-    b.projected = lm.baselines() +
-                  lm.effects() * (lm.has_levels() ? lm.effective_volumes(b.volumes) : b.volumes);
     for (int g = 0; g < lm.goals().size(); ++g)
         if (!std::isfinite(b.projected[g]))
             throw money_overflow(
