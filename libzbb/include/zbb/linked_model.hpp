@@ -153,6 +153,24 @@ class id_index {
     std::size_t mask_ = 0;
 };
 
+/// An id_index lookup that remembers the last id it resolved: link rows grouped by an id (the usual
+/// order of exports, and of zbb's writer) hash and probe it once per group, not once per row.
+class recent_id {
+  public:
+    explicit recent_id(const id_index& index) : index_(index) {}
+    /// As id_index::at.
+    template <class Row>
+    int at(const std::string& id, const char* table, const Row& row, const char* field) {
+        if (last_ >= 0 && index_.ids()[static_cast<std::size_t>(last_)] == id) return last_;
+        last_ = index_.at(id, table, row, field);
+        return last_;
+    }
+
+  private:
+    const id_index& index_;
+    int last_ = -1;
+};
+
 namespace detail {
 // `where` is an error_location or a callable that makes one (only called for the error).
 template <class Where>
@@ -266,10 +284,11 @@ class linked_model {
     sparse_matrix link_plan(const zbb::plan& p) const {
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(p.rows.size());
+        recent_id plan_goal(goals_), plan_activity(activities_);
         for (const auto& r : p.rows) {
             const auto row = [&] { return detail::pair_id(r.goal, r.activity); };
-            int g = goals_.at(r.goal, "plan", row, "goal");
-            int a = activities_.at(r.activity, "plan", row, "activity");
+            int g = plan_goal.at(r.goal, "plan", row, "goal");
+            int a = plan_activity.at(r.activity, "plan", row, "activity");
             detail::check_non_negative(r.volume, [&] {
                 return error_location{"plan", row(), "volume"};
             });
@@ -385,10 +404,11 @@ class linked_model {
 
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(m.effects.size());
+        recent_id effect_goal(goals_), effect_activity(activities_);
         for (const auto& e : m.effects) {
             const auto row = [&] { return detail::pair_id(e.goal, e.activity); };
-            int g = goals_.at(e.goal, "effects", row, "goal");
-            int a = activities_.at(e.activity, "effects", row, "activity");
+            int g = effect_goal.at(e.goal, "effects", row, "goal");
+            int a = effect_activity.at(e.activity, "effects", row, "activity");
             check_finite(e.per_unit, [&] { return error_location{"effects", row(), "per_unit"}; });
             t.emplace_back(g, a, e.per_unit);
         }
@@ -399,10 +419,11 @@ class linked_model {
 
         t.clear();
         t.reserve(m.consumption.size());
+        recent_id consumer(activities_), consumed(resources_);
         for (const auto& c : m.consumption) {
             const auto row = [&] { return detail::pair_id(c.activity, c.resource); };
-            int a = activities_.at(c.activity, "consumption", row, "activity");
-            int r = resources_.at(c.resource, "consumption", row, "resource");
+            int a = consumer.at(c.activity, "consumption", row, "activity");
+            int r = consumed.at(c.resource, "consumption", row, "resource");
             check_non_negative(c.per_unit, [&] {
                 return error_location{"consumption", row(), "per_unit"};
             });
@@ -416,10 +437,11 @@ class linked_model {
 
         t.clear();
         t.reserve(m.support.size());
+        recent_id supplier(activities_), served(activities_);
         for (const auto& s : m.support) {
             const auto row = [&] { return detail::pair_id(s.supplier, s.consumer); };
-            int sup = activities_.at(s.supplier, "support", row, "supplier");
-            int con = activities_.at(s.consumer, "support", row, "consumer");
+            int sup = supplier.at(s.supplier, "support", row, "supplier");
+            int con = served.at(s.consumer, "support", row, "consumer");
             check_non_negative(s.per_unit, [&] {
                 return error_location{"support", row(), "per_unit"};
             });
@@ -533,11 +555,12 @@ class linked_model {
         std::vector<std::size_t> first(static_cast<std::size_t>(na) + 1, 0);
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(m.funding.size() + static_cast<std::size_t>(na));
+        recent_id funded(activities_), funder(partners_);
         for (std::size_t i = 0; i < m.funding.size(); ++i) {
             const auto& f = m.funding[i];
             const auto row = [&] { return detail::pair_id(f.activity, f.partner); };
-            int a = activities_.at(f.activity, "funding", row, "activity");
-            int p = partners_.at(f.partner, "funding", row, "partner");
+            int a = funded.at(f.activity, "funding", row, "activity");
+            int p = funder.at(f.partner, "funding", row, "partner");
             if (f.share > one)
                 detail::fail({"funding", row(), "share"}, "share " + f.share.text() + " exceeds 1");
             row_activity[i] = a;
