@@ -13,7 +13,7 @@ checks that the peer's total agrees with zbb's to the cent (zbb's lines cross-fo
 are rounded one by one), and prints a Markdown table; with ``--plot FILE.png`` also time against
 size. Medians of ``--repeat`` runs (default 3). Not a test; run by hand:
 
-    .venv/bin/python benchmarks/user_path.py [--sizes 10000,30000,100000,300000] [--family]
+    .venv/bin/python benchmarks/user_path.py [--sizes 10000,30000,100000,300000] [--family [--members abcdef]]
                                              [--plot docs/user-path.png] [--skip-peer-above N]
 """
 
@@ -114,6 +114,7 @@ def main() -> None:
     ap.add_argument("--build", default=str(REPO / "build"))
     ap.add_argument("--sizes", default="10000,30000,100000,300000", help="sizes of member b (activities)")
     ap.add_argument("--family", action="store_true", help="also every family member at its size")
+    ap.add_argument("--members", default="abcdef", help="the family members --family runs")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--plot", default="")
     ap.add_argument("--skip-peer-above", type=int, default=10**9,
@@ -121,9 +122,9 @@ def main() -> None:
     args = ap.parse_args()
     cli = Path(args.build) / "zbb"
     writer = Path(args.build) / "benchmarks" / "make_family"
-    cases: list[tuple[str, str, int]] = [(f"b{int(n) // 1000}k", "b", int(n)) for n in args.sizes.split(",")]
+    cases: list[tuple[str, str, int]] = [(f"b{int(n) // 1000}k", "b", int(n)) for n in args.sizes.split(",") if n]
     if args.family:
-        cases += [(f"{m} (family)", m, n) for m, n in FAMILY_SIZES.items()]
+        cases += [(f"{m} (family)", m, n) for m, n in FAMILY_SIZES.items() if m in args.members]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, member, n in cases:

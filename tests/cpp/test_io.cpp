@@ -265,3 +265,14 @@ TEST_CASE("the CSV report: one tidy table that sums to the total", "[io]") {
         CHECK(sum == b.total);
     }
 }
+
+TEST_CASE("the writer refuses text that is not valid UTF-8", "[io][errors]") {
+    auto m = zbb::read_model_file(example_path);
+    m.name = "bad \xff name";
+    CHECK_THROWS_AS(zbb::write_model_json(m), zbb::model_error);
+    CHECK_THROWS_WITH(zbb::write_model_json(m), Catch::Contains("is not valid UTF-8"));
+    m.name = "overlong \xc0\xaf slash";
+    CHECK_THROWS_WITH(zbb::write_model_json(m), Catch::Contains("is not valid UTF-8"));
+    m.name = "fine \xc3\xa9";  // é
+    CHECK_NOTHROW(zbb::write_model_json(m));
+}

@@ -304,3 +304,24 @@ def test_core_rejects_malformed_columns_without_crashing() -> None:
                    {"goals": {"id": [1, 2]}}, {"goals": 5}, {"nope": {}}):
         with pytest.raises(zbb.ModelError):
             _core.build_model(tables)  # type: ignore[arg-type]
+
+
+def test_frame_errors_from_dataframes(example_model: zbb.Model) -> None:
+    frames = example_model.to_dataframes()
+    with pytest.raises(zbb.ModelError, match="frame: must be a mapping") as err:
+        zbb.from_dataframes(frames, frame=["1000.00"])  # type: ignore[arg-type]
+    assert err.value.entity == "frame"
+    with pytest.raises(zbb.ModelError, match="frame, field 'cap': unknown key") as err:
+        zbb.from_dataframes(frames, frame={"cap": "1000.00"})
+    assert (err.value.entity, err.value.field) == ("frame", "cap")
+    # The core refuses the same through its own door (the column path a pickle takes).
+    header, tables = example_model._core.state()
+    tables["frame"] = ["1000.00"]
+    with pytest.raises(zbb.ModelError, match="frame: must be a mapping"):
+        _core.from_state(header, tables)
+    header, tables = example_model._core.state()
+    tables["frame"] = None
+    tables["partner_caps"] = {"partner": np.array(["P-muni"], dtype=object), "cap": np.array(["5.00"], dtype=object)}
+    with pytest.raises(zbb.ModelError, match="partner caps need a frame") as err:
+        _core.from_state(header, tables)
+    assert (err.value.entity, err.value.field) == ("frame", "partner_caps")
