@@ -1,4 +1,5 @@
 // The zbb command-line tool: budget reports from model files and the built-in example.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -127,8 +128,13 @@ options parse_args(int argc, char** argv) {
                    is_option(a, "--time-limit")) {
             const std::string v = option_value(args, i, "--time-limit");
             char* end = nullptr;
-            o.time_limit = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || !std::isfinite(o.time_limit) || o.time_limit <= 0)
+            // Plain decimal seconds only ("30", "0.5"): strtod alone would take "0x10", " 5",
+            // "1e3".
+            const bool plain =
+                !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos &&
+                std::count(v.begin(), v.end(), '.') <= 1 && v.front() != '.' && v.back() != '.';
+            o.time_limit = plain ? std::strtod(v.c_str(), &end) : 0.0;
+            if (!plain || *end != '\0' || !std::isfinite(o.time_limit) || o.time_limit <= 0)
                 throw usage_error("--time-limit needs a positive number of seconds, got '" + v +
                                   "'");
         } else if (!a.empty() && a[0] == '-') {

@@ -193,6 +193,10 @@ def frame_to_columns(data: Any, table: str, *, allow_float_prices: bool = False)
     spec = _spec(table)
     frame = _as_frame(data, table)
     name = row_namer(frame, table)
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise ModelError(f"{table}, field '{duplicated[0]}': duplicate column (a table has each column once)",
+                         entity=table, field=str(duplicated[0]))
     out: dict[str, np.ndarray] = {}
     for column in frame.columns:
         if not isinstance(column, str) or column not in spec.kinds:

@@ -276,3 +276,45 @@ TEST_CASE("the writer refuses text that is not valid UTF-8", "[io][errors]") {
     m.name = "fine \xc3\xa9";  // é
     CHECK_NOTHROW(zbb::write_model_json(m));
 }
+
+TEST_CASE("text reports escape control characters and mark bidirectional controls",
+          "[io][report]") {
+    auto m = zbb::read_model_file(example_path);
+    const std::string old_id = m.activities[0].id;
+    const std::string id = "A-\nnew\x01line";
+    m.activities[0].id = id;
+    m.activities[0].name = "right-to-left \xE2\x80\xAE override, isolate \xE2\x81\xA6 end";
+    m.name = "model\nname";
+    for (auto& e : m.effects)
+        if (e.activity == old_id) e.activity = id;
+    for (auto& c : m.consumption)
+        if (c.activity == old_id) c.activity = id;
+    for (auto& s : m.support) {
+        if (s.supplier == old_id) s.supplier = id;
+        if (s.consumer == old_id) s.consumer = id;
+    }
+    for (auto& f : m.funding)
+        if (f.activity == old_id) f.activity = id;
+    for (auto& p : m.plan.rows)
+        if (p.activity == old_id) p.activity = id;
+    for (auto& p : m.packages)
+        for (auto& v : p.volumes)
+            if (v.activity == old_id) v.activity = id;
+    const zbb::linked_model lm(m);
+    const auto b = zbb::compute_budget(lm);
+    const std::string text = zbb::budget_report_text(lm, b);
+    CHECK(text.find("A-\\nnew\\x01line") != std::string::npos);
+    CHECK(text.find("model\\nname") != std::string::npos);
+    CHECK(text.find("\\u202e") != std::string::npos);
+    CHECK(text.find("\\u2066") != std::string::npos);
+    CHECK(text.find("\xE2\x80\xAE") == std::string::npos);
+    CHECK(text.find('\x01') == std::string::npos);
+    CHECK(text.find("A-\nnew") == std::string::npos);  // no row split by the id's newline
+    // JSON keeps the text exactly (escaped the JSON way), and error messages mark the same.
+    const std::string json = zbb::budget_report_json(lm, b);
+    CHECK(json.find("A-\\nnew\\u0001line") != std::string::npos);
+    CHECK(zbb::detail::printable("a\xE2\x80\xAE"
+                                 "b\xE2\x81\xA9"
+                                 "c") == "a\\u202eb\\u2069c");
+    CHECK(zbb::detail::printable("\xE2\x80\x94 dash stays") == "\xE2\x80\x94 dash stays");
+}

@@ -2,6 +2,7 @@
 // infeasible questions, and properties over generated models (monotonicity, every constraint
 // checked independently, cost attribution summing exactly to the total).
 #include <catch2/catch.hpp>
+#include <limits>
 #include <random>
 
 #include "generate.hpp"
@@ -514,4 +515,103 @@ TEST_CASE("the example model: least-cost and max-effect within its frame", "[opt
     require_valid_plan(lm, lc);
     const auto me = zbb::max_effect(lm);
     require_valid_plan(lm, me, m.frame->budget, m.frame->partner_caps);
+}
+
+TEST_CASE(
+    "solve_lp: a huge objective is scaled exactly, values beyond the solver's range are an "
+    "error, never an abort",
+    "[optimize][lp][errors]") {
+    using zbb::detail::lp_problem;
+    using zbb::detail::lp_status;
+    // min c x1 + 2c x2  s.t.  x1 + x2 >= 3,  x in [0, 10]: x1 = 3, objective 3c, dual c.
+    auto problem = [](double c) {
+        lp_problem p;
+        p.a = zbb::sparse_matrix(1, 2);
+        p.a.insert(0, 0) = 1;
+        p.a.insert(0, 1) = 1;
+        p.objective = {c, 2 * c};
+        p.col_lower = {0, 0};
+        p.col_upper = {10, 10};
+        p.row_lower = {3};
+        p.row_upper = {lp_problem::inf};
+        return p;
+    };
+    for (double c : {1.0, 1e7, 1e19, 1e22, 1e24, 1e30}) {
+        CAPTURE(c);
+        const auto sol = zbb::detail::solve_lp(problem(c), {});
+        REQUIRE(sol.status == lp_status::optimal);
+        CHECK(sol.objective == Approx(3 * c).epsilon(1e-12));
+        CHECK(sol.x[0] == Approx(3));
+        CHECK(sol.row_dual[0] == Approx(c).epsilon(1e-12));
+    }
+    for (double bad : {1e21, std::numeric_limits<double>::infinity(),
+                       std::numeric_limits<double>::quiet_NaN()}) {
+        CAPTURE(bad);
+        auto p = problem(1);
+        p.a.coeffRef(0, 1) = bad;
+        const auto sol = zbb::detail::solve_lp(p, {});
+        CHECK(sol.status == lp_status::error);
+        CHECK_THAT(sol.message, Catch::Contains("outside the solver's numeric range"));
+        auto q = problem(1);
+        q.row_lower = {bad};
+        CHECK(zbb::detail::solve_lp(q, {}).status == lp_status::error);
+    }
+    auto nan_cost = problem(1);
+    nan_cost.objective[1] = std::numeric_limits<double>::quiet_NaN();
+    CHECK(zbb::detail::solve_lp(nan_cost, {}).status == lp_status::error);
+}
+
+TEST_CASE("hostile prices: no abort in least cost, max effect or packages; a zbb error or status",
+          "[optimize][errors]") {
+    for (const char* price : {"10000000000000000000000000", "999999999999999999999999999999",
+                              "100000000000000000000"}) {
+        CAPTURE(price);
+        auto m = support_model();
+        m.resources[0].price = decimal::parse(price, {});
+        const zbb::linked_model lm(m);
+        // Prices do not change feasibility: the least-cost plan avoids the dear A1 and is optimal.
+        const auto lc = zbb::least_cost(lm);
+        REQUIRE(lc.status == zbb::optimize_status::optimal);
+        CHECK(lc.budget->volumes[0] == Approx(0).margin(1e-9));
+        CHECK(lc.budget->volumes[1] == Approx(5));
+        // Max effect carries the dear cost in its budget row: beyond the solver's range it is an
+        // error status with the reason, within it the same optimum; never infeasible, never abort.
+        zbb::optimize_options o;
+        o.budget_cap = decimal::parse("1000.00", {});
+        const auto r = zbb::max_effect(lm, o);
+        if (std::string(price).size() > 21) {
+            CHECK(r.status == zbb::optimize_status::error);
+            CHECK_THAT(r.message, Catch::Contains("numeric range"));
+        } else {
+            CHECK(r.status == zbb::optimize_status::optimal);
+        }
+    }
+    // A price whose cost cannot be avoided: the plan's budget is beyond the range of the cent.
+    auto m = support_model();
+    m.resources[2].price = decimal::parse("10000000000000000000000000", {});  // RM, support
+    CHECK_THROWS_AS(zbb::least_cost(zbb::linked_model(m)), zbb::money_overflow);
+}
+
+TEST_CASE("infeasible is said only with an explanation that names a conflict", "[optimize]") {
+    zbb::optimize_result r;
+    r.status = zbb::optimize_status::infeasible;
+    r.explanation = zbb::infeasibility{};
+    r.explanation->summary = "no plan meets every constraint";
+    zbb::detail::trust_infeasible(r);
+    CHECK(r.status == zbb::optimize_status::error);
+    CHECK_FALSE(r.explanation);
+    CHECK_THAT(r.message, Catch::Contains("numerical trouble"));
+    // With a goal that cannot be reached, infeasible stands.
+    zbb::optimize_result named;
+    named.status = zbb::optimize_status::infeasible;
+    named.explanation = zbb::infeasibility{};
+    named.explanation->goals.push_back({"G", 0, 10, 5, 5, {}});
+    zbb::detail::trust_infeasible(named);
+    CHECK(named.status == zbb::optimize_status::infeasible);
+    // And every infeasible outcome of the existing questions names one (unreachable target).
+    auto m = support_model(1.0);
+    m.activities[0].max = 1.0;
+    const auto lc = zbb::least_cost(zbb::linked_model(m));
+    REQUIRE(lc.status == zbb::optimize_status::infeasible);
+    CHECK_FALSE(lc.explanation->goals.empty());
 }

@@ -325,3 +325,19 @@ def test_frame_errors_from_dataframes(example_model: zbb.Model) -> None:
     with pytest.raises(zbb.ModelError, match="partner caps need a frame") as err:
         _core.from_state(header, tables)
     assert (err.value.entity, err.value.field) == ("frame", "partner_caps")
+
+
+def test_duplicate_column_is_a_zbb_error(example_model: zbb.Model) -> None:
+    # A DataFrame with the same column twice used to raise AttributeError ('DataFrame' object has
+    # no attribute 'dtype') from deep inside the column path.
+    frames = example_model.to_dataframes()
+    plan = frames["plan"]
+    frames["plan"] = pd.concat([plan, plan[["volume"]]], axis=1)
+    with pytest.raises(zbb.ModelError, match="plan, field 'volume': duplicate column") as err:
+        zbb.from_dataframes(frames, name=example_model.name)
+    assert (err.value.entity, err.value.field) == ("plan", "volume")
+    goals = frames["goals"]
+    frames["plan"] = plan
+    frames["goals"] = pd.concat([goals, goals[["id"]]], axis=1)
+    with pytest.raises(zbb.ModelError, match="goals, field 'id': duplicate column"):
+        zbb.from_dataframes(frames, name=example_model.name)

@@ -544,3 +544,28 @@ def test_the_solve_releases_the_gil() -> None:
     if seconds < 0.06:  # pragma: no cover - a fast machine
         pytest.skip(f"the solve took {seconds:.3f} s, too quick to tell")
     assert during > in_20ms
+
+
+def test_hostile_prices_never_kill_the_interpreter(example_path: Any) -> None:
+    # A price of 1e25 and more used to reach CLP unchecked and abort the process (its assertion
+    # fabs(obj[i]) < 1.0e25). Run in a child process so that an abort would fail this test, not
+    # the test run.
+    import subprocess
+
+    script = f"""
+import zbb
+m = zbb.read_json({str(example_path)!r})
+for price in ("9" * 30, "1" + "0" * 25, "1" + "0" * 20):
+    hostile = m.with_price("R-cm", price)
+    for question in (lambda: hostile.least_cost(), lambda: hostile.max_effect(budget="2000000.00")):
+        try:
+            r = question()
+            print(price[:3], len(price), r.status)
+            assert r.status in ("optimal", "error"), r.status
+        except zbb.MoneyOverflowError as e:
+            print(price[:3], len(price), "money overflow:", e)
+print("done")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("done")

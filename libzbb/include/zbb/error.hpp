@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,23 +20,20 @@ struct error_location {
 };
 
 namespace detail {
-inline std::string located_message(const error_location& where, const std::string& what) {
-    std::string out;
-    if (!where.entity.empty()) out += where.entity;
-    if (!where.id.empty()) out += (out.empty() ? "'" : " '") + where.id + "'";
-    if (!where.field.empty()) out += (out.empty() ? "field '" : ", field '") + where.field + "'";
-    if (!out.empty()) out += ": ";
-    out += what;
-    // Keep the message on one line and valid UTF-8 whatever the input contains: escape control
-    // characters and bytes that are not part of a well-formed UTF-8 sequence.
+/// `s` made safe to print on one line: control characters escaped (`\n`, `\t`, `\r`, `\x01`),
+/// bytes outside well-formed UTF-8 escaped (`\xff`), and bidirectional controls (U+202A to U+202E,
+/// U+2066 to U+2069), which reorder what a terminal shows, marked as `\u202e`. Used by every error
+/// message and every text report.
+inline std::string printable(std::string_view s) {
     std::string safe;
+    safe.reserve(s.size());
     auto escape = [&safe](unsigned char c) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\x%02x", c);
         safe += buf;
     };
-    for (std::size_t i = 0; i < out.size();) {
-        auto c = static_cast<unsigned char>(out[i]);
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             if (c == '\n')
                 safe += "\\n";
@@ -53,18 +51,41 @@ inline std::string located_message(const error_location& where, const std::strin
         std::size_t len =
             c >= 0xF0 && c <= 0xF4 ? 4 : (c >= 0xE0 ? 3 : (c >= 0xC2 && c <= 0xDF ? 2 : 0));
         if (c >= 0xF5) len = 0;
-        bool ok = len > 0 && i + len <= out.size();
+        bool ok = len > 0 && i + len <= s.size();
         for (std::size_t k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(out[i + k]) & 0xC0) == 0x80;
-        if (ok) {
-            safe.append(out, i, len);
-            i += len;
-        } else {
+            ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+        if (!ok) {
             escape(c);
             ++i;
+            continue;
         }
+        if (len == 3 && c == 0xE2) {  // U+2000..U+2FFF: the bidirectional controls
+            const auto c1 = static_cast<unsigned char>(s[i + 1]);
+            const auto c2 = static_cast<unsigned char>(s[i + 2]);
+            const unsigned cp = 0x2000u | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+            if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+                safe += buf;
+                i += 3;
+                continue;
+            }
+        }
+        safe.append(s, i, len);
+        i += len;
     }
     return safe;
+}
+
+inline std::string located_message(const error_location& where, const std::string& what) {
+    std::string out;
+    if (!where.entity.empty()) out += where.entity;
+    if (!where.id.empty()) out += (out.empty() ? "'" : " '") + where.id + "'";
+    if (!where.field.empty()) out += (out.empty() ? "field '" : ", field '") + where.field + "'";
+    if (!out.empty()) out += ": ";
+    out += what;
+    // One line and valid UTF-8 whatever the input contains.
+    return printable(out);
 }
 }  // namespace detail
 

@@ -787,6 +787,25 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
     }
 }
 
+// "infeasible" only with an explanation that names what conflicts: a solver that says infeasible
+// but whose elastic version finds no goal or limit in the way had numerical trouble.
+inline void trust_infeasible(optimize_result& r) {
+    if (r.explanation && (!r.explanation->goals.empty() || !r.explanation->limits.empty())) return;
+    r.status = optimize_status::error;
+    r.message =
+        "the solver reported no feasible plan, but no goal or limit conflicts: numerical trouble, "
+        "not a verdict on the model";
+    if (r.explanation && !r.explanation->summary.empty())
+        r.message += " (" + r.explanation->summary + ")";
+    r.explanation.reset();
+}
+
+inline std::string stopped_message(optimize_status status, const lp_solution& sol) {
+    std::string m = "the solver stopped without a plan (" + std::string(to_string(status)) + ")";
+    if (!sol.message.empty()) m += ": " + sol.message;
+    return m;
+}
+
 }  // namespace detail
 
 /// Least-cost plan: activity volumes within [min, max] and resource availability that bring every
@@ -810,8 +829,9 @@ inline optimize_result least_cost(const linked_model& lm, const optimize_options
     } else if (r.status == optimize_status::infeasible) {
         r.explanation = detail::explain(lm, geo, {}, true, detail::settings_of(o), r);
         r.message = r.explanation->summary;
+        detail::trust_infeasible(r);
     } else {
-        r.message = "the solver stopped without a plan (" + std::string(to_string(r.status)) + ")";
+        r.message = detail::stopped_message(r.status, sol);
     }
     return r;
 }
@@ -842,10 +862,11 @@ inline optimize_result max_effect(const linked_model& lm, const optimize_options
     if (r.status == optimize_status::infeasible) {
         r.explanation = detail::explain(lm, geo, frame, false, settings, r);
         r.message = r.explanation->summary;
+        detail::trust_infeasible(r);
         return r;
     }
     if (r.status != optimize_status::optimal) {
-        r.message = "the solver stopped without a plan (" + std::string(to_string(r.status)) + ")";
+        r.message = detail::stopped_message(r.status, sol);
         return r;
     }
     r.marginal_effect_per_currency_unit =
@@ -960,7 +981,7 @@ inline std::string optimize_report_text(const linked_model& lm, const optimize_r
     const std::string cur = lm.currency().code;
     std::ostringstream out;
     out << "zbb optimize (" << to_string(r.objective)
-        << "): " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
+        << "): " << (src.name.empty() ? "(unnamed model)" : detail::printable(src.name)) << "\n";
     out << "Status: " << to_string(r.status) << "\n";
     if (!r.optimal()) {
         out << r.message << "\n";

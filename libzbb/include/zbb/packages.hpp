@@ -24,6 +24,7 @@
 
 #include "zbb/budget.hpp"
 #include "zbb/linked_model.hpp"
+#include "zbb/lp.hpp"
 #include "zbb/report.hpp"
 
 namespace zbb {
@@ -199,6 +200,19 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
     // Solves min obj^T (z, a) over the rows; sets out.status / out.selected; returns the best
     // objective value or nullopt.
     auto solve = [&](const std::vector<double>& obj) -> std::optional<double> {
+        // Nothing beyond the solver's numeric range reaches CBC (its CLP aborts on an objective
+        // coefficient of 1e25 or more): such a question ends with status error.
+        auto bad = [](double v) { return !std::isfinite(v) || std::fabs(v) > lp_max_magnitude; };
+        auto bad_bound = [&](double b) { return std::fabs(b) < COIN_DBL_MAX && bad(b); };
+        bool out_of_range = std::any_of(obj.begin(), obj.end(), bad) ||
+                            std::any_of(rowub.begin(), rowub.end(), bad_bound) ||
+                            std::any_of(rowlb.begin(), rowlb.end(), bad_bound);
+        for (int k = 0; k < matrix.getNumElements() && !out_of_range; ++k)
+            out_of_range = bad(matrix.getElements()[k]);
+        if (out_of_range) {
+            out.status = packages_status::error;
+            return std::nullopt;
+        }
         OsiClpSolverInterface solver;
         solver.messageHandler()->setLogLevel(0);
         solver.loadProblem(matrix, collb.data(), colub.data(), obj.data(), rowlb.data(),
@@ -554,7 +568,8 @@ inline std::string packages_report_text(const linked_model& lm, const packages_r
     const std::string cur = lm.currency().code;
     const int digits = lm.currency().minor_digits;
     std::ostringstream out;
-    out << "zbb packages: " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
+    out << "zbb packages: " << (src.name.empty() ? "(unnamed model)" : detail::printable(src.name))
+        << "\n";
     out << "Budget: " << cur << " " << detail::grouped(r.budget, digits) << "; ranked by "
         << r.ranked_by << "; " << r.cutoff << " of " << r.ranked.size() << " packages funded ("
         << cur << " " << detail::grouped(r.funded_cost, digits) << ")\n\n";

@@ -162,7 +162,23 @@ struct text_table {
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
     std::vector<bool> right;  // right-align column
+    /// The table as text; every cell through printable() (ids and names may hold control
+    /// characters: a newline would split a row).
     std::string render() const {
+        std::vector<std::vector<std::string>> cells;
+        cells.reserve(rows.size());
+        for (const auto& r : rows) {
+            cells.emplace_back();
+            for (const auto& c : r) cells.back().push_back(printable(c));
+        }
+        std::vector<std::string> head;
+        for (const auto& c : header) head.push_back(printable(c));
+        return render(head, cells);
+    }
+
+  private:
+    std::string render(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows) const {
         std::vector<std::size_t> w(header.size(), 0);
         auto widen = [&](const std::vector<std::string>& r) {
             for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], display_width(r[c]));
@@ -202,7 +218,8 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
     const std::string cur = b.currency.code;
     constexpr std::size_t name_width = 40;  // names are clipped in the text report, never in JSON
     std::ostringstream out;
-    out << "zbb budget: " << (src.name.empty() ? "(unnamed model)" : src.name) << "\n";
+    out << "zbb budget: " << (src.name.empty() ? "(unnamed model)" : detail::printable(src.name))
+        << "\n";
     out << "Total: " << cur << " " << grouped(b.total, digits) << "\n\n";
 
     auto share = [&](const money& m) {
