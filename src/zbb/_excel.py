@@ -69,7 +69,14 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
     from ._model import Model
 
     openpyxl = _openpyxl()
-    wb = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
+    try:
+        wb = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ModelError(f"file '{os.fspath(path)}': cannot open file", entity="file", id=os.fspath(path)) from None
+    except Exception as e:  # openpyxl's own: .ods, .xls, a damaged or non-workbook file
+        raise ModelError(f"file '{os.fspath(path)}': not an .xlsx workbook that zbb can read "
+                         f"({type(e).__name__}: {e}); save it as .xlsx (Excel 2007 and later)",
+                         entity="file", id=os.fspath(path)) from None
     try:
         sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     finally:
@@ -119,6 +126,9 @@ def _read_frame_sheet(title: str, rows: list[list[Any]], frame: dict[str, Any], 
             if row and row[0] is not None:
                 if row[0] != "budget":
                     raise ModelError(f"frame, field '{row[0]}': unknown key", entity="frame", field=str(row[0]))
+                if "budget" in frame:
+                    raise ModelError("frame, field 'budget': duplicate key (the frame sheet gives it once)",
+                                     entity="frame", field="budget")
                 value = row[1] if len(row) > 1 else None
                 if value is not None:
                     frame["budget"] = exact(value, "frame", "", "budget")
@@ -146,6 +156,9 @@ def _read_header(rows: list[list[Any]]) -> dict[str, Any]:
         key = str(row[0])
         if key not in _HEADER_KEYS:
             raise ModelError(f"model, field '{key}': unknown key", entity="model", field=key)
+        if key in out:  # as the JSON reader refuses a key given twice
+            raise ModelError(f"model, field '{key}': duplicate key (the model sheet gives each key once)",
+                             entity="model", field=key)
         out[key] = row[1] if len(row) > 1 else None
     return out
 
@@ -160,6 +173,17 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
     if any(not isinstance(n, str) for n in names):
         raise ModelError(f"{title}: the first row must hold the column names ({', '.join(spec.columns)})",
                          entity=title)
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ModelError(f"{title}, field '{n}': duplicate column (a sheet has each column once)",
+                             entity=title, field=n)
+        seen.add(n)
+    for i, r in enumerate(rows[1:]):  # a value under a blank header would be lost
+        extra = [k for k, v in enumerate(r) if k >= len(names) and v is not None]
+        if extra:
+            raise ModelError(f"{title}[{i}]: a value in column {extra[0] + 1}, which has no header",
+                             entity=f"{title}[{i}]")
     body = [r[: len(names)] + [None] * (len(names) - len(r)) for r in rows[1:]]
     body = [r for r in body if any(v is not None for v in r)]
     frame = pd.DataFrame(body, columns=names, dtype=object)

@@ -273,3 +273,51 @@ def test_from_dict_takes_decimal_effects(example_model: zbb.Model) -> None:
         zbb.from_dict(doc)
     assert where(info.value) == ("activity.levels[1]", "A-case", "effect")
     assert zbb.from_dict(doc, allow_float_prices=True) == example_model
+
+
+def test_excel_follows_the_json_rules(example_model: zbb.Model, tmp_path: Path) -> None:
+    """Duplicate keys and headers refused, no value under a blank header, .ods refused: each a
+    zbb error naming where (a second `name` row used to win silently, a second `volume` header to
+    raise AttributeError, a value under a blank header to vanish)."""
+    path = tmp_path / "m.xlsx"
+    example_model.to_excel(path)
+
+    def edited(edit: Any) -> Path:
+        wb = openpyxl.load_workbook(path)
+        edit(wb)
+        out = tmp_path / "edited.xlsx"
+        wb.save(out)
+        return out
+
+    def second_name(wb: Any) -> None:
+        ws = wb["model"]
+        ws.append(["name", "another name"])
+
+    with pytest.raises(zbb.ModelError, match="model, field 'name': duplicate key") as info:
+        zbb.read_excel(edited(second_name))
+    assert where(info.value) == ("model", "", "name")
+
+    def second_volume(wb: Any) -> None:
+        ws = wb["plan"]
+        ws.cell(row=1, column=ws.max_column + 1, value="volume")
+
+    with pytest.raises(zbb.ModelError, match="plan, field 'volume': duplicate column") as info:
+        zbb.read_excel(edited(second_volume))
+    assert where(info.value) == ("plan", "", "volume")
+
+    def value_without_header(wb: Any) -> None:
+        ws = wb["plan"]
+        ws.cell(row=2, column=ws.max_column + 2, value=99)
+
+    with pytest.raises(zbb.ModelError, match=r"plan\[0\]: a value in column \d+, which has no header"):
+        zbb.read_excel(edited(value_without_header))
+
+    ods = tmp_path / "m.ods"
+    ods.write_bytes(b"PK\x03\x04 not really an OpenDocument spreadsheet")
+    with pytest.raises(zbb.ModelError, match="not an .xlsx workbook that zbb can read") as info:
+        zbb.read_excel(ods)
+    assert info.value.entity == "file"
+    with pytest.raises(zbb.ModelError, match="cannot open file"):
+        zbb.read_excel(tmp_path / "missing.xlsx")
+    # The untouched workbook still reads back as the model.
+    assert zbb.read_excel(path) == example_model
