@@ -19,26 +19,15 @@ from __future__ import annotations
 import argparse
 import functools
 import pickle
-import statistics
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from timing import median_time  # benchmarks/timing.py (this folder is on sys.path when run as a script)
 
 import zbb
 
 REPO = Path(__file__).resolve().parents[1]
 FAMILY_SIZES = {"a": 100_000, "b": 100_000, "c": 102_600, "d": 2_000, "e": 60_000, "f": 50_000}
-
-
-def median_time(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def main() -> None:

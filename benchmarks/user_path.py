@@ -23,12 +23,9 @@ import argparse
 import functools
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,20 +33,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from timing import median_time  # benchmarks/timing.py (this folder is on sys.path when run as a script)
 
 import zbb
 
 REPO = Path(__file__).resolve().parents[1]
 FAMILY_SIZES = {"a": 100_000, "b": 100_000, "c": 102_600, "d": 2_000, "e": 60_000, "f": 50_000}
-
-
-def median_time(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def naive_budget(path: Path) -> dict[str, Any]:

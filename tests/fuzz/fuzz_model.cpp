@@ -10,13 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_common.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {
 
-void check(bool ok) {
-    if (!ok) __builtin_trap();
-}
+using zbb_fuzz::check;
 
 void budget_and_reports(const zbb::model& m, zbb::support_method method) {
     zbb::link_options options;
@@ -39,16 +38,9 @@ void budget_and_reports(const zbb::model& m, zbb::support_method method) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    zbb::model m;
-    try {
-        m = zbb::read_model_json(text, "fuzz");
-    } catch (const std::invalid_argument&) {
-        return 0;
-    } catch (const std::overflow_error&) {
-        return 0;
-    } catch (const std::bad_alloc&) {
-        return 0;
-    }
+    const auto read = zbb_fuzz::read(text);
+    if (!read) return 0;
+    const zbb::model& m = *read;
     // Lossless: what was read writes back to text that reads to the same model.
     const std::string written = zbb::write_model_json(m);
     check(zbb::write_model_json(zbb::read_model_json(written, "written")) == written);

@@ -12,15 +12,14 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "fuzz_common.hpp"
 #include "zbb/optimize.hpp"
 #include "zbb/packages.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {
 
-void check(bool ok) {
-    if (!ok) __builtin_trap();
-}
+using zbb_fuzz::check;
 
 template <class F>
 void guarded(F&& f) {
@@ -43,16 +42,9 @@ void check_infeasible(const zbb::optimize_result& r) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    zbb::model m;
-    try {
-        m = zbb::read_model_json(text, "fuzz");
-    } catch (const std::invalid_argument&) {
-        return 0;
-    } catch (const std::overflow_error&) {
-        return 0;
-    } catch (const std::bad_alloc&) {
-        return 0;
-    }
+    const auto read = zbb_fuzz::read(text);
+    if (!read) return 0;
+    const zbb::model& m = *read;
     if (m.activities.size() > 200 || m.goals.size() > 50) return 0;  // keep each input fast
     guarded([&] {
         const zbb::linked_model lm(m);
