@@ -85,6 +85,7 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
     tables: dict[str, pd.DataFrame] = {}
     frame: dict[str, Any] | None = None
     for title, rows in sheets.items():
+        _refuse_full_cells(title, rows)
         if title == "model":
             header = _read_header(rows)
         elif title in ("frame", "partner_caps"):
@@ -95,7 +96,13 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
             raise ModelError(f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, "
                          f"frame, partner_caps",
                              entity="file", id=os.fspath(path), field=title)
-    fmt = header.pop("format", "zbb-model/1")
+    if "model" not in sheets:
+        raise ModelError(f"file '{os.fspath(path)}', field 'model': the workbook has no model sheet "
+                         f"(key/value rows: format, name, currency, ...)", entity="file", id=os.fspath(path),
+                         field="model")
+    if "format" not in header:  # an emptied model sheet, as a JSON file without "format"
+        raise ModelError("model, field 'format': required field is missing", entity="model", field="format")
+    fmt = header.pop("format")
     if fmt != "zbb-model/1":
         raise ModelError(f"model, field 'format': unsupported format \"{fmt}\"; expected \"zbb-model/1\"",
                          entity="model", field="format")
@@ -210,8 +217,8 @@ def write_model_excel(model: Model, path: PathLike) -> None:
     ws.title = "model"
     ws.append(["key", "value"])
     ws.append(["format", "zbb-model/1"])
-    ws.append(["name", model.name])
-    ws.append(["description", model.description])
+    ws.append(_checked_row("model", ["key", "value"], ["name", model.name]))
+    ws.append(_checked_row("model", ["key", "value"], ["description", model.description]))
     ws.append(["currency", model.currency])
     ws.append(["minor_units", model.minor_units])
     for title, spec in TABLES.items():
@@ -221,7 +228,7 @@ def write_model_excel(model: Model, path: PathLike) -> None:
         n = len(columns[spec.columns[0]])
         data = [columns[c] for c in spec.columns]
         for i in range(n):
-            ws.append([_cell(col[i]) for col in data])
+            ws.append(_checked_row(title, spec.columns, [_cell(col[i]) for col in data]))
         for exact in _EXACT.get(title, []):
             col = spec.columns.index(exact) + 1
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
@@ -238,10 +245,70 @@ def write_model_excel(model: Model, path: PathLike) -> None:
             ws = wb.create_sheet("partner_caps")
             ws.append(["partner", "cap"])
             for row in frame["partner_caps"]:
-                ws.append([row["partner"], row["cap"]])
+                ws.append(_checked_row("partner_caps", ["partner", "cap"], [row["partner"], row["cap"]]))
                 ws.cell(row=ws.max_row, column=2).number_format = _TEXT_FORMAT
         _autosize(ws)
     wb.save(os.fspath(path))
+
+
+_BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}
+
+
+def _printable(text: str) -> str:
+    """``text`` safe to print on one line, as zbb's C++ messages and text reports show it: control
+    characters escaped (``\\n``, ``\\x00``), bidirectional controls marked (``\\u202e``)."""
+    out = []
+    for ch in text:
+        c = ord(ch)
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif c < 0x20 or c == 0x7F:
+            out.append(f"\\x{c:02x}")
+        elif c in _BIDI:
+            out.append(f"\\u{c:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _checked_row(sheet: str, columns: Any, values: list[Any]) -> list[Any]:
+    """``values`` unchanged, or a ModelError naming the cell when a text holds a character that an
+    .xlsx cell cannot store (C0 controls other than tab, newline and carriage return): openpyxl
+    would raise its own IllegalCharacterError half way through the file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for column, v in zip(columns, values):
+        if not isinstance(v, str):
+            continue
+        problem = None
+        if len(v) > _CELL_LIMIT:
+            problem = f"text of {len(v):,} characters is longer than an .xlsx cell holds ({_CELL_LIMIT:,})"
+        elif ILLEGAL_CHARACTERS_RE.search(v):
+            problem = f"text '{_printable(v)}' holds a control character that an .xlsx cell cannot store"
+        if problem:
+            row = values[0] if values and isinstance(values[0], str) else ""
+            shown = _printable(row if len(row) <= 40 else row[:40] + "...")
+            raise ModelError(f"{sheet}{f' {chr(39)}{shown}{chr(39)}' if row else ''}, field '{column}': {problem}; "
+                             f"keep this model as JSON (to_json) or change the text",
+                             entity=sheet, id=row, field=str(column))
+    return values
+
+
+_CELL_LIMIT = 32767  # characters in one .xlsx cell (Excel's limit; openpyxl cuts longer text)
+
+
+def _refuse_full_cells(title: str, rows: list[list[Any]]) -> None:
+    """A text cell at the .xlsx limit was probably cut (openpyxl and Excel cut longer text)."""
+    for i, r in enumerate(rows):
+        for k, v in enumerate(r):
+            if isinstance(v, str) and len(v) >= _CELL_LIMIT:
+                raise ModelError(f"{title}[{max(i - 1, 0)}]: the text in column {k + 1} has {len(v):,} characters, "
+                                 f"the most an .xlsx cell holds, so it may have been cut; keep such a model as JSON",
+                                 entity=f"{title}[{max(i - 1, 0)}]")
 
 
 def _cell(value: Any) -> Any:
@@ -277,10 +344,10 @@ def write_budget_excel(budget: Budget, path: PathLike) -> None:
     ws.title = "summary"
     for row in (["model", budget.model.name], ["currency", budget.currency], ["rounding", budget.rounding],
                 ["total", budget.total]):
-        ws.append(row)
+        ws.append(_checked_row("summary", ["key", "value"], row))
     ws["B4"].number_format = fmt
     for i, w in enumerate(budget.warnings):
-        ws.append(["warning" if i == 0 else "", w])
+        ws.append(_checked_row("summary", ["key", "value"], ["warning" if i == 0 else "", w]))
     _autosize(ws)
     for sheet, by in BREAKDOWNS.items():
         frame = budget.breakdown(by).drop(columns=["amount_minor", "amount_float"])
@@ -290,7 +357,7 @@ def write_budget_excel(budget: Budget, path: PathLike) -> None:
         for c in ws[1]:
             c.font = bold
         for key, row in zip(frame.index, frame.itertuples(index=False)):
-            ws.append([key, *(_budget_cell(v) for v in row)])
+            ws.append(_checked_row(sheet, columns, [key, *(_budget_cell(v) for v in row)]))
         ws.append(["Total", *([None] * (len(columns) - 2)), budget.total])
         for c in ws[ws.max_row]:
             c.font = bold
@@ -304,7 +371,7 @@ def write_budget_excel(budget: Budget, path: PathLike) -> None:
     for c in ws[1]:
         c.font = bold
     for key, row in zip(goals.index, goals.itertuples(index=False)):
-        ws.append([key, *(_budget_cell(v) for v in row)])
+        ws.append(_checked_row("goals", ["goal", *goals.columns], [key, *(_budget_cell(v) for v in row)]))
     _autosize(ws)
     wb.save(os.fspath(path))
 

@@ -100,8 +100,17 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
             raise ModelError(f"model, field '{table}': must be a DataFrame, a dict of columns or a "
                              f"list of row dicts ({e})", entity="model", field=table) from None
     spec = _spec(table)
-    if "id" in spec.kinds and "id" not in frame.columns and frame.index.name == "id":
-        frame = frame.reset_index()
+    if "id" in spec.kinds and frame.index.name == "id":
+        if "id" not in frame.columns:
+            frame = frame.reset_index()
+        else:  # the ids twice: they must agree, or one of them would be silently ignored
+            index = [str(v) for v in frame.index]
+            column = [str(v) for v in frame["id"]]
+            for k, (i, c) in enumerate(zip(index, column)):
+                if i != c:
+                    raise ModelError(f"{table}[{k}], field 'id': the index named 'id' says '{i}' but the "
+                                     f"id column says '{c}'; give the ids once", entity=f"{table}[{k}]",
+                                     field="id")
     return frame
 
 

@@ -248,9 +248,72 @@ TEST_CASE("warnings for volumes beyond bounds and needs beyond availability", "[
 
 TEST_CASE("overflowing amounts are refused, never wrapped", "[budget][errors]") {
     auto m = reciprocal_model();
-    m.resources[2].price = decimal::parse("99999999999999999999.99", {});
+    // The largest price the numeric range admits (2^53 - 1 minor units) at the largest volume.
+    m.resources[2].price = decimal::parse("90071992547409.91", {});
     m.plan.rows = {{"G1", "O1", 1e12}};
     zbb::linked_model lm(m);
     CHECK_THROWS_AS(zbb::compute_budget(lm), zbb::money_overflow);
     CHECK_THROWS_AS(zbb::compute_budget(lm), std::overflow_error);
+}
+
+TEST_CASE("the numeric range policy refuses inputs outside it when linking", "[budget][errors]") {
+    using Catch::Matchers::Contains;
+    auto refused = [](auto edit, const std::string& text) {
+        auto m = reciprocal_model();
+        edit(m);
+        try {
+            zbb::linked_model lm(m);
+        } catch (const std::exception& e) {
+            CHECK_THAT(e.what(), Contains(text));
+            return;
+        }
+        FAIL("accepted: " << text);
+    };
+    // Prices: below 2^53 minor units; the boundary itself is refused, one cent less accepted.
+    refused([](zbb::model& m) { m.resources[2].price = decimal::parse("90071992547409.92", {}); },
+            "resource 'R-O1', field 'price': \"90071992547409.92\" is beyond the numeric range");
+    {
+        auto m = reciprocal_model();
+        m.resources[2].price = decimal::parse("90071992547409.91", {});
+        CHECK_NOTHROW(zbb::linked_model(m));
+        m.minor_units = 0;  // whole units: 2^53 of them is refused, one less accepted
+        m.resources[2].price = decimal::parse("9007199254740992", {});
+        CHECK_THROWS_AS(zbb::linked_model(m), zbb::money_overflow);
+        m.resources[2].price = decimal::parse("9007199254740991", {});
+        CHECK_NOTHROW(zbb::linked_model(m));
+        m.minor_units = 6;  // a price with more decimals than the currency: compared exactly
+        m.resources[2].price = decimal::parse("9007199254.7409919999999", {});
+        CHECK_NOTHROW(zbb::linked_model(m));
+        m.resources[2].price = decimal::parse("9007199254.740992", {});
+        CHECK_THROWS_AS(zbb::linked_model(m), zbb::money_overflow);
+    }
+    refused(
+        [](zbb::model& m) {
+            m.plan.rows = {{"G1", "O1", 1.000001e12}};
+        },
+        "plan 'G1 -> O1', field 'volume': 1000001000000 is beyond the numeric range: at most "
+        "1e+12");
+    refused([](zbb::model& m) { m.activities[0].max = 2e12; },
+            "field 'max': 2000000000000 is beyond the numeric range");
+    refused([](zbb::model& m) { m.effects[0].per_unit = -1e308; },
+            "field 'per_unit': -1e+308 is beyond the numeric range: 0 or between 1e-09 and 1e+09");
+    refused([](zbb::model& m) { m.effects[0].per_unit = 5e-324; },
+            "field 'per_unit': 4.94065645841247e-324 is beyond the numeric range");
+    refused([](zbb::model& m) { m.consumption[0].per_unit = 1e10; },
+            "field 'per_unit': 10000000000 is beyond the numeric range");
+    refused(
+        [](zbb::model& m) { m.goals[0].target = 1e13; },
+        "field 'target': 10000000000000 is beyond the numeric range: at most 1e+12 in magnitude");
+    refused([](zbb::model& m) { m.goals[0].weight = 1e-7; },
+            "field 'weight': 1e-07 is beyond the numeric range: 0 or between 1e-06 and 1e+06");
+    refused([](zbb::model& m) { m.resources[0].available = 9007199254740993.0; },
+            "field 'available': 9.00719925474099e+15 is beyond the numeric range");
+    // The bounds themselves are inside.
+    auto m = reciprocal_model();
+    m.effects[0].per_unit = -1e9;
+    m.consumption[0].per_unit = 1e-9;
+    m.goals[0].target = -1e12;
+    m.goals[0].weight = 1e6;
+    m.activities[0].max = 1e12;
+    CHECK_NOTHROW(zbb::linked_model(m));
 }

@@ -563,33 +563,47 @@ TEST_CASE(
 
 TEST_CASE("hostile prices: no abort in least cost, max effect or packages; a zbb error or status",
           "[optimize][errors]") {
-    for (const char* price : {"10000000000000000000000000", "999999999999999999999999999999",
-                              "100000000000000000000"}) {
+    // Beyond the numeric range (a price of 1e25 once reached CLP's assertion and aborted): refused
+    // when linking, before any solver runs.
+    for (const char* price :
+         {"10000000000000000000000000", "999999999999999999999999999999", "90071992547409.92"}) {
+        CAPTURE(price);
+        auto m = support_model();
+        m.resources[0].price = decimal::parse(price, {});
+        CHECK_THROWS_AS(zbb::linked_model(m), zbb::money_overflow);
+    }
+    // The largest prices in range: prices do not change feasibility, so the least-cost plan avoids
+    // the dear A1 and is optimal; max effect carries the dear cost in its budget row and finds the
+    // same optimum. Never infeasible, never an abort.
+    for (const char* price : {"90071992547409.91", "1000000000000.00", "100000000.00"}) {
         CAPTURE(price);
         auto m = support_model();
         m.resources[0].price = decimal::parse(price, {});
         const zbb::linked_model lm(m);
-        // Prices do not change feasibility: the least-cost plan avoids the dear A1 and is optimal.
         const auto lc = zbb::least_cost(lm);
         REQUIRE(lc.status == zbb::optimize_status::optimal);
         CHECK(lc.budget->volumes[0] == Approx(0).margin(1e-9));
         CHECK(lc.budget->volumes[1] == Approx(5));
-        // Max effect carries the dear cost in its budget row: beyond the solver's range it is an
-        // error status with the reason, within it the same optimum; never infeasible, never abort.
         zbb::optimize_options o;
         o.budget_cap = decimal::parse("1000.00", {});
         const auto r = zbb::max_effect(lm, o);
-        if (std::string(price).size() > 21) {
-            CHECK(r.status == zbb::optimize_status::error);
-            CHECK_THAT(r.message, Catch::Contains("numeric range"));
-        } else {
-            CHECK(r.status == zbb::optimize_status::optimal);
-        }
+        CHECK(r.status == zbb::optimize_status::optimal);
     }
-    // A price whose cost cannot be avoided: the plan's budget is beyond the range of the cent.
+}
+
+TEST_CASE("a least-cost plan beyond the cent's range is refused, not aborted",
+          "[optimize][errors]") {
+    // A price whose cost cannot be avoided (RM, used by the support activity) at the largest price
+    // in range: the plan's amounts are beyond 2^53 minor units.
     auto m = support_model();
-    m.resources[2].price = decimal::parse("10000000000000000000000000", {});  // RM, support
-    CHECK_THROWS_AS(zbb::least_cost(zbb::linked_model(m)), zbb::money_overflow);
+    m.resources[2].price = decimal::parse("90071992547409.91", {});
+    m.consumption[2].per_unit = 1e6;
+    try {
+        (void)zbb::least_cost(zbb::linked_model(m));
+        FAIL("no error");
+    } catch (const zbb::money_overflow& e) {
+        CHECK_THAT(e.what(), Catch::Contains("computed amount exceeds 2^53 minor units"));
+    }
 }
 
 TEST_CASE("infeasible is said only with an explanation that names a conflict", "[optimize]") {

@@ -337,7 +337,7 @@ TEST_CASE("a budget is the same to the bit with one thread or two, errors includ
     zbb_bench::family_sizes sizes;
     sizes.activities = 600;
     auto m = zbb_bench::family_model('c', sizes, 7);
-    m.resources[0].price = zbb::decimal::parse("99999999999999999999.99", {});
+    m.resources[0].price = zbb::decimal::parse("90071992547409.91", {});  // the largest
     const zbb::linked_model lm(m);
     auto message = [&](unsigned threads) {
         zbb::budget_options o;

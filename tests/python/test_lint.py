@@ -1,4 +1,5 @@
-"""Static checks as tests: ruff over the Python sources, tests and benchmarks, mypy --strict over src/zbb
+"""Static checks as tests: ruff over the Python sources, tests, fuzz harnesses and benchmarks, mypy --strict
+over src/zbb
 (both configured in pyproject.toml; versions pinned in scripts/requirements.txt)."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_is_clean() -> None:
-    result = _run("ruff", "check", "src", "tests/python", "benchmarks")
+    result = _run("ruff", "check", "src", "tests/python", "tests/fuzz/python", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

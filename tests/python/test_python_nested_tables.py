@@ -312,6 +312,21 @@ def test_excel_follows_the_json_rules(example_model: zbb.Model, tmp_path: Path) 
     with pytest.raises(zbb.ModelError, match=r"plan\[0\]: a value in column \d+, which has no header"):
         zbb.read_excel(edited(value_without_header))
 
+    def emptied_model_sheet(wb: Any) -> None:
+        ws = wb["model"]
+        ws.delete_rows(1, ws.max_row)
+
+    with pytest.raises(zbb.ModelError, match="model, field 'format': required field is missing") as info:
+        zbb.read_excel(edited(emptied_model_sheet))
+    assert where(info.value) == ("model", "", "format")
+
+    def no_model_sheet(wb: Any) -> None:
+        del wb["model"]
+
+    with pytest.raises(zbb.ModelError, match="field 'model': the workbook has no model sheet") as info:
+        zbb.read_excel(edited(no_model_sheet))
+    assert info.value.entity == "file"
+
     ods = tmp_path / "m.ods"
     ods.write_bytes(b"PK\x03\x04 not really an OpenDocument spreadsheet")
     with pytest.raises(zbb.ModelError, match="not an .xlsx workbook that zbb can read") as info:
@@ -321,3 +336,15 @@ def test_excel_follows_the_json_rules(example_model: zbb.Model, tmp_path: Path) 
         zbb.read_excel(tmp_path / "missing.xlsx")
     # The untouched workbook still reads back as the model.
     assert zbb.read_excel(path) == example_model
+
+
+def test_an_index_named_id_must_agree_with_the_id_column(example_model: zbb.Model) -> None:
+    """Ids given twice (an index named `id` and an `id` column) used to lose the index silently."""
+    tables = example_model.to_dataframes()
+    goals = tables["goals"].set_index(tables["goals"]["id"].rename("id"))
+    agreeing = zbb.from_dataframes({**tables, "goals": goals})
+    assert agreeing.to_dict()["goals"] == example_model.to_dict()["goals"]
+    wrong = goals.rename(index={goals.index[1]: "G-other"})
+    with pytest.raises(zbb.ModelError, match=r"goals\[1\], field 'id': the index named 'id' says 'G-other'") as info:
+        zbb.from_dataframes({**tables, "goals": wrong})
+    assert where(info.value) == ("goals[1]", "", "id")

@@ -555,7 +555,13 @@ def test_hostile_prices_never_kill_the_interpreter(example_path: Any) -> None:
     script = f"""
 import zbb
 m = zbb.read_json({str(example_path)!r})
-for price in ("9" * 30, "1" + "0" * 25, "1" + "0" * 20):
+for price in ("9" * 30, "1" + "0" * 25, "1" + "0" * 20, "90071992547409.92"):
+    try:
+        m.with_price("R-cm", price)
+        raise SystemExit("accepted " + price)
+    except zbb.MoneyOverflowError as e:  # the numeric range policy, before any solver
+        assert "is beyond the numeric range" in str(e) and e.id == "R-cm" and e.field == "price", e
+for price in ("90071992547409.91", "1000000000000.00"):  # the largest in range
     hostile = m.with_price("R-cm", price)
     for question in (lambda: hostile.least_cost(), lambda: hostile.max_effect(budget="2000000.00")):
         try:

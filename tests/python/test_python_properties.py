@@ -81,7 +81,8 @@ def frame_models(draw: Any) -> dict[str, pd.DataFrame]:
     cons = draw(st.sets(st.tuples(st.sampled_from(acts), st.sampled_from(res)), min_size=1))
     plan = draw(st.sets(st.tuples(st.sampled_from(goals), st.sampled_from(acts)), min_size=0))
     volume = st.floats(0, 1e5, allow_nan=False, allow_infinity=False)
-    per_unit = st.floats(0, 50, allow_nan=False, allow_infinity=False)
+    # coefficients within the numeric range policy: 0, or 1e-9 to 1e9 (docs/errors.md)
+    per_unit = st.one_of(st.just(0.0), st.floats(1e-9, 50, allow_nan=False, allow_infinity=False))
     n_sup = draw(st.integers(0, min(3, n_act)))
     support = [(acts[k], a) for k in range(n_sup) for a in acts[n_sup:] if draw(st.booleans())]
     return {
@@ -92,7 +93,8 @@ def frame_models(draw: Any) -> dict[str, pd.DataFrame]:
         "consumption": pd.DataFrame({"activity": [a for a, _ in sorted(cons)], "resource": [r for _, r in sorted(cons)],
                                      "per_unit": [draw(per_unit) for _ in cons]}),
         "support": pd.DataFrame({"supplier": [s for s, _ in support], "consumer": [c for _, c in support],
-                                 "per_unit": [draw(st.floats(0, 0.5)) for _ in support]}),
+                                 "per_unit": [draw(st.one_of(st.just(0.0), st.floats(1e-9, 0.5)))
+                                              for _ in support]}),
         "funding": pd.DataFrame({"activity": [acts[0], acts[0]], "partner": ["P", "Q"],
                                  "share": ["0.3", Decimal("0.7")]}),
         "plan": pd.DataFrame({"goal": [g for g, _ in sorted(plan)], "activity": [a for _, a in sorted(plan)],

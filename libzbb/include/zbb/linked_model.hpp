@@ -18,6 +18,7 @@
 #include "zbb/error.hpp"
 #include "zbb/model.hpp"
 #include "zbb/money.hpp"
+#include "zbb/numeric_range.hpp"
 #include "zbb/support.hpp"
 
 namespace zbb {
@@ -289,9 +290,8 @@ class linked_model {
             const auto row = [&] { return detail::pair_id(r.goal, r.activity); };
             int g = plan_goal.at(r.goal, "plan", row, "goal");
             int a = plan_activity.at(r.activity, "plan", row, "activity");
-            detail::check_non_negative(r.volume, [&] {
-                return error_location{"plan", row(), "volume"};
-            });
+            if (!(r.volume >= 0 && r.volume <= numeric_range::max_quantity))
+                detail::check_quantity(r.volume, {"plan", row(), "volume"});
             t.emplace_back(a, g, r.volume);
         }
         return detail::build_unique(
@@ -353,6 +353,10 @@ class linked_model {
             check_finite(g.baseline, at("baseline"));
             check_finite(g.target, at("target"));
             check_non_negative(g.weight, at("weight"));
+            detail::check_indicator(g.baseline, at("baseline")());
+            detail::check_indicator(g.target, at("target")());
+            detail::check_magnitude(g.weight, numeric_range::min_weight, numeric_range::max_weight,
+                                    at("weight")());
         }
         for (const auto& a : m.activities) {
             activities_.add(a.id, "activity");
@@ -361,9 +365,9 @@ class linked_model {
             };
             if (!a.partner.empty() && partners_.find(a.partner) < 0)
                 fail({"activity", a.id, "partner"}, "unknown partner '" + a.partner + "'");
-            check_non_negative(a.min, at("min"));
+            detail::check_quantity(a.min, at("min")());
             if (a.max) {
-                check_non_negative(*a.max, at("max"));
+                detail::check_quantity(*a.max, at("max")());
                 if (*a.max < a.min) fail({"activity", a.id, "max"}, "is below min");
             }
             if (!a.levels.empty()) check_levels(a);
@@ -386,11 +390,9 @@ class linked_model {
         for (std::size_t i = 0; i < m.resources.size(); ++i) {
             const auto& r = m.resources[i];
             resources_.add(r.id, "resource");
-            if (r.available)
-                check_non_negative(*r.available, [&r] {
-                    return error_location{"resource", r.id, "available"};
-                });
+            if (r.available) detail::check_quantity(*r.available, {"resource", r.id, "available"});
             if (r.category.empty()) fail({"resource", r.id, "category"}, "empty category");
+            detail::check_money_range(r.price, currency_.minor_digits, {"resource", r.id, "price"});
             prices_[static_cast<int>(i)] = r.price.to_double();
             resource_available_[static_cast<int>(i)] =
                 r.available ? *r.available : std::numeric_limits<double>::infinity();
@@ -409,7 +411,12 @@ class linked_model {
             const auto row = [&] { return detail::pair_id(e.goal, e.activity); };
             int g = effect_goal.at(e.goal, "effects", row, "goal");
             int a = effect_activity.at(e.activity, "effects", row, "activity");
-            check_finite(e.per_unit, [&] { return error_location{"effects", row(), "per_unit"}; });
+            const double v = e.per_unit;
+            if (!(std::fabs(v) <= numeric_range::max_coefficient &&
+                  (v == 0 || std::fabs(v) >= numeric_range::min_coefficient)))
+                detail::check_magnitude(v, numeric_range::min_coefficient,
+                                        numeric_range::max_coefficient,
+                                        {"effects", row(), "per_unit"});
             t.emplace_back(g, a, e.per_unit);
         }
         effects_ = detail::build_unique(goals_.size(), na, t, "effects", [&](int g, int a) {
@@ -427,6 +434,11 @@ class linked_model {
             check_non_negative(c.per_unit, [&] {
                 return error_location{"consumption", row(), "per_unit"};
             });
+            if (!(c.per_unit <= numeric_range::max_coefficient &&
+                  (c.per_unit == 0 || c.per_unit >= numeric_range::min_coefficient)))
+                detail::check_magnitude(c.per_unit, numeric_range::min_coefficient,
+                                        numeric_range::max_coefficient,
+                                        {"consumption", row(), "per_unit"});
             t.emplace_back(r, a, c.per_unit);
         }
         consumption_ =
@@ -445,6 +457,11 @@ class linked_model {
             check_non_negative(s.per_unit, [&] {
                 return error_location{"support", row(), "per_unit"};
             });
+            if (!(s.per_unit <= numeric_range::max_coefficient &&
+                  (s.per_unit == 0 || s.per_unit >= numeric_range::min_coefficient)))
+                detail::check_magnitude(s.per_unit, numeric_range::min_coefficient,
+                                        numeric_range::max_coefficient,
+                                        {"support", row(), "per_unit"});
             t.emplace_back(sup, con, s.per_unit);
         }
         support_ = std::make_shared<const sparse_matrix>(
@@ -456,6 +473,9 @@ class linked_model {
         link_funding();
         plan_ = link_plan(m.plan);
         if (m.frame) {
+            if (m.frame->budget)
+                detail::check_money_range(*m.frame->budget, currency_.minor_digits,
+                                          {"frame", "", "budget"});
             std::unordered_set<std::string> capped;
             for (const auto& c : m.frame->partner_caps) {
                 if (partners_.find(c.partner) < 0)
@@ -463,6 +483,8 @@ class linked_model {
                          "unknown partner '" + c.partner + "'");
                 if (!capped.insert(c.partner).second)
                     fail({"frame.partner_caps", c.partner, "partner"}, "duplicate partner cap");
+                detail::check_money_range(c.cap, currency_.minor_digits,
+                                          {"frame.partner_caps", c.partner, "cap"});
             }
         }
 
@@ -487,6 +509,9 @@ class linked_model {
         for (std::size_t k = 0; k < a.levels.size(); ++k) {
             const auto& l = a.levels[k];
             const std::string nth = "level " + std::to_string(k + 1);
+            detail::check_quantity(l.up_to, {"activity", a.id, "levels"});
+            detail::check_magnitude(l.effect.to_double(), numeric_range::min_coefficient,
+                                    numeric_range::max_coefficient, {"activity", a.id, "levels"});
             if (!std::isfinite(l.up_to) || !(l.up_to > prev_up))
                 fail({"activity", a.id, "levels"},
                      nth + ": up_to " + detail::short_number(l.up_to) + " must be greater than " +
@@ -524,7 +549,7 @@ class linked_model {
                 if (!seen.insert(v.activity).second)
                     fail({"packages", id, "volumes"},
                          "activity '" + v.activity + "' appears twice");
-                detail::check_non_negative(v.volume, {"packages", id, "volumes"});
+                detail::check_quantity(v.volume, {"packages", id, "volumes"});
             }
             auto& lv = levels_of[p.unit];
             if (std::find(lv.begin(), lv.end(), p.level) != lv.end())

@@ -210,12 +210,18 @@ inline frame_values effective_frame(const linked_model& lm, const optimize_optio
         f.budget = lm.source().frame->budget;
         f.caps = lm.source().frame->partner_caps;
     }
-    if (o.budget_cap) f.budget = o.budget_cap;
+    const int digits = lm.currency().minor_digits;
+    if (o.budget_cap) {
+        f.budget = o.budget_cap;
+        detail::check_money_range(*o.budget_cap, digits, {"option", "", "budget"});
+    }
     if (o.partner_caps) {
         f.caps = *o.partner_caps;
-        for (const auto& c : f.caps)
+        for (const auto& c : f.caps) {
             if (lm.partners().find(c.partner) < 0)
                 fail({"option", c.partner, "partner_caps"}, "unknown partner '" + c.partner + "'");
+            detail::check_money_range(c.cap, digits, {"option", c.partner, "partner_caps"});
+        }
     }
     return f;
 }

@@ -289,6 +289,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     const int digits = lm.currency().minor_digits;
     if (budget->scale() > digits)
         fail(budget_at, "has more decimals than the currency's " + std::to_string(digits));
+    detail::check_money_range(*budget, digits, budget_at);
 
     packages_result r;
     r.budget = money::from_minor(budget->units_at_scale(digits));

@@ -8,6 +8,7 @@
 #include "zbb/linked_model.hpp"
 #include "zbb/model.hpp"
 #include "zbb/money.hpp"
+#include "zbb/numeric_range.hpp"
 #include "zbb/report.hpp"
 #include "zbb/support.hpp"
 #include "zbb/version.hpp"

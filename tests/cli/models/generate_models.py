@@ -275,22 +275,51 @@ def _():
                      {"supplier": "A-course", "consumer": "A-ict", "per_unit": 3}]
     return d
 
+# ---- the numeric range policy (docs/errors.md) --------------------------------------------------
+@case("price-beyond-range")
+def _():
+    d = m(); row(d, "resources", id="R-mgr")["price"] = "99999999999999999999.99"; return d
+@case("coefficient-beyond-range")
+def _():
+    d = m(); row(d, "consumption", activity="A-mgmt")["per_unit"] = 1e300; return d
+@case("coefficient-tiny")
+def _():
+    d = m(); row(d, "effects", goal="G-home", activity="A-case")["per_unit"] = 5e-324; return d
+@case("volume-beyond-range")
+def _():
+    d = m(); row(d, "plan", activity="A-course")["volume"] = 1e300; return d
+@case("target-beyond-range")
+def _():
+    d = m(); row(d, "goals", id="G-home")["target"] = -1e308; return d
+@case("weight-beyond-range")
+def _():
+    d = m(); row(d, "goals", id="G-carer")["weight"] = 1e7; return d
+@case("frame-budget-beyond-range")
+def _():
+    d = m(); d["frame"] = {"budget": "90071992547409.92"}; return d
+
 # ---- amounts that overflow --------------------------------------------------------------------
 @case("amount-overflow")
 def _():
+    # The largest price and the largest volume the range admits: the amount overflows.
     d = m()
-    row(d, "resources", id="R-mgr")["price"] = "99999999999999999999.99"
+    row(d, "resources", id="R-mgr")["price"] = "90071992547409.91"
     row(d, "plan", activity="A-course")["volume"] = 1e12
     return d
-@case("unit-cost-overflow")
+
+@case("support-amplification")
 def _():
+    # A chain A-case <- A-s1 <- A-s2 <- A-s3, each link supplying 1e9 units per unit served: every number
+    # in range, but one unit of A-s1 needs 1e18 units of A-s3, beyond the amplification the
+    # support solver trusts (1e12).
     d = m()
-    row(d, "resources", id="R-mgr")["price"] = "99999999999999999999.99"
-    row(d, "consumption", activity="A-mgmt")["per_unit"] = 1e300
+    consumer = "A-case"
+    for k in (1, 2, 3):
+        sid = f"A-s{k}"
+        d["activities"].append({"id": sid, "name": f"Support {k}", "unit": "hour", "partner": "P-muni"})
+        d["support"].append({"supplier": sid, "consumer": consumer, "per_unit": 1e9})
+        consumer = sid
     return d
-@case("volume-overflow")
-def _():
-    d = m(); row(d, "plan", activity="A-course")["volume"] = 1e300; return d
 
 # ---- model header -----------------------------------------------------------------------------
 @case("unsupported-format")

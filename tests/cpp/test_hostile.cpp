@@ -1,0 +1,141 @@
+// The hostile-input suite through the C++ API: every case of tests/hostile/cases.json read, linked,
+// budgeted, optimised (least cost, max effect) and ranked into packages, each outcome as the case
+// says (the same table drives tests/python/test_hostile.py for the CLI and Python).
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "zbb/io.hpp"
+#include "zbb/optimize.hpp"
+#include "zbb/packages.hpp"
+#include "zbb/report.hpp"
+
+namespace {
+
+using json = nlohmann::json;
+
+json load(const std::string& relative) {
+    std::ifstream in(std::string(ZBB_SOURCE_DIR) + "/" + relative, std::ios::binary);
+    REQUIRE(in);
+    return json::parse(in);
+}
+
+json renamed(const json& node, const std::string& from, const std::string& to) {
+    if (node.is_string() && node.get<std::string>() == from) return to;
+    if (node.is_array() || node.is_object()) {
+        json out = node;
+        for (auto& v : out) v = renamed(v, from, to);
+        return out;
+    }
+    return node;
+}
+
+// The document text of a case: the base with the prelude and the case's changes.
+std::string case_text(const json& suite, const json& c) {
+    if (c.contains("nest")) {
+        const auto n = c["nest"].get<std::size_t>();
+        return std::string(n, '[') + std::string(n, ']');
+    }
+    json doc = load(suite["base"].get<std::string>());
+    for (const auto* list : {&suite["prelude"], c.contains("set") ? &c["set"] : nullptr}) {
+        if (!list) continue;
+        for (const auto& change : *list)
+            doc[json::json_pointer(change[0].get<std::string>())] = change[1];
+    }
+    if (c.contains("append"))
+        for (const auto& change : c["append"])
+            doc[json::json_pointer(change[0].get<std::string>())].push_back(change[1]);
+    if (c.contains("rename"))
+        for (const auto& change : c["rename"])
+            doc = renamed(doc, change[0].get<std::string>(), change[1].get<std::string>());
+    return doc.dump();
+}
+
+const json& expectation(const json& c, const std::string& door) {
+    if (c.contains("doors") && c["doors"].contains(door)) return c["doors"][door];
+    return c;
+}
+
+// Runs `question` and checks it against the expectation: an exception of the named kind whose
+// message contains the text, or no exception (then `check_ok` looks at the result).
+void check(const json& want, const std::function<void()>& question) {
+    if (!want.contains("error")) {
+        question();
+        return;
+    }
+    const auto kind = want["error"]["kind"].get<std::string>();
+    const auto text = want["error"]["message"].get<std::string>();
+    try {
+        question();
+    } catch (const zbb::support_loop_error& e) {
+        CHECK(kind == "support_loop_error");
+        CHECK_THAT(e.what(), Catch::Contains(text));
+        return;
+    } catch (const zbb::model_error& e) {
+        CHECK(kind == "model_error");
+        CHECK_THAT(e.what(), Catch::Contains(text));
+        return;
+    } catch (const zbb::money_overflow& e) {
+        CHECK(kind == "money_overflow");
+        CHECK_THAT(e.what(), Catch::Contains(text));
+        return;
+    }
+    FAIL("no error; expected " << kind << ": " << text);
+}
+
+}  // namespace
+
+TEST_CASE("hostile input: every case of tests/hostile/cases.json through the C++ API",
+          "[hostile][errors]") {
+    const json suite = load("tests/hostile/cases.json");
+    REQUIRE(suite["cases"].size() >= 30);
+    for (const auto& c : suite["cases"]) {
+        const auto name = c["name"].get<std::string>();
+        CAPTURE(name);
+        const std::string text = case_text(suite, c);
+        auto linked = [&] { return zbb::linked_model(zbb::read_model_json(text, "hostile.json")); };
+
+        check(expectation(c, "budget"), [&] {
+            const auto lm = linked();
+            const auto b = zbb::compute_budget(lm);
+            const auto report = zbb::budget_report_text(lm, b);
+            const json ok = expectation(c, "budget")["ok"];
+            if (ok.contains("text"))
+                CHECK_THAT(report, Catch::Contains(ok["text"].get<std::string>()));
+            // no raw control character reaches a terminal
+            CHECK(std::none_of(report.begin(), report.end(), [](char ch) {
+                return static_cast<unsigned char>(ch) < 0x20 && ch != '\n';
+            }));
+            if (ok.contains("json"))
+                CHECK_THAT(zbb::budget_report_json(lm, b),
+                           Catch::Contains(ok["json"].get<std::string>()));
+            zbb::money sum;
+            for (const auto& a : b.by_partner.amounts) sum += a;
+            CHECK(sum == b.total);
+        });
+        for (const char* door : {"optimize", "max-effect"}) {
+            CAPTURE(door);
+            const json& want = expectation(c, door);
+            check(want, [&] {
+                const auto lm = linked();
+                const auto r =
+                    std::string(door) == "optimize" ? zbb::least_cost(lm) : zbb::max_effect(lm);
+                const std::string status = want["ok"].value("status", "optimal");
+                CHECK(std::string(zbb::to_string(r.status)) == status);
+                if (status == "infeasible") {
+                    REQUIRE(r.explanation);
+                    CHECK_FALSE(r.explanation->goals.empty());
+                }
+            });
+        }
+        check(expectation(c, "packages"), [&] {
+            const auto r = zbb::rank_packages(linked());
+            CHECK(r.status == zbb::packages_status::optimal);
+        });
+    }
+}
