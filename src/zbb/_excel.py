@@ -285,12 +285,16 @@ def _checked_row(sheet: str, columns: Any, values: list[Any]) -> list[Any]:
         if not isinstance(v, str):
             continue
         problem = None
-        if len(v) > _CELL_LIMIT:
-            problem = f"text of {len(v):,} characters is longer than an .xlsx cell holds ({_CELL_LIMIT:,})"
+        if len(v) >= _CELL_LIMIT:  # the reader cannot tell a full cell from a cut one
+            problem = (f"text of {len(v):,} characters does not fit an .xlsx cell (fewer than "
+                       f"{_CELL_LIMIT:,} in zbb's workbooks; longer text is cut)")
         elif ILLEGAL_CHARACTERS_RE.search(v):
             problem = f"text '{_printable(v)}' holds a control character that an .xlsx cell cannot store"
         if problem:
-            row = values[0] if values and isinstance(values[0], str) else ""
+            if list(columns) == ["key", "value"]:  # a key/value sheet: the key is the field
+                row, column = "", str(values[0])
+            else:
+                row = values[0] if values and isinstance(values[0], str) else ""
             shown = _printable(row if len(row) <= 40 else row[:40] + "...")
             raise ModelError(f"{sheet}{f' {chr(39)}{shown}{chr(39)}' if row else ''}, field '{column}': {problem}; "
                              f"keep this model as JSON (to_json) or change the text",
@@ -303,12 +307,14 @@ _CELL_LIMIT = 32767  # characters in one .xlsx cell (Excel's limit; openpyxl cut
 
 def _refuse_full_cells(title: str, rows: list[list[Any]]) -> None:
     """A text cell at the .xlsx limit was probably cut (openpyxl and Excel cut longer text)."""
+    header = rows[0] if rows else []
     for i, r in enumerate(rows):
         for k, v in enumerate(r):
             if isinstance(v, str) and len(v) >= _CELL_LIMIT:
-                raise ModelError(f"{title}[{max(i - 1, 0)}]: the text in column {k + 1} has {len(v):,} characters, "
+                name = header[k] if i > 0 and k < len(header) and isinstance(header[k], str) else f"column {k + 1}"
+                raise ModelError(f"{title}, field '{name}': the text in sheet row {i + 1} has {len(v):,} characters, "
                                  f"the most an .xlsx cell holds, so it may have been cut; keep such a model as JSON",
-                                 entity=f"{title}[{max(i - 1, 0)}]")
+                                 entity=title, field=str(name))
 
 
 def _cell(value: Any) -> Any:

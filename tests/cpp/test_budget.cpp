@@ -263,15 +263,21 @@ TEST_CASE("the numeric range policy refuses inputs outside it when linking", "[b
         edit(m);
         try {
             zbb::linked_model lm(m);
-        } catch (const std::exception& e) {
+        } catch (const zbb::model_error& e) {  // quantities, indicators, coefficients, weights
             CHECK_THAT(e.what(), Contains(text));
             return;
         }
         FAIL("accepted: " << text);
     };
     // Prices: below 2^53 minor units; the boundary itself is refused, one cent less accepted.
-    refused([](zbb::model& m) { m.resources[2].price = decimal::parse("90071992547409.92", {}); },
-            "resource 'R-O1', field 'price': \"90071992547409.92\" is beyond the numeric range");
+    {
+        auto m = reciprocal_model();
+        m.resources[2].price = decimal::parse("90071992547409.92", {});
+        CHECK_THROWS_WITH(zbb::linked_model(m),
+                          Contains("resource 'R-O1', field 'price': \"90071992547409.92\" is "
+                                   "beyond the numeric range"));
+        CHECK_THROWS_AS(zbb::linked_model(m), zbb::money_overflow);
+    }
     {
         auto m = reciprocal_model();
         m.resources[2].price = decimal::parse("90071992547409.91", {});
@@ -308,6 +314,17 @@ TEST_CASE("the numeric range policy refuses inputs outside it when linking", "[b
             "field 'weight': 1e-07 is beyond the numeric range: 0 or between 1e-06 and 1e+06");
     refused([](zbb::model& m) { m.resources[0].available = 9007199254740993.0; },
             "field 'available': 9.00719925474099e+15 is beyond the numeric range");
+    refused(
+        [](zbb::model& m) {
+            m.activities[2].levels = {{1e3, decimal::parse("1", {})},
+                                      {2e12, decimal::parse("0.5", {})}};
+        },
+        "activity 'O1', field 'levels': level 2: up_to 2000000000000 is beyond the numeric range");
+    refused(
+        [](zbb::model& m) {
+            m.activities[2].levels = {{1e3, decimal::parse("0.0000000001", {})}};
+        },
+        "activity 'O1', field 'levels': level 1: effect 0.0000000001 is beyond the numeric range");
     // The bounds themselves are inside.
     auto m = reciprocal_model();
     m.effects[0].per_unit = -1e9;

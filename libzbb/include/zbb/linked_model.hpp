@@ -509,14 +509,24 @@ class linked_model {
         for (std::size_t k = 0; k < a.levels.size(); ++k) {
             const auto& l = a.levels[k];
             const std::string nth = "level " + std::to_string(k + 1);
-            detail::check_quantity(l.up_to, {"activity", a.id, "levels"});
-            detail::check_magnitude(l.effect.to_double(), numeric_range::min_coefficient,
-                                    numeric_range::max_coefficient, {"activity", a.id, "levels"});
             if (!std::isfinite(l.up_to) || !(l.up_to > prev_up))
                 fail({"activity", a.id, "levels"},
                      nth + ": up_to " + detail::short_number(l.up_to) + " must be greater than " +
                          (k ? "the previous level's up_to " + detail::short_number(prev_up)
                             : std::string("0")));
+            if (l.up_to > numeric_range::max_quantity)
+                fail({"activity", a.id, "levels"},
+                     nth + ": up_to " + detail::range_number(l.up_to) +
+                         " is beyond the numeric range: at most " +
+                         detail::short_number(numeric_range::max_quantity));
+            const double effect = l.effect.to_double();
+            if (effect > numeric_range::max_coefficient ||
+                (effect != 0 && effect < numeric_range::min_coefficient))
+                fail({"activity", a.id, "levels"},
+                     nth + ": effect " + l.effect.text() +
+                         " is beyond the numeric range: 0 or between " +
+                         detail::short_number(numeric_range::min_coefficient) + " and " +
+                         detail::short_number(numeric_range::max_coefficient));
             if (prev_effect && *prev_effect < l.effect)
                 fail({"activity", a.id, "levels"}, nth + ": effect " + l.effect.text() +
                                                        " is above the previous level's " +
@@ -541,7 +551,7 @@ class linked_model {
         for (const auto& p : model_.packages) {
             const std::string id = p.unit + "/" + std::to_string(p.level);
             if (p.unit.empty()) fail({"packages", id, "unit"}, "empty decision unit");
-            if (p.priority) detail::check_finite(*p.priority, {"packages", id, "priority"});
+            if (p.priority) detail::check_indicator(*p.priority, {"packages", id, "priority"});
             std::unordered_set<std::string> seen;
             for (const auto& v : p.volumes) {
                 if (activities_.find(v.activity) < 0)

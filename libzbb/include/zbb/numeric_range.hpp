@@ -18,7 +18,7 @@ namespace zbb {
 namespace numeric_range {
 /// Volumes, bounds, availability, level up_to and package volumes: 0 <= v <= max_quantity.
 inline constexpr double max_quantity = 1e12;
-/// Goal baselines and targets: |v| <= max_indicator.
+/// Goal baselines and targets, and package priorities: |v| <= max_indicator.
 inline constexpr double max_indicator = 1e12;
 /// Coefficients (effects, consumption and support per unit, level effects): 0 or
 /// min_coefficient <= |v| <= max_coefficient. A smaller non-zero coefficient is below the
