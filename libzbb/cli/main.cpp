@@ -17,25 +17,37 @@
 
 namespace {
 
-constexpr const char* usage =
-    "usage: zbb <command> [options]\n"
+// One entry per command: its synopsis and what it does (zbb COMMAND --help, zbb help COMMAND);
+// the full usage is made of them.
+struct command_help {
+    const char* name;
+    const char* text;
+};
+constexpr command_help commands[] = {
+    {"budget",
+     "  budget MODEL.json [--json|--csv] [--rounding MODE]\n"
+     "                                                 bottom-up budget of the model's plan\n"},
+    {"validate",
+     "  validate MODEL.json                            check a model; exit 0 when valid\n"},
+    {"optimize",
+     "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
+     "                     [--rounding MODE]           build the plan up from the goals' targets\n"
+     "                                                 (see docs/optimize.md)\n"},
+    {"packages",
+     "  packages MODEL.json [--budget AMOUNT] [--json] [--time-limit SECONDS] [--rounding MODE]\n"
+     "                                                 rank the decision packages, draw the\n"
+     "                                                 cut-off line at the budget (or the\n"
+     "                                                 model's frame), compare with the optimum\n"},
+    {"demo",
+     "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
+     "                                                 (dementia-friendly municipality)\n"
+     "  demo --model                                   print the built-in example model\n"},
+    {"help", "  help [COMMAND]                                 this text, or one command's\n"},
+};
+
+constexpr const char* usage_notes =
     "\n"
-    "commands:\n"
-    "  budget MODEL.json [--json|--csv] [--rounding MODE]\n"
-    "                                                 bottom-up budget of the model's plan\n"
-    "  validate MODEL.json                            check a model; exit 0 when valid\n"
-    "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
-    "                     [--rounding MODE]           build the plan up from the goals' targets\n"
-    "                                                 (see docs/optimize.md)\n"
-    "  packages MODEL.json [--budget AMOUNT] [--json] [--time-limit SECONDS] [--rounding MODE]\n"
-    "                                                 rank the decision packages, draw the\n"
-    "                                                 cut-off line at the budget (or the\n"
-    "                                                 model's frame), compare with the optimum\n"
-    "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
-    "                                                 (dementia-friendly municipality)\n"
-    "  demo --model                                   print the built-in example model\n"
-    "  --help, --version\n"
-    "\n"
+    "MODEL.json may be - to read the model from standard input.\n"
     "MODE: half-even (default), half-up, half-down, toward-zero, away-from-zero, floor, ceiling\n"
     "--support-solver auto|direct|iterative (every command that reads a model): how the support\n"
     "      system is solved (default auto: per block, see docs/concepts.md)\n"
@@ -45,6 +57,23 @@ constexpr const char* usage =
     "  optimize also: 3 no plan meets every constraint (the explanation is printed),\n"
     "                 4 the solver stopped without a plan (time limit or numerical failure).\n"
     "  packages also: 4 the optimal selection is not proven (time limit or solver failure).\n";
+
+std::string full_usage() {
+    std::string u = "usage: zbb <command> [options]\n\ncommands:\n";
+    for (const auto& c : commands) u += c.text;
+    u += "  --help, --version\n";
+    return u + usage_notes;
+}
+
+const command_help* find_command(const std::string& name) {
+    for (const auto& c : commands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+std::string command_usage(const command_help& c) {
+    return std::string("usage: zbb ") + c.name + " [options]\n\n" + c.text + usage_notes;
+}
 
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -63,12 +92,12 @@ struct options {
     double time_limit = 0;
 };
 
-// The value of "--name VALUE" or "--name=VALUE".
+// The value of "--name VALUE" or "--name=VALUE" (`what` names it in the usage error).
 std::string option_value(const std::vector<std::string>& args, std::size_t& i,
-                         const std::string& name) {
+                         const std::string& name, const char* what = "a value") {
     const auto& a = args[i];
     if (a == name) {
-        if (i + 1 >= args.size()) throw usage_error(name + " needs a value");
+        if (i + 1 >= args.size()) throw usage_error(name + " needs " + what);
         return args[++i];
     }
     return a.substr(name.size() + 1);
@@ -97,14 +126,8 @@ options parse_args(int argc, char** argv) {
             }
         } else if (a == "--model" && o.command == "demo") {
             o.print_model = true;
-        } else if (a == "--rounding" || a.rfind("--rounding=", 0) == 0) {
-            std::string v;
-            if (a == "--rounding") {
-                if (i + 1 >= args.size()) throw usage_error("--rounding needs a mode");
-                v = args[++i];
-            } else {
-                v = a.substr(11);
-            }
+        } else if (is_option(a, "--rounding")) {
+            const std::string v = option_value(args, i, "--rounding", "a mode");
             try {
                 o.budget.rounding = zbb::parse_rounding_mode(v);
             } catch (const zbb::model_error& e) {
@@ -137,6 +160,8 @@ options parse_args(int argc, char** argv) {
             if (!plain || *end != '\0' || !std::isfinite(o.time_limit) || o.time_limit <= 0)
                 throw usage_error("--time-limit needs a positive number of seconds, got '" + v +
                                   "'");
+        } else if (a == "-" && o.path.empty() && o.command != "demo") {
+            o.path = a;  // the model from standard input
         } else if (!a.empty() && a[0] == '-') {
             throw usage_error("unknown option '" + a + "'");
         } else if (o.path.empty() && o.command != "demo") {
@@ -210,18 +235,47 @@ int print_packages(zbb::model m, const options& o) {
     return 4;
 }
 
+// The model named on the command line: a file, or standard input for "-".
+zbb::model read_model(const std::string& path) {
+    if (path != "-") return zbb::read_model_file(path);
+    std::string text;
+    char buf[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
+    if (std::ferror(stdin))
+        zbb::detail::fail({"file", "-", ""}, "cannot read the model from standard input");
+    return zbb::read_model_json(text, "-");
+}
+
 int run(int argc, char** argv) {
-    if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-        std::fputs(usage, stdout);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        std::fputs(full_usage().c_str(), stdout);
         return 0;
     }
+    if (!args.empty() && args[0] == "help") {  // zbb help [COMMAND]
+        if (args.size() == 1) {
+            std::fputs(full_usage().c_str(), stdout);
+            return 0;
+        }
+        const command_help* c = args.size() == 2 ? find_command(args[1]) : nullptr;
+        if (!c) throw usage_error("help takes one command name, got '" + args.back() + "'");
+        std::fputs(command_usage(*c).c_str(), stdout);
+        return 0;
+    }
+    if (!args.empty() && find_command(args[0]))  // zbb COMMAND --help
+        for (std::size_t i = 1; i < args.size(); ++i)
+            if (args[i] == "--help" || args[i] == "-h") {
+                std::fputs(command_usage(*find_command(args[0])).c_str(), stdout);
+                return 0;
+            }
     if (argc >= 2 && std::string(argv[1]) == "--version") {
         std::printf("zbb %s\n", zbb::version);
         return 0;
     }
     const options o = parse_args(argc, argv);
     if (o.command == "budget") {
-        print_budget(zbb::read_model_file(o.path), o);
+        print_budget(read_model(o.path), o);
     } else if (o.command == "demo") {
         if (o.print_model) {
             std::fputs(zbb_cli::demo_model_json, stdout);
@@ -229,11 +283,11 @@ int run(int argc, char** argv) {
         }
         print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
     } else if (o.command == "optimize") {
-        return print_optimized(zbb::read_model_file(o.path), o);
+        return print_optimized(read_model(o.path), o);
     } else if (o.command == "packages") {
-        return print_packages(zbb::read_model_file(o.path), o);
+        return print_packages(read_model(o.path), o);
     } else if (o.command == "validate") {
-        const zbb::linked_model lm(zbb::read_model_file(o.path), o.link);
+        const zbb::linked_model lm(read_model(o.path), o.link);
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well
         const auto& m = lm.source();
         std::printf(

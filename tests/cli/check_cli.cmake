@@ -1,7 +1,7 @@
 # check_cli.cmake - runs the zbb CLI once and checks its exit code and output.
 #
 #   cmake -DZBB=<path to zbb> -DARGS=<;-list of arguments> -DEXPECT_EXIT=<n>
-#         -DEXPECT_STDERR=<regex> [-DEXPECT_STDOUT=<regex>] -P check_cli.cmake
+#         -DEXPECT_STDERR=<regex> [-DEXPECT_STDOUT=<regex>] [-DINPUT=<file>] -P check_cli.cmake
 #
 # Fails (message(FATAL_ERROR)) unless
 #   - the process ends within 20 s with exit code EXPECT_EXIT (a crash or a timeout always fails);
@@ -26,8 +26,13 @@ if(NOT EXPECT_EXIT MATCHES "^[0-9]+$")
   message(FATAL_ERROR "check_cli.cmake: EXPECT_EXIT must be a non-negative integer, got '${EXPECT_EXIT}'")
 endif()
 
+set(input)
+if(DEFINED INPUT)  # -DINPUT=<file>: given on standard input
+  set(input INPUT_FILE "${INPUT}")
+endif()
 execute_process(
   COMMAND "${ZBB}" ${ARGS}
+  ${input}
   RESULT_VARIABLE exit_code
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err

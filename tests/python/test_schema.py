@@ -332,6 +332,7 @@ CLI_ARGS: dict[str, list[str]] = {
     "cli.bad.usage-bad-rounding": ["budget", _SMALL_ARG, "--rounding", "sideways"],
     "cli.bad.usage-rounding-without-mode": ["budget", _SMALL_ARG, "--rounding"],
     "cli.bad.usage-extra-argument": ["budget", _SMALL_ARG, "extra.json"],
+    "cli.bad.usage-help-unknown": ["help", "nope"],
     "cli.bad.usage-validate-json": ["validate", _SMALL_ARG, "--json"],
 }
 

@@ -678,10 +678,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     }
     // Binding limits of the elastic problem: their shadow price is the shortfall (in fractions of
     // the gaps) that one more unit would close.
+    // A min bound raises volumes, never blocks a goal: it is no part of the explanation.
     ex.limits = limits_relaxed ? excess : binding_limits(lm, L, sol, tol);
-    for (auto& l : ex.limits)
-        if (l.field == "min")
-            l.shadow_price = 0;  // a min bound raises volumes, never blocks a goal
     ex.limits.erase(std::remove_if(ex.limits.begin(), ex.limits.end(),
                                    [](const limit& l) { return l.field == "min"; }),
                     ex.limits.end());

@@ -498,12 +498,11 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         r.optimal_cost = r.funded_cost;
         r.optimal_attainment = r.funded_attainment;
     }
+    r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
     if (r.status == packages_status::optimal) {
-        r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
         r.message =
             "ranked " + std::to_string(r.ranked.size()) + " packages; optimal selection found";
     } else {
-        r.left_on_the_table = std::max(0.0, r.optimal_attainment - r.funded_attainment);
         r.message = "ranked " + std::to_string(r.ranked.size()) +
                     " packages; the optimal selection is " +
                     (r.status == packages_status::time_limit ? "not proven (time limit)"
