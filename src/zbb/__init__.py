@@ -16,11 +16,17 @@ from __future__ import annotations
 
 try:
     from . import _core
-except ImportError as e:  # pragma: no cover - only without a compiled extension
+except ImportError as e:
+    import importlib.util
+
+    if importlib.util.find_spec(f"{__name__}._core") is not None:
+        raise  # the extension is there but cannot load: the loader's own message says why
     raise ImportError(
-        "zbb's compiled extension zbb._core could not be imported. Did you forget to compile? "
+        "zbb's compiled extension zbb._core is missing. Did you forget to compile? "
         "Install the package with `pip install .` from the repository root."
     ) from e
+# "Forget to compile" only when the extension is missing; an extension that exists but cannot load
+# (a missing shared library such as COIN-OR's, an ABI mismatch) passes the loader's error.
 
 from ._budget import Budget, compare
 from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError

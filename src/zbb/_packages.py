@@ -201,9 +201,17 @@ class PackagesResult:
         return self._core.solve_seconds
 
     # ------------------------------------------------------------------ reports
-    def to_json(self, *, indent: int = 2) -> str:
+    def report_json(self, *, indent: int = 2) -> str:
         """The CLI's machine-readable result, ``"format": "zbb-packages/1"`` (the text of ``zbb packages --json``)."""
         return self._core.report_json(indent)
+
+    def to_json(self, *, indent: int = 2) -> str:
+        """Deprecated alias of :meth:`report_json` (the name every other result uses); kept for one
+        release (ChangeLog.md)."""
+        import warnings
+
+        warnings.warn("PackagesResult.to_json is deprecated; use report_json", DeprecationWarning, stacklevel=2)
+        return self.report_json(indent=indent)
 
     def report_text(self) -> str:
         """The CLI's readable result (``zbb packages``): the ranked table with the cut-off line."""

@@ -629,3 +629,16 @@ TEST_CASE("infeasible is said only with an explanation that names a conflict", "
     REQUIRE(lc.status == zbb::optimize_status::infeasible);
     CHECK_FALSE(lc.explanation->goals.empty());
 }
+
+TEST_CASE("require_optimal throws zbb::infeasible for any other status", "[optimize][errors]") {
+    auto m = support_model(1.0);
+    m.activities[0].max = 1.0;
+    const zbb::linked_model lm(m);
+    const auto r = zbb::least_cost(lm);
+    REQUIRE(r.status == zbb::optimize_status::infeasible);
+    CHECK_THROWS_AS(zbb::require_optimal(r), zbb::infeasible);
+    CHECK_THROWS_AS(zbb::require_optimal(r), std::domain_error);
+    CHECK_THROWS_WITH(zbb::require_optimal(r), Catch::StartsWith("optimize infeasible: "));
+    const auto ok = zbb::least_cost(zbb::linked_model(support_model()));
+    CHECK(&zbb::require_optimal(ok) == &ok);
+}

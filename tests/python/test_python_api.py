@@ -225,3 +225,27 @@ def test_frames_from_lists_of_rows() -> None:
     budget = model.budget()
     assert budget.total == Decimal("500.00")
     assert budget.goals.loc["G", "projected"] == 10 and bool(budget.goals.loc["G", "reached"])
+
+
+def test_import_error_says_compile_only_when_the_extension_is_missing(tmp_path: Path) -> None:
+    """A package without zbb._core says "forget to compile"; a _core that exists but cannot load
+    passes the loader's own error (it used to be reported as not compiled, too)."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = Path(zbb.__file__).parent
+    for case, core in (("missing", None), ("broken", b"not a shared object")):
+        root = tmp_path / case
+        shutil.copytree(source, root / "zbb", ignore=shutil.ignore_patterns("_core*.so", "__pycache__"))
+        if core is not None:
+            suffix = next(p.name for p in source.glob("_core*.so"))
+            (root / "zbb" / suffix).write_bytes(core)
+        r = subprocess.run([sys.executable, "-c", "import zbb"], cwd=root, capture_output=True, text=True,
+                           env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+        assert r.returncode != 0
+        if case == "missing":
+            assert "Did you forget to compile?" in r.stderr
+        else:
+            assert "forget to compile" not in r.stderr
+            assert "ImportError" in r.stderr

@@ -122,7 +122,7 @@ def test_ranking_by_priority_from_the_frame() -> None:
     assert r.left_on_the_table == pytest.approx(0.015)
     assert r.budget == Decimal("100.00")
     assert "==== cut-off: budget EUR 100.00 ====" in r.report_text()
-    assert json.loads(r.to_json())["cutoff"] == 1
+    assert json.loads(r.report_json())["cutoff"] == 1
     assert r.ranked["priority"].isna().sum() == 0
     assert zbb.from_dict(hand_model()).packages("1").ranked["priority"].isna().all()
 
@@ -171,8 +171,8 @@ def cli_json(cli: Path, path: Path, *args: str) -> str:
 def test_result_equals_the_cli(cli: Path, budget: str) -> None:
     text = cli_json(cli, PACKAGES_JSON, "--budget", budget)
     r = zbb.read_json(PACKAGES_JSON).packages(budget)
-    assert r.to_json() == text
-    assert r.to_json(indent=4) == json.dumps(json.loads(text), indent=4, ensure_ascii=False) + "\n"
+    assert r.report_json() == text
+    assert r.report_json(indent=4) == json.dumps(json.loads(text), indent=4, ensure_ascii=False) + "\n"
     doc = json.loads(text)
     assert (r.status, r.message, r.ranked_by, r.currency) == (doc["status"], doc["message"], doc["ranked_by"],
                                                              doc["currency"])
@@ -201,7 +201,7 @@ def test_text_report_and_rounding_equal_the_cli(cli: Path) -> None:
                           text=True, encoding="utf-8", check=True, timeout=60)
     assert zbb.read_json(PACKAGES_JSON).packages("500000.00").report_text() == proc.stdout
     text = cli_json(cli, PACKAGES_JSON, "--budget", "500000.00", "--rounding", "ceiling", "--time-limit", "10")
-    assert zbb.read_json(PACKAGES_JSON).packages("500000.00", rounding="ceiling", time_limit=10).to_json() == text
+    assert zbb.read_json(PACKAGES_JSON).packages("500000.00", rounding="ceiling", time_limit=10).report_json() == text
 
 
 def test_the_documented_figures() -> None:
@@ -436,7 +436,7 @@ def test_optimum_agrees_with_highs_and_brute_force(seed: int) -> None:
         # ... and from the model document alone.
         independent = ks.highs(ks.cost, ks.effects, float(budget))
         for theirs in (from_result, independent):
-            assert math.isclose(r.optimal_attainment, theirs, rel_tol=1e-7, abs_tol=1e-9), (theirs, r.to_json())
+            assert math.isclose(r.optimal_attainment, theirs, rel_tol=1e-7, abs_tol=1e-9), (theirs, r.report_json())
         # Brute force over every prefix-closed selection on the small instances (exact money).
         if math.prod(max(k for u2, k in zip(ks.unit, ks.level) if u2 == u) + 1 for u in set(ks.unit)) <= 4096:
             exact = [Decimal(0)] * len(ks.ids)
@@ -600,11 +600,11 @@ def test_threads_give_the_same_results() -> None:
     model = load(generation(11, levels=True, units=12))
     total = model.packages(0).total
     budgets = [(total * Decimal(f)).quantize(CENT) for f in ("0.2", "0.4", "0.6", "0.8")]
-    alone = [model.packages(b).to_json() for b in budgets]
+    alone = [model.packages(b).report_json() for b in budgets]
     results: list[str] = [""] * len(budgets)
 
     def work(i: int) -> None:
-        results[i] = model.packages(budgets[i]).to_json()
+        results[i] = model.packages(budgets[i]).report_json()
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(len(budgets))]
     for t in threads:
@@ -658,9 +658,15 @@ def test_the_analysis_releases_the_gil() -> None:
 def test_packages_round_trip_through_python_objects() -> None:
     model = zbb.read_json(PACKAGES_JSON)
     again = zbb.from_dict(model.to_dict())
-    assert again.packages("500000.00").to_json() == model.packages("500000.00").to_json()
+    assert again.packages("500000.00").report_json() == model.packages("500000.00").report_json()
     changed = copy.deepcopy(model.to_dict())
     changed["packages"][0]["priority"] = 1
     assert zbb.from_dict(changed).packages("1").ranked_by == "effect per currency unit"
     frame = pd.DataFrame(model.packages("500000.00").ranked)
     assert frame["cost"].map(type).eq(Decimal).all()
+
+
+def test_to_json_is_a_deprecated_alias_of_report_json() -> None:
+    result = zbb.read_json(PACKAGES_JSON).packages("500000.00")
+    with pytest.warns(DeprecationWarning, match="use report_json"):
+        assert result.to_json() == result.report_json()

@@ -909,6 +909,15 @@ inline optimize_result optimize(const linked_model& lm, optimize_objective objec
     return objective == optimize_objective::least_cost ? least_cost(lm, o) : max_effect(lm, o);
 }
 
+/// `r` itself when its plan is optimal; otherwise throws zbb::infeasible (a std::domain_error)
+/// whose message is "optimize <status>: <message>" (Python: OptimizationResult.raise_for_status).
+/// For code that treats any non-optimal status as an error: `require_optimal(least_cost(lm))`.
+inline const optimize_result& require_optimal(const optimize_result& r) {
+    if (!r.optimal())
+        throw infeasible({}, "optimize " + std::string(to_string(r.status)) + ": " + r.message);
+    return r;
+}
+
 // --- reports ------------------------------------------------------------------------------------
 
 namespace detail {

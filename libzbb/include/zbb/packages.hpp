@@ -87,6 +87,14 @@ struct packages_result {
     bool optimal() const noexcept { return status == packages_status::optimal; }
 };
 
+/// `r` itself when its optimal selection is proven; otherwise throws zbb::infeasible with
+/// "packages <status>: <message>" (Python: PackagesResult.raise_for_status).
+inline const packages_result& require_optimal(const packages_result& r) {
+    if (!r.optimal())
+        throw infeasible({}, "packages " + std::string(to_string(r.status)) + ": " + r.message);
+    return r;
+}
+
 namespace detail {
 
 inline std::string package_id(const decision_package& p) {

@@ -1,4 +1,5 @@
-// zbb/zbb.hpp - umbrella header: everything in zbb.
+// zbb/zbb.hpp - umbrella header: everything in zbb that needs no solver (target zbb::zbb). The
+// optimiser and decision packages (zbb/optimize.hpp, zbb/packages.hpp) need zbb::optimize.
 #pragma once
 
 #include "zbb/budget.hpp"
