@@ -286,3 +286,29 @@ def test_the_suite_covers_the_issue_values() -> None:
     assert set(DOORS) >= {d for c in SUITE["cases"] for d in c.get("doors", {})}
     assert all(("error" in c) != ("ok" in c) for c in SUITE["cases"])
     assert Decimal(CASES["price-largest-in-range"]["set"][0][1]) * 100 == 2**53 - 1
+
+
+def test_scenario_edits_meet_the_range_policy() -> None:
+    """Every scenario edit and an explicit plan go through the same range policy as a file."""
+    model = zbb.read_json(REPO / "tests" / "cli" / "models" / "small.json")
+    edits = {
+        "plan volume": (lambda: model.with_plan_volume("G-home", "A-case", 1e300), zbb.ModelError,
+                        "plan 'G-home -> A-case', field 'volume': 1e+300 is beyond the numeric range"),
+        "target": (lambda: model.with_target("G-home", 1e300), zbb.ModelError,
+                   "goal 'G-home', field 'target': 1e+300 is beyond the numeric range"),
+        "price": (lambda: model.with_price("R-cm", "90071992547409.92"), zbb.MoneyOverflowError,
+                  "resource 'R-cm', field 'price': \"90071992547409.92\" is beyond the numeric range"),
+        "frame": (lambda: model.with_frame({"budget": "9" * 30}), zbb.MoneyOverflowError,
+                  "frame, field 'budget'"),
+        "explicit plan": (lambda: model.budget(plan=[{"goal": "G-home", "activity": "A-case", "volume": 2e12}]),
+                          zbb.ModelError, "field 'volume': 2000000000000 is beyond the numeric range"),
+        "max-effect budget": (lambda: model.max_effect(budget="90071992547409.92"), zbb.MoneyOverflowError,
+                              "field 'budget': \"90071992547409.92\" is beyond the numeric range"),
+    }
+    for name, (edit, cls, text) in edits.items():
+        with pytest.raises(cls) as info:
+            edit()
+        assert type(info.value) is cls, name
+        assert text in str(info.value), (name, str(info.value))
+    # The largest values in range are accepted.
+    assert model.with_plan_volume("G-home", "A-case", 1e12).with_target("G-home", -1e12) is not None
