@@ -265,7 +265,7 @@ std::optional<zbb::model_error> read_package_volumes(const py::dict& tables, zbb
     std::unordered_map<std::string, std::size_t> package_of;
     std::set<std::string_view> units;
     for (std::size_t p = 0; p < m.packages.size(); ++p) {
-        package_of.emplace(m.packages[p].unit + "/" + std::to_string(m.packages[p].level), p);
+        package_of.emplace(zbb::package_id(m.packages[p]), p);
         units.insert(m.packages[p].unit);
     }
     std::optional<zbb::model_error> orphan;
@@ -285,7 +285,7 @@ std::optional<zbb::model_error> read_package_volumes(const py::dict& tables, zbb
             continue;
         }
         auto& package = m.packages[it->second];
-        const std::string parent = package.unit + "/" + std::to_string(package.level);
+        const std::string parent = zbb::package_id(package);
         schema::row_place place;
         place.prefix = t.entity;
         place.parent_id = parent;

@@ -1,6 +1,7 @@
 // bindings/register_budget.cpp - _core.compute_budget and _core.Budget: the same computation as
 // the CLI (zbb::compute_budget on a zbb::linked_model), exact amounts as integers in minor units,
 // vectors as read-only numpy views that keep the budget alive.
+#include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "columns.hpp"
+#include "zbb/goals.hpp"
 #include "zbb_py.hpp"
 
 namespace zbb_py {
@@ -128,6 +130,36 @@ void register_budget(py::module_& m) {
 
     m.def("compute_budget", &compute, py::arg("model"), py::kw_only(),
           py::arg("rounding") = "half-even", py::arg("plan") = py::none());
+    // The one rule of a goal reached (zbb/goals.hpp), for Python's tables and plots.
+    m.def(
+        "goal_progress",
+        [](const py::array_t<double, py::array::c_style | py::array::forcecast>& baseline,
+           const py::array_t<double, py::array::c_style | py::array::forcecast>& target,
+           const py::array_t<double, py::array::c_style | py::array::forcecast>& projected) {
+            const auto n = baseline.size();
+            if (target.size() != n || projected.size() != n)
+                throw zbb::model_error({"goals", "", ""},
+                                       "goal_progress: arrays of different lengths");
+            py::array_t<bool> reached(n);
+            py::array_t<double> shortfall(n), attainment(n);
+            auto r = reached.mutable_unchecked<1>();
+            auto s = shortfall.mutable_unchecked<1>();
+            auto a = attainment.mutable_unchecked<1>();
+            const double *b = baseline.data(), *t = target.data(), *p = projected.data();
+            for (py::ssize_t i = 0; i < n; ++i) {
+                const zbb::goal_progress g = zbb::progress_toward(b[i], t[i], p[i]);
+                r(i) = g.reached;
+                s(i) = g.shortfall;
+                a(i) = g.attainment;
+            }
+            py::dict out;
+            out["reached"] = reached;
+            out["shortfall"] = shortfall;
+            out["attainment"] = attainment;
+            return out;
+        },
+        py::arg("baseline"), py::arg("target"), py::arg("projected"));
+    m.attr("goal_tolerance") = zbb::goal_tolerance;
     m.attr("rounding_modes") = py::make_tuple("half-even", "half-up", "half-down", "toward-zero",
                                               "away-from-zero", "floor", "ceiling");
 }

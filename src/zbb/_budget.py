@@ -183,19 +183,19 @@ class Budget:
     def goals(self) -> pd.DataFrame:
         """Per goal: name, unit, baseline, target, projected indicator, whether it is reached and the gap.
 
-        ``reached`` compares in the goal's direction (a target below the
-        baseline must be reached from above), with the CLI's tolerance of 1e-9.
+        ``reached`` and ``gap`` (the indicator units still missing, 0 when reached)
+        follow zbb's one rule (``zbb/goals.hpp``, the CLI's): in the goal's
+        direction (a target below the baseline is reached from above), within
+        ``1e-7 x max(1, |target|)`` of the target.
         """
         goals = self.model.table("goals").set_index("id")
         goals.index.name = "goal"
         projected = np.asarray(self.projected, dtype=np.float64)
-        up = goals["target"].to_numpy() >= goals["baseline"].to_numpy()
-        target = goals["target"].to_numpy()
-        reached = np.where(up, projected >= target - 1e-9, projected <= target + 1e-9)
+        at = _core.goal_progress(goals["baseline"].to_numpy(), goals["target"].to_numpy(), projected)
         return pd.DataFrame({
             "name": goals["name"], "unit": goals["unit"], "baseline": goals["baseline"],
-            "target": goals["target"], "projected": projected, "reached": reached,
-            "gap": np.where(reached, 0.0, np.abs(target - projected)),
+            "target": goals["target"], "projected": projected, "reached": at["reached"],
+            "gap": at["shortfall"],
         }, index=goals.index)
 
     # ------------------------------------------------------------------ reports and output

@@ -5,6 +5,7 @@
 
 #include "generate.hpp"
 #include "zbb/budget.hpp"
+#include "zbb/goals.hpp"
 
 using zbb::decimal;
 using zbb::money;
@@ -333,4 +334,28 @@ TEST_CASE("the numeric range policy refuses inputs outside it when linking", "[b
     m.goals[0].weight = 1e6;
     m.activities[0].max = 1e12;
     CHECK_NOTHROW(zbb::linked_model(m));
+}
+
+TEST_CASE("one rule says whether a goal is reached: direction, gap, relative tolerance",
+          "[budget][goals]") {
+    // Rising goal 100 -> 120.
+    auto p = zbb::progress_toward(100, 120, 119.5);
+    CHECK_FALSE(p.reached);
+    CHECK(p.shortfall == Approx(0.5));
+    CHECK(p.attainment == Approx(0.975));
+    CHECK(zbb::progress_toward(100, 120, 130).reached);  // beyond the target in its direction
+    // Within 1e-7 x max(1, |target|) of the target counts as reached, and no further.
+    CHECK(zbb::progress_toward(100, 120, 120 - 1e-7 * 120 * 0.99).reached);
+    CHECK_FALSE(zbb::progress_toward(100, 120, 120 - 1e-7 * 120 * 1.01).reached);
+    // Falling goal 50 -> 30 is reached from above.
+    CHECK(zbb::progress_toward(50, 30, 29).reached);
+    p = zbb::progress_toward(50, 30, 40);
+    CHECK_FALSE(p.reached);
+    CHECK(p.shortfall == Approx(10));
+    CHECK(p.attainment == Approx(0.5));
+    // Moving the wrong way: no progress, attainment 0; a goal at its target has no gap.
+    CHECK(zbb::progress_toward(50, 30, 60).attainment == 0.0);
+    CHECK(zbb::progress_toward(7, 7, 7).reached);
+    CHECK_FALSE(zbb::progress_toward(7, 7, 6).reached);
+    CHECK(zbb::goal_direction(7, 7) == 1.0);
 }

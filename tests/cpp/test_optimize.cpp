@@ -642,3 +642,23 @@ TEST_CASE("require_optimal throws zbb::infeasible for any other status", "[optim
     const auto ok = zbb::least_cost(zbb::linked_model(support_model()));
     CHECK(&zbb::require_optimal(ok) == &ok);
 }
+
+TEST_CASE("the budget's text report and the optimiser agree on every goal reached",
+          "[optimize][goals]") {
+    // The least-cost plan reaches its targets within the solver's tolerance; the budget's goal
+    // table (report.hpp) used a tighter absolute rule and could say "short by 0.00".
+    for (double target : {10.0, 1e6 / 3, 123456.789}) {
+        auto m = support_model();
+        m.goals[0].target = target;
+        const zbb::linked_model lm(m);
+        const auto r = zbb::least_cost(lm);
+        REQUIRE(r.optimal());
+        const auto text = zbb::budget_report_text(lm, *r.budget);
+        for (const auto& g : r.goals) {
+            CHECK(g.reached);
+            CHECK(g.reached == zbb::progress_toward(lm.source().goals[0], g.projected).reached);
+        }
+        CHECK_THAT(text, Catch::Contains("reached"));
+        CHECK_THAT(text, !Catch::Contains("short by"));
+    }
+}

@@ -575,3 +575,21 @@ print("done")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("done")
+
+
+def test_budget_and_optimiser_share_one_goal_reached_rule(example_path: Any) -> None:
+    """Budget.goals and OptimizationResult.goals say "reached" by the same rule (zbb/goals.hpp)."""
+    from zbb import _core
+
+    plan = zbb.read_json(example_path).least_cost()
+    assert plan.status == "optimal"
+    budget_goals = plan.budget.goals
+    optimiser_goals = plan.goals
+    assert list(budget_goals["reached"]) == list(optimiser_goals["shortfall"] == 0)
+    assert all(budget_goals["reached"])
+    assert list(budget_goals["gap"]) == list(optimiser_goals["shortfall"])
+    at = _core.goal_progress(np.array([100.0, 50.0, 7.0]), np.array([120.0, 30.0, 7.0]),
+                             np.array([120 - 1e-7 * 120 * 0.99, 40.0, 6.0]))
+    assert list(at["reached"]) == [True, False, False]
+    assert list(at["shortfall"]) == [0.0, 10.0, pytest.approx(1.0)]
+    assert _core.goal_tolerance == 1e-7

@@ -549,7 +549,7 @@ class linked_model {
         using detail::fail;
         std::unordered_map<std::string, std::vector<int>> levels_of;
         for (const auto& p : model_.packages) {
-            const std::string id = p.unit + "/" + std::to_string(p.level);
+            const std::string id = package_id(p);
             if (p.unit.empty()) fail({"packages", id, "unit"}, "empty decision unit");
             if (p.priority) detail::check_indicator(*p.priority, {"packages", id, "priority"});
             std::unordered_set<std::string> seen;
@@ -573,7 +573,7 @@ class linked_model {
             std::sort(lv.begin(), lv.end());
             for (std::size_t k = 0; k < lv.size(); ++k)
                 if (lv[k] != static_cast<int>(k) + 1)
-                    fail({"packages", p.unit + "/" + std::to_string(lv[k]), "level"},
+                    fail({"packages", package_id(p.unit, lv[k]), "level"},
                          "unit '" + p.unit + "' has level " + std::to_string(lv[k]) +
                              " but no level " + std::to_string(k + 1) +
                              " (levels run 1, 2, ... without gaps)");

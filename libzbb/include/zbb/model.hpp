@@ -128,6 +128,14 @@ struct decision_package {
     std::vector<package_volume> volumes;
 };
 
+/// The id of a decision package in every message and report: "<unit>/<level>" ("DU-dementia/2").
+inline std::string package_id(const std::string& unit, int level) {
+    return unit + "/" + std::to_string(level);
+}
+inline std::string package_id(const decision_package& p) {
+    return package_id(p.unit, p.level);
+}
+
 /// A whole model as read from (and written to) a zbb-model/1 file. Nothing is checked here;
 /// linked_model (zbb/linked_model.hpp) validates it and builds the matrices.
 struct model {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "zbb/budget.hpp"
+#include "zbb/goals.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/lp.hpp"
 #include "zbb/report.hpp"
@@ -160,8 +161,8 @@ struct goal_geometry {
     std::vector<double> sigma, gap;
     explicit goal_geometry(const linked_model& lm) {
         for (const auto& g : lm.source().goals) {
-            sigma.push_back(g.target >= g.baseline ? 1.0 : -1.0);
-            gap.push_back(std::fabs(g.target - g.baseline));
+            sigma.push_back(goal_direction(g.baseline, g.target));
+            gap.push_back(goal_gap(g.baseline, g.target));
         }
     }
 };
@@ -590,13 +591,10 @@ inline void finish_plan(const linked_model& lm, const goal_geometry& geo, const 
         out.baseline = src.baseline;
         out.target = src.target;
         out.projected = r.budget->projected[g];
-        const double progress = geo.sigma[gi] * (out.projected - src.baseline);
-        const double tol = 1e-7 * std::max(1.0, std::fabs(src.target));
-        out.reached = progress >= geo.gap[gi] - tol;
-        out.shortfall = out.reached ? 0.0 : geo.gap[gi] - progress;
-        out.attainment = geo.gap[gi] == 0.0 ? (out.reached ? 1.0 : 0.0)
-                                            : std::clamp(progress / geo.gap[gi], 0.0, 1.0);
-        if (out.reached) out.attainment = 1.0;
+        const goal_progress at = progress_toward(src, out.projected);
+        out.reached = at.reached;
+        out.shortfall = at.shortfall;
+        out.attainment = at.attainment;
         out.marginal_cost = y[gi];
         r.weighted_attainment += src.weight * out.attainment;
         r.goals.push_back(std::move(out));
@@ -780,7 +778,7 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
         if (act.levels.empty()) continue;
         for (sparse_matrix::InnerIterator it(E, a); it; ++it) {
             const auto& g = src.goals[static_cast<std::size_t>(it.row())];
-            const double sigma = g.target >= g.baseline ? 1.0 : -1.0;
+            const double sigma = goal_direction(g.baseline, g.target);
             if (sigma * it.value() < 0)
                 fail({"activity", act.id, "levels"}, "the activity moves goal '" + g.id +
                                                          "' away from its target; the optimiser "

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "zbb/budget.hpp"
+#include "zbb/goals.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/lp.hpp"
 #include "zbb/report.hpp"
@@ -97,10 +98,6 @@ inline const packages_result& require_optimal(const packages_result& r) {
 
 namespace detail {
 
-inline std::string package_id(const decision_package& p) {
-    return p.unit + "/" + std::to_string(p.level);
-}
-
 // Weighted attainment of a selection: sum_g w_g min(1, sigma_g change_g / gap_g) over goals with a
 // gap (as in max-effect, counted up to the target).
 inline double selection_attainment(const linked_model& lm, const std::vector<package_outcome>& ps,
@@ -108,9 +105,9 @@ inline double selection_attainment(const linked_model& lm, const std::vector<pac
     const auto& goals = lm.source().goals;
     double total = 0;
     for (std::size_t g = 0; g < goals.size(); ++g) {
-        const double gap = std::fabs(goals[g].target - goals[g].baseline);
+        const double gap = goal_gap(goals[g].baseline, goals[g].target);
         if (gap == 0.0) continue;
-        const double sigma = goals[g].target >= goals[g].baseline ? 1.0 : -1.0;
+        const double sigma = goal_direction(goals[g].baseline, goals[g].target);
         double change = 0;
         for (std::size_t p = 0; p < ps.size(); ++p)
             if (selected[p]) change += ps[p].effects[g];
@@ -186,8 +183,8 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
     }
     for (std::size_t g = 0; g < goals.size(); ++g) {
         if (goal_col[g] < 0) continue;
-        const double gap = std::fabs(goals[g].target - goals[g].baseline);
-        const double sigma = goals[g].target >= goals[g].baseline ? 1.0 : -1.0;
+        const double gap = goal_gap(goals[g].baseline, goals[g].target);
+        const double sigma = goal_direction(goals[g].baseline, goals[g].target);
         CoinPackedVector row;
         row.insert(goal_col[g], gap);
         for (int p = 0; p < np; ++p) {
@@ -313,7 +310,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     for (std::size_t i = 0; i < src.packages.size(); ++i) {
         const auto& p = src.packages[i];
         package_outcome out;
-        out.id = detail::package_id(p);
+        out.id = package_id(p);
         out.unit = p.unit;
         out.level = p.level;
         out.name = p.name;
@@ -403,9 +400,9 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         out.effects.assign(e.data(), e.data() + ng);
         for (int g = 0; g < ng; ++g) {
             const auto& goal = src.goals[static_cast<std::size_t>(g)];
-            const double gap = std::fabs(goal.target - goal.baseline);
+            const double gap = goal_gap(goal.baseline, goal.target);
             if (gap == 0.0) continue;
-            const double sigma = goal.target >= goal.baseline ? 1.0 : -1.0;
+            const double sigma = goal_direction(goal.baseline, goal.target);
             out.weighted_effect += goal.weight * sigma * e[g] / gap;
         }
     }

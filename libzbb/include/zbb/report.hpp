@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zbb/budget.hpp"
+#include "zbb/goals.hpp"
 #include "zbb/json_writer.hpp"
 #include "zbb/linked_model.hpp"
 
@@ -279,14 +280,13 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
                              {false, false, false, true, true, true, false}};
         for (std::size_t g = 0; g < src.goals.size(); ++g) {
             const auto& goal = src.goals[g];
-            double p = b.projected[static_cast<Eigen::Index>(g)];
-            bool up = goal.target >= goal.baseline;
-            bool reached = up ? p >= goal.target - 1e-9 : p <= goal.target + 1e-9;
+            const double p = b.projected[static_cast<Eigen::Index>(g)];
+            const goal_progress at = progress_toward(goal, p);
             t.rows.push_back(
                 {goal.id, detail::clip(goal.name, name_width), goal.unit,
                  detail::fixed(goal.baseline, 2), detail::fixed(p, 2),
                  detail::fixed(goal.target, 2),
-                 reached ? "reached" : "short by " + detail::fixed(std::fabs(goal.target - p), 2)});
+                 at.reached ? "reached" : "short by " + detail::fixed(at.shortfall, 2)});
         }
         out << "Goals: projected indicator (baseline + effects x volumes) against target\n"
             << t.render();

@@ -5,6 +5,7 @@
 #include "zbb/budget.hpp"
 #include "zbb/decimal.hpp"
 #include "zbb/error.hpp"
+#include "zbb/goals.hpp"
 #include "zbb/io.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/model.hpp"
