@@ -12,7 +12,6 @@
 
 #include "demo_model.hpp"
 #include "zbb/optimize.hpp"
-#include "zbb/packages.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {

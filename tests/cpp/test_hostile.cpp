@@ -12,7 +12,6 @@
 
 #include "zbb/io.hpp"
 #include "zbb/optimize.hpp"
-#include "zbb/packages.hpp"
 #include "zbb/report.hpp"
 
 namespace {

@@ -5,7 +5,6 @@
 
 #include "zbb/io.hpp"
 #include "zbb/optimize.hpp"
-#include "zbb/packages.hpp"
 
 using Catch::Matchers::Contains;
 using zbb::decimal;

@@ -14,7 +14,6 @@
 
 #include "fuzz_common.hpp"
 #include "zbb/optimize.hpp"
-#include "zbb/packages.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {

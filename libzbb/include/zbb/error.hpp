@@ -19,7 +19,6 @@ struct error_location {
     std::string field;
 };
 
-namespace detail {
 /// `s` made safe to print on one line: control characters escaped (`\n`, `\t`, `\r`, `\x01`),
 /// bytes outside well-formed UTF-8 escaped (`\xff`), and bidirectional controls (U+202A to U+202E,
 /// U+2066 to U+2069), which reorder what a terminal shows, marked as `\u202e`. Used by every error
@@ -77,6 +76,8 @@ inline std::string printable(std::string_view s) {
     return safe;
 }
 
+/// The text of every zbb exception: "entity 'id', field 'field': what" (parts that are empty
+/// left out), made one line by printable(). The CLI prints its own messages this way too.
 inline std::string located_message(const error_location& where, const std::string& what) {
     std::string out;
     if (!where.entity.empty()) out += where.entity;
@@ -87,6 +88,10 @@ inline std::string located_message(const error_location& where, const std::strin
     // One line and valid UTF-8 whatever the input contains.
     return printable(out);
 }
+
+namespace detail {
+using zbb::located_message;
+using zbb::printable;
 }  // namespace detail
 
 /// A model (or a request on it) is invalid: malformed input, unknown or duplicate ids, values

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "zbb/error.hpp"
+#include "zbb/levels.hpp"
 #include "zbb/model.hpp"
 #include "zbb/money.hpp"
 #include "zbb/numeric_range.hpp"
@@ -311,18 +312,13 @@ class linked_model {
         for (int a = 0; a < x.size(); ++a) {
             const auto& act = model_.activities[static_cast<std::size_t>(a)];
             if (act.levels.empty()) continue;
-            const double last = act.levels.back().up_to;
-            if (x[a] > last * (1 + 1e-9) + 1e-9)
+            if (beyond_last_level(act, x[a]))
                 detail::fail({"activity", act.id, "levels"},
                              "total volume " + detail::short_number(x[a]) +
-                                 " exceeds the last level's up_to " + detail::short_number(last) +
+                                 " exceeds the last level's up_to " +
+                                 detail::short_number(act.levels.back().up_to) +
                                  " (levels act as a max)");
-            double from = 0, eff = 0;
-            for (const auto& l : act.levels) {
-                eff += l.effect.to_double() * std::clamp(x[a] - from, 0.0, l.up_to - from);
-                from = l.up_to;
-            }
-            v[a] = eff;
+            v[a] = effective_volume(act, x[a]);
         }
         return v;
     }

@@ -1,5 +1,5 @@
 // zbb/zbb.hpp - umbrella header: everything in zbb that needs no solver (target zbb::zbb). The
-// optimiser and decision packages (zbb/optimize.hpp, zbb/packages.hpp) need zbb::optimize.
+// optimiser and decision packages are the component zbb::optimize, included by zbb/optimize.hpp.
 #pragma once
 
 #include "zbb/budget.hpp"
@@ -7,10 +7,12 @@
 #include "zbb/error.hpp"
 #include "zbb/goals.hpp"
 #include "zbb/io.hpp"
+#include "zbb/levels.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/model.hpp"
 #include "zbb/money.hpp"
 #include "zbb/numeric_range.hpp"
 #include "zbb/report.hpp"
 #include "zbb/support.hpp"
+#include "zbb/text_table.hpp"
 #include "zbb/version.hpp"
