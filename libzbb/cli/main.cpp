@@ -211,7 +211,7 @@ int print_optimized(zbb::model m, const options& o) {
     if (r.optimal()) return 0;
     std::fflush(stdout);
     std::fprintf(stderr, "zbb: %s: %s\n", std::string(zbb::to_string(r.status)).c_str(),
-                 zbb::detail::located_message({}, r.message).c_str());
+                 zbb::located_message({}, r.message).c_str());
     return r.status == zbb::optimize_status::infeasible ? 3 : 4;
 }
 
@@ -230,7 +230,7 @@ int print_packages(zbb::model m, const options& o) {
     if (r.optimal()) return 0;
     std::fflush(stdout);
     std::fprintf(stderr, "zbb: %s: %s\n", std::string(zbb::to_string(r.status)).c_str(),
-                 zbb::detail::located_message({}, r.message).c_str());
+                 zbb::located_message({}, r.message).c_str());
     return 4;
 }
 
@@ -242,7 +242,7 @@ zbb::model read_model(const std::string& path) {
     std::size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) text.append(buf, n);
     if (std::ferror(stdin))
-        zbb::detail::fail({"file", "-", ""}, "cannot read the model from standard input");
+        throw zbb::model_error({"file", "-", ""}, "cannot read the model from standard input");
     return zbb::read_model_json(text, "-");
 }
 

@@ -662,3 +662,102 @@ TEST_CASE("the budget's text report and the optimiser agree on every goal reache
         CHECK_THAT(text, !Catch::Contains("short by"));
     }
 }
+
+TEST_CASE("the optimiser's JSON report carries the budget report's members unchanged",
+          "[optimize][report]") {
+    const zbb::linked_model lm(frame_model());
+    zbb::optimize_options o;
+    o.budget_cap = decimal::parse("150.00", {});
+    for (const auto objective :
+         {zbb::optimize_objective::least_cost, zbb::optimize_objective::max_effect}) {
+        const auto r = zbb::optimize(lm, objective, o);
+        REQUIRE(r.optimal());
+        for (const int indent : {-1, 0, 2, 4}) {
+            const auto text = zbb::optimize_report_json(lm, r, indent);
+            REQUIRE(text.back() == '\n');
+            const auto report = nlohmann::ordered_json::parse(text);
+            const auto budget =
+                nlohmann::ordered_json::parse(zbb::budget_report_json(lm, *r.budget, indent));
+            // The budget's members first, in the same order and with the same values.
+            auto it = report.begin();
+            for (const auto& [key, value] : budget.items()) {
+                REQUIRE(it != report.end());
+                CHECK(it.key() == key);
+                CHECK(it.value() == value);
+                ++it;
+            }
+            REQUIRE(it != report.end());
+            CHECK(it.key() == "objective");
+            CHECK(report["status"] == "optimal");
+            CHECK(report["weighted_attainment"].get<double>() == r.weighted_attainment);
+            for (const auto& g : r.goals) {
+                CHECK(report["attainment"][g.id].get<double>() == g.attainment);
+                CHECK(report["marginal_cost"][g.id].get<double>() == g.marginal_cost);
+                CHECK(report["shortfall"][g.id].get<double>() == g.shortfall);
+            }
+            REQUIRE(report["binding"].size() == r.binding.size());
+            if (objective == zbb::optimize_objective::max_effect) {
+                // The new key and the deprecated one carry the same number.
+                CHECK(report["marginal_effect_per_currency_unit"].get<double>() ==
+                      r.marginal_effect_per_currency_unit);
+                CHECK(report["marginal_effect_per_euro"] ==
+                      report["marginal_effect_per_currency_unit"]);
+                CHECK(report["binding"][0]["entity"] == "frame");
+            } else {
+                CHECK_FALSE(report.contains("marginal_effect_per_currency_unit"));
+                CHECK_FALSE(report.contains("marginal_effect_per_euro"));
+            }
+        }
+    }
+}
+
+TEST_CASE("money limits are described with the currency's minor-unit decimals",
+          "[optimize][report]") {
+    // A1 must run 20 units (cost 200 whatever the currency) against a budget of 100.
+    auto m = frame_model();
+    m.activities[0].min = 20;
+    zbb::optimize_options o;
+    o.budget_cap = decimal::parse("100", {});
+    o.partner_caps = std::vector<zbb::partner_cap>{{"P1", decimal::parse("150", {})}};
+    const std::vector<std::pair<std::optional<int>, std::string>> cases = {
+        {0, "100"}, {2, "100.00"}, {3, "100.000"}};
+    for (const auto& [digits, text] : cases) {
+        m.minor_units = digits;
+        const zbb::linked_model lm(m);
+        const auto r = zbb::max_effect(lm, o);
+        REQUIRE(r.status == zbb::optimize_status::infeasible);
+        REQUIRE(r.explanation);
+        CHECK_THAT(r.message, Catch::Contains("the budget cap of " + text + " is too low"));
+        const std::string cap = "150" + text.substr(3);  // "150", "150.00", "150.000"
+        bool cap_named = false;
+        for (const auto& line : r.explanation->lines)
+            cap_named |= line.find("the cap of partner 'P1' (" + cap + ")") != std::string::npos;
+        CHECK(cap_named);
+        for (const auto& l : r.explanation->limits)
+            if (l.entity == "frame") CHECK(l.bound_text == text);
+        // The JSON report keeps the bound a number.
+        const auto report = nlohmann::json::parse(zbb::optimize_report_json(lm, r));
+        CHECK(report["explanation"]["limits"][0]["bound"].get<double>() == 100.0);
+    }
+}
+
+TEST_CASE("a text table renders lines between rows and a rule above a Total row", "[report]") {
+    zbb::text_table t({"id", "amount"}, {{"a", "1.00"}, {"bb", "10.00"}, {"Total", "11.00"}},
+                      {false, true});
+    t.lines_before = {{0, "first"}, {2, "before total"}, {3, "after all"}, {2, "second"}};
+    CHECK(t.render() ==
+          "  id     amount\n"
+          "  -------------\n"
+          "  first\n"
+          "  a        1.00\n"
+          "  bb      10.00\n"
+          "  before total\n"
+          "  second\n"
+          "  -------------\n"
+          "  Total   11.00\n"
+          "  after all\n");
+    // Cells and lines are printed on one line whatever they hold.
+    zbb::text_table u({"id"}, {{"a\nb"}}, {false});
+    u.lines_before = {{1, "x\ty"}};
+    CHECK(u.render() == "  id\n  ----\n  a\\nb\n  x\\ty\n");
+}
