@@ -45,13 +45,33 @@ optimize_handle run(const model_handle& h, const std::string& objective,
     return out;
 }
 
-py::tuple limit_tuple(const zbb::limit& l) {
-    return py::make_tuple(l.entity, l.id, l.field, l.bound, l.used, l.shadow_price, l.excess);
+/// Limits (binding ones, or those of an explanation) as named columns: entity, id, field (lists of
+/// str), bound, used, shadow_price, excess (float arrays).
+py::dict limits(const std::vector<zbb::limit>& v) {
+    py::dict out;
+    out["entity"] = list_column(v, [](const zbb::limit& l) { return l.entity; });
+    out["id"] = list_column(v, [](const zbb::limit& l) { return l.id; });
+    out["field"] = list_column(v, [](const zbb::limit& l) { return l.field; });
+    out["bound"] = array_column<double>(v, [](const zbb::limit& l) { return l.bound; });
+    out["used"] = array_column<double>(v, [](const zbb::limit& l) { return l.used; });
+    out["shadow_price"] =
+        array_column<double>(v, [](const zbb::limit& l) { return l.shadow_price; });
+    out["excess"] = array_column<double>(v, [](const zbb::limit& l) { return l.excess; });
+    return out;
 }
 
-py::list limits(const std::vector<zbb::limit>& v) {
-    py::list out;
-    for (const auto& l : v) out.append(limit_tuple(l));
+/// The goals an explanation names, as named columns: goal (list of ids), baseline, target, best,
+/// shortfall (float arrays), held_back_by (a list of lists of descriptions).
+template <class Goals>
+py::dict unreachable_goals(const Goals& goals) {
+    using G = typename Goals::value_type;
+    py::dict out;
+    out["goal"] = list_column(goals, [](const G& g) { return g.id; });
+    out["baseline"] = array_column<double>(goals, [](const G& g) { return g.baseline; });
+    out["target"] = array_column<double>(goals, [](const G& g) { return g.target; });
+    out["best"] = array_column<double>(goals, [](const G& g) { return g.best; });
+    out["shortfall"] = array_column<double>(goals, [](const G& g) { return g.shortfall; });
+    out["held_back_by"] = list_column(goals, [](const G& g) { return g.held_back_by; });
     return out;
 }
 
@@ -105,21 +125,21 @@ void register_optimize(py::module_& m) {
              [](const R& h) -> py::object {
                  if (!h.r.explanation) return py::none();
                  const auto& ex = *h.r.explanation;
-                 py::list goals;
-                 for (const auto& g : ex.goals)
-                     goals.append(py::make_tuple(g.id, g.baseline, g.target, g.best, g.shortfall,
-                                                 g.held_back_by));
                  py::dict d;
                  d["summary"] = ex.summary;
                  d["lines"] = ex.lines;
-                 d["goals"] = goals;
+                 d["goals"] = unreachable_goals(ex.goals);
                  d["limits"] = limits(ex.limits);
                  return d;
              })
         .def(
             "report_json",
-            [](const R& h, int indent) { return zbb::optimize_report_json(*h.lm, h.r, indent); },
-            py::arg("indent") = 2)
+            [](const R& h, std::optional<int> indent) {
+                // Without an indent: the library's default, what `zbb optimize --json` prints.
+                return indent ? zbb::optimize_report_json(*h.lm, h.r, *indent)
+                              : zbb::optimize_report_json(*h.lm, h.r);
+            },
+            py::arg("indent") = py::none())
         .def("report_text", [](const R& h) { return zbb::optimize_report_text(*h.lm, h.r); });
 
     m.def("optimize", &run, py::arg("model"), py::arg("objective"), py::kw_only(),

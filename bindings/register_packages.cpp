@@ -4,6 +4,8 @@
 // never through a double); zbb._packages makes Decimals of them.
 #include <pybind11/stl.h>
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,16 +35,33 @@ packages_handle run(const model_handle& h, const std::optional<std::string>& bud
     return out;
 }
 
-/// One ranked package as a tuple: id, unit, level, name, priority (None when not stated), cost and
-/// cumulative cost (int, minor units), weighted effect, effect per currency unit (may be +-inf),
-/// funded, in the optimal selection, position in the model's packages, computed cost (float,
-/// minor units, before rounding).
-py::tuple package_tuple(const zbb::package_outcome& p) {
-    py::object priority = p.priority ? py::object(py::float_(*p.priority)) : py::object(py::none());
-    return py::make_tuple(p.id, p.unit, p.level, p.name, priority, to_py_int(p.cost.minor_units()),
-                          to_py_int(p.cumulative.minor_units()), p.weighted_effect,
-                          p.effect_per_currency_unit, p.funded, p.in_optimal, p.model_index,
-                          p.cost_value);
+/// The ranked packages as named columns, in rank order: id, unit, name (lists of str), level and
+/// model_index (position in the model's packages; int64 arrays), priority (float array, NaN when
+/// not stated), cost_minor and cumulative_minor (lists of Python ints, minor units: exact, never
+/// through a double), weighted_effect, effect_per_currency_unit (may be +-inf) and cost_value (the
+/// computed cost in minor units, before rounding; float arrays), funded and in_optimal (bool
+/// arrays).
+py::dict package_columns(const std::vector<zbb::package_outcome>& v) {
+    using P = zbb::package_outcome;
+    py::dict out;
+    out["id"] = list_column(v, [](const P& p) { return p.id; });
+    out["unit"] = list_column(v, [](const P& p) { return p.unit; });
+    out["level"] = array_column<std::int64_t>(v, [](const P& p) { return p.level; });
+    out["name"] = list_column(v, [](const P& p) { return p.name; });
+    out["priority"] = array_column<double>(v, [](const P& p) {
+        return p.priority.value_or(std::numeric_limits<double>::quiet_NaN());
+    });
+    out["cost_minor"] = list_column(v, [](const P& p) { return to_py_int(p.cost.minor_units()); });
+    out["cumulative_minor"] =
+        list_column(v, [](const P& p) { return to_py_int(p.cumulative.minor_units()); });
+    out["weighted_effect"] = array_column<double>(v, [](const P& p) { return p.weighted_effect; });
+    out["effect_per_currency_unit"] =
+        array_column<double>(v, [](const P& p) { return p.effect_per_currency_unit; });
+    out["funded"] = array_column<bool>(v, [](const P& p) { return p.funded; });
+    out["in_optimal"] = array_column<bool>(v, [](const P& p) { return p.in_optimal; });
+    out["model_index"] = array_column<std::int64_t>(v, [](const P& p) { return p.model_index; });
+    out["cost_value"] = array_column<double>(v, [](const P& p) { return p.cost_value; });
+    return out;
 }
 
 }  // namespace
@@ -76,12 +95,7 @@ void register_packages(py::module_& m) {
                                [](const R& h) { return h.r.left_on_the_table; })
         .def_property_readonly("solve_seconds", [](const R& h) { return h.r.solve_seconds; })
         .def("goal_ids", [](const R& h) { return h.lm->goals().ids(); })
-        .def("packages",
-             [](const R& h) {
-                 py::list out;
-                 for (const auto& p : h.r.ranked) out.append(package_tuple(p));
-                 return out;
-             })
+        .def("packages", [](const R& h) { return package_columns(h.r.ranked); })
         .def("effects",
              [](const R& h) {
                  // packages (rank order) x goals (model order)
@@ -96,8 +110,12 @@ void register_packages(py::module_& m) {
              })
         .def(
             "report_json",
-            [](const R& h, int indent) { return zbb::packages_report_json(*h.lm, h.r, indent); },
-            py::arg("indent") = 2)
+            [](const R& h, std::optional<int> indent) {
+                // Without an indent: the library's default, what `zbb packages --json` prints.
+                return indent ? zbb::packages_report_json(*h.lm, h.r, *indent)
+                              : zbb::packages_report_json(*h.lm, h.r);
+            },
+            py::arg("indent") = py::none())
         .def("report_text", [](const R& h) { return zbb::packages_report_text(*h.lm, h.r); });
 
     m.def("rank_packages", &run, py::arg("model"), py::kw_only(), py::arg("budget") = py::none(),

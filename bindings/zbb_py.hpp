@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -58,6 +59,27 @@ py::array_t<T> readonly_view(const T* data, std::size_t size, const py::handle& 
 /// An exact 128-bit integer as a Python int (never through a double).
 inline py::int_ to_py_int(const zbb::int128& v) {
     return py::reinterpret_steal<py::int_>(PyLong_FromString(v.str().c_str(), nullptr, 10));
+}
+
+// Results cross into Python as named columns (a py::dict of column name -> column), never as
+// positional tuples: one entry per field, each a numpy array (numbers, flags) or a list (texts,
+// exact integers, nested lists), one element per row.
+
+/// The column `f(row)` of `rows` as a numpy array of T (a number or bool).
+template <class T, class Rows, class F>
+py::array_t<T> array_column(const Rows& rows, F f) {
+    py::array_t<T> out(static_cast<py::ssize_t>(std::size(rows)));
+    auto* d = out.mutable_data();
+    for (const auto& r : rows) *d++ = static_cast<T>(f(r));
+    return out;
+}
+
+/// The column `f(row)` of `rows` as a list of Python objects (texts, Python ints, lists).
+template <class Rows, class F>
+py::list list_column(const Rows& rows, F f) {
+    py::list out;
+    for (const auto& r : rows) out.append(f(r));
+    return out;
 }
 
 void register_errors(py::module_& m);

@@ -30,8 +30,7 @@ except ImportError as e:
 
 from ._budget import Budget, compare
 from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError
-from ._excel import read_excel
-from ._model import Model, from_dataframes, from_dict, read_json
+from ._model import Model, from_dataframes, from_dict, read_excel, read_json
 from ._optimize import OBJECTIVES, OptimizationResult
 from ._packages import PackagesResult
 from ._tables import TABLES as _TABLES

@@ -12,26 +12,18 @@ import pandas as pd
 
 from . import _core
 from ._exact import minor_to_decimal
+from ._result import Result
+from ._tables import BREAKDOWNS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from scipy import sparse
 
-    from ._model import Model
 
 __all__ = ["BREAKDOWNS", "Budget", "compare"]
 
-#: The breakdowns of a budget: attribute name -> (core key, index name).
-BREAKDOWNS: dict[str, str] = {
-    "by_goal": "goal",
-    "by_activity": "activity",
-    "by_resource": "resource",
-    "by_partner": "partner",
-    "by_category": "category",
-}
 
-
-class Budget:
+class Budget(Result[_core.Budget]):
     """A bottom-up budget computed by the C++ core (same numbers as ``zbb budget``).
 
     Money is exact: :attr:`total` is a ``decimal.Decimal`` and every breakdown
@@ -41,22 +33,14 @@ class Budget:
     Vectors (volumes, resource needs, unit costs, projected indicators) are
     read-only numpy arrays that share memory with the budget.
 
-    Get one from :meth:`zbb.Model.budget`.
+    Get one from :meth:`zbb.Model.budget`; :attr:`model` is the model it was computed on.
     """
 
-    def __init__(self, core: _core.Budget) -> None:
-        if not isinstance(core, _core.Budget):
-            raise TypeError("use Model.budget() to compute a budget")
-        self._core = core
+    _core_class = _core.Budget
+    _made_by = "Model.budget() to compute a budget"
+    _command = "zbb budget"
 
     # ------------------------------------------------------------------ scalars
-    @cached_property
-    def model(self) -> Model:
-        """The model this budget was computed on."""
-        from ._model import Model
-
-        return Model(self._core.model)
-
     @property
     def currency(self) -> str:
         """ISO 4217 code."""
@@ -198,21 +182,7 @@ class Budget:
             "gap": at["shortfall"],
         }, index=goals.index)
 
-    # ------------------------------------------------------------------ reports and output
-    def report_json(self, *, indent: int | None = None) -> str:
-        """The CLI's machine-readable report (``zbb budget --json``), byte for byte.
-
-        Parameters
-        ----------
-        indent : int, optional
-            Indentation of the JSON text; -1 for one line. By default the same as the CLI.
-        """
-        return self._core.report_json(indent)
-
-    def report_text(self) -> str:
-        """The CLI's readable report (``zbb budget``)."""
-        return self._core.report_text()
-
+    # ------------------------------------------------------------------ output (reports: zbb._result.Result)
     def to_excel(self, path: str | os.PathLike[str]) -> None:
         """Write the budget to a workbook: one sheet per breakdown plus goals.
 

@@ -1,6 +1,6 @@
 """Type stubs of zbb._core, the private compiled module (pybind11). Use the zbb package instead."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -83,7 +83,19 @@ class Budget:
     def report_json(self, indent: int | None = None) -> str: ...
     def report_text(self) -> str: ...
 
-_Limit = tuple[str, str, str, float, float, float, float]
+# Results arrive as named columns (one entry per field, one element per row), never positional tuples.
+_F64 = npt.NDArray[np.float64]
+_Limits = TypedDict("_Limits", {  # noqa: UP013 (a class would be a name the module lacks)
+    "entity": list[str], "id": list[str], "field": list[str], "bound": _F64, "used": _F64, "shadow_price": _F64,
+    "excess": _F64,
+})
+_UnreachableGoals = TypedDict("_UnreachableGoals", {  # noqa: UP013 (a class would be a name the module lacks)
+    "goal": list[str], "baseline": _F64, "target": _F64, "best": _F64, "shortfall": _F64,
+    "held_back_by": list[list[str]],
+})
+_Explanation = TypedDict("_Explanation", {  # noqa: UP013 (a class would be a name the module lacks)
+    "summary": str, "lines": list[str], "goals": _UnreachableGoals, "limits": _Limits,
+})
 
 class OptimizeResult:
     """The outcome of an optimisation (immutable)."""
@@ -110,18 +122,23 @@ class OptimizeResult:
     def attainment(self) -> npt.NDArray[np.float64]: ...
     def projected(self) -> npt.NDArray[np.float64]: ...
     def shortfall(self) -> npt.NDArray[np.float64]: ...
-    def binding(self) -> list[_Limit]: ...
-    def explanation(self) -> dict[str, Any] | None: ...
-    def report_json(self, indent: int = 2) -> str: ...
+    def binding(self) -> _Limits: ...
+    def explanation(self) -> _Explanation | None: ...
+    def report_json(self, indent: int | None = None) -> str: ...
     def report_text(self) -> str: ...
 
 def optimize(
     model: Model, objective: str, *, rounding: str = "half-even", time_limit: float = 0.0,
     budget: str | None = None, partner_caps: list[tuple[str, str]] | None = None,
 ) -> OptimizeResult: ...
-# id, unit, level, name, priority, cost (minor units), cumulative (minor units), weighted effect,
-# effect per currency unit, funded, in optimal, position in the model, computed cost (minor units)
-_Package = tuple[str, str, int, str, float | None, int, int, float, float, bool, bool, int, float]
+# In rank order. priority: NaN when not stated; cost_minor, cumulative_minor: exact minor units (Python ints);
+# model_index: position in the model's packages; cost_value: the computed cost in minor units before rounding.
+_Packages = TypedDict("_Packages", {  # noqa: UP013 (a class would be a name the module lacks)
+    "id": list[str], "unit": list[str], "level": npt.NDArray[np.int64], "name": list[str], "priority": _F64,
+    "cost_minor": list[int], "cumulative_minor": list[int], "weighted_effect": _F64,
+    "effect_per_currency_unit": _F64, "funded": npt.NDArray[np.bool_], "in_optimal": npt.NDArray[np.bool_],
+    "model_index": npt.NDArray[np.int64], "cost_value": _F64,
+})
 
 class PackagesResult:
     """Ranked decision packages and the optimal selection (immutable)."""
@@ -157,9 +174,9 @@ class PackagesResult:
     @property
     def solve_seconds(self) -> float: ...
     def goal_ids(self) -> list[str]: ...
-    def packages(self) -> list[_Package]: ...
+    def packages(self) -> _Packages: ...
     def effects(self) -> npt.NDArray[np.float64]: ...
-    def report_json(self, indent: int = 2) -> str: ...
+    def report_json(self, indent: int | None = None) -> str: ...
     def report_text(self) -> str: ...
 
 def rank_packages(

@@ -20,7 +20,7 @@ import numpy as np
 
 from ._errors import ModelError
 
-__all__ = ["AMOUNT_HINT", "decimal_text", "decimal_texts", "minor_to_decimal"]
+__all__ = ["AMOUNT_HINT", "decimal_text", "decimal_texts", "minor_to_decimal", "time_limit_seconds"]
 
 _FLOAT_HINT = (
     "a float price or share has already been rounded to binary; give it as text (\"78.40\") or "
@@ -111,3 +111,18 @@ def _where(entity: str, id: str, field: str) -> str:  # noqa: A002
     if field:
         out += f", field '{field}'" if out else f"field '{field}'"
     return out + ": " if out else ""
+
+
+def time_limit_seconds(value: Any) -> float:
+    """A solver's ``time_limit`` option as the core takes it: seconds (a positive, finite number), 0.0 for None
+    (no limit); anything else is a :class:`zbb.ModelError` naming the option."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, np.number)):
+        raise ModelError("option, field 'time_limit': must be a number of seconds", entity="option",
+                         field="time_limit")
+    seconds = float(value)
+    if not seconds > 0 or seconds == float("inf"):
+        raise ModelError("option, field 'time_limit': must be a positive, finite number of seconds (or None)",
+                         entity="option", field="time_limit")
+    return seconds

@@ -21,13 +21,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import ModelError
-from ._tables import HEADER, TABLES, row_namer
+from ._tables import BREAKDOWNS, HEADER, TABLES, row_namer
 
 if TYPE_CHECKING:
     from ._budget import Budget
     from ._model import Model
 
-__all__ = ["read_excel", "write_budget_excel", "write_model_excel"]
+# The budget and the model are arguments (duck-typed; imported for annotations only): zbb._model and
+# zbb._budget import this module, never the other way round. zbb.read_excel (in zbb._model) builds the
+# model from what read_workbook reads.
+__all__ = ["read_workbook", "write_budget_excel", "write_model_excel"]
 
 PathLike = str | os.PathLike[str]
 _HEADER_KEYS = tuple(HEADER.columns)
@@ -44,30 +47,14 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
-    """Read a model workbook written by :meth:`Model.to_excel` (or by hand in the same layout).
+def read_workbook(path: PathLike, *, allow_float_prices: bool = False) -> tuple[dict[str, pd.DataFrame],
+                                                                                 dict[str, Any]]:
+    """The tables of a model workbook and the keywords of ``Model.from_dataframes`` (name, description,
+    currency, minor_units, frame, allow_float_prices); :func:`zbb.read_excel` builds the model of them.
 
-    Parameters
-    ----------
-    path : str or path-like
-        The ``.xlsx`` file.
-    allow_float_prices : bool, default False
-        Accept numeric price, share and effect cells, converted through ``repr()`` of
-        the float Excel stored. By default they are refused: type prices as
-        text (format the column as Text, or start the cell with an apostrophe).
-
-    Returns
-    -------
-    Model
-
-    Raises
-    ------
-    ModelError
-        For an unknown sheet, a sheet without a header row, a numeric price,
-        share or effect cell, and everything the model checks.
+    Raises :class:`zbb.ModelError` for an unknown sheet, a sheet without a header row, a numeric price,
+    share or effect cell (unless ``allow_float_prices``), a missing ``model`` sheet or format.
     """
-    from ._model import Model
-
     openpyxl = _openpyxl()
     try:
         wb = openpyxl.load_workbook(os.fspath(path), read_only=True, data_only=True)
@@ -113,10 +100,9 @@ def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
         else:
             raise ModelError("model, field 'minor_units': must be a whole number from 0 to 6",
                              entity="model", field="minor_units")
-    return Model.from_dataframes(
-        tables, name=_text(header.get("name")), description=_text(header.get("description")),
-        currency=_text(header.get("currency")) or "EUR", minor_units=minor, frame=frame,
-        allow_float_prices=allow_float_prices)
+    return tables, {"name": _text(header.get("name")), "description": _text(header.get("description")),
+                    "currency": _text(header.get("currency")) or "EUR", "minor_units": minor, "frame": frame,
+                    "allow_float_prices": allow_float_prices}
 
 
 def _read_frame_sheet(title: str, rows: list[list[Any]], frame: dict[str, Any], *,
@@ -340,8 +326,6 @@ def write_budget_excel(budget: Budget, path: PathLike) -> None:
     exact decimal text) formatted with the currency's decimals; each breakdown
     sheet ends with a ``Total`` row that equals the sum of its rows.
     """
-    from ._budget import BREAKDOWNS
-
     openpyxl = _openpyxl()
     fmt = "0" if budget.minor_digits == 0 else "0." + "0" * budget.minor_digits
     bold = openpyxl.styles.Font(bold=True)

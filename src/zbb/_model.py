@@ -13,18 +13,22 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._budget import Budget
 from ._errors import ModelError
 from ._exact import decimal_text
+from ._excel import read_workbook, write_model_excel
+from ._html import model_html
+from ._optimize import OptimizationResult, optimize
+from ._packages import PackagesResult, rank_packages
 from ._tables import TABLES, columns_to_frame, frame_to_columns
 
 if TYPE_CHECKING:
     from scipy import sparse
 
-    from ._budget import Budget
-    from ._optimize import OptimizationResult
-    from ._packages import PackagesResult
-
-__all__ = ["Model", "from_dataframes", "from_dict", "read_json"]
+# The model is the top of the package's import graph: it builds the results (each gets the model at
+# construction) and hands itself to the writers, none of which imports this module back
+# (tests/python/test_import_graph.py).
+__all__ = ["Model", "from_dataframes", "from_dict", "read_excel", "read_json"]
 
 PathLike = str | os.PathLike[str]
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
@@ -292,8 +296,6 @@ class Model:
 
     def to_excel(self, path: PathLike) -> None:
         """Write the model to an Excel workbook, one sheet per table. See :func:`zbb.read_excel`."""
-        from ._excel import write_model_excel
-
         write_model_excel(self, path)
 
     def matrix(self, name: str) -> sparse.csc_array:
@@ -332,10 +334,8 @@ class Model:
         -------
         Budget
         """
-        from ._budget import Budget
-
         columns = None if plan is None else frame_to_columns(plan, "plan")
-        return Budget(_core.compute_budget(self._core, rounding=rounding, plan=columns))
+        return Budget(_core.compute_budget(self._core, rounding=rounding, plan=columns), self)
 
     def least_cost(self, *, rounding: str = "half-even", time_limit: float | None = None) -> OptimizationResult:
         """The least-cost plan: volumes within every bound and capacity that reach every target at the lowest cost.
@@ -364,8 +364,6 @@ class Model:
             For misuse only: a model without goals, an unknown rounding mode, a
             time limit that is not a positive number.
         """
-        from ._optimize import optimize
-
         return optimize(self, "least-cost", rounding=rounding, time_limit=time_limit)
 
     def max_effect(
@@ -407,8 +405,6 @@ class Model:
             For misuse only: no budget (neither given nor in the frame), a cap
             for an unknown partner, a malformed amount.
         """
-        from ._optimize import optimize
-
         return optimize(self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding,
                         time_limit=time_limit)
 
@@ -461,8 +457,6 @@ class Model:
             level, an unknown rounding mode, a time limit that is not a positive
             number.
         """
-        from ._packages import rank_packages
-
         return rank_packages(self, budget, time_limit=time_limit, rounding=rounding)
 
     def with_target(self, goal: str, target: float) -> Model:
@@ -515,8 +509,6 @@ class Model:
                 f"{len(self.resource_ids)} resources, {len(self.partner_ids)} partners, {self.currency}>")
 
     def _repr_html_(self) -> str:
-        from ._html import model_html
-
         return model_html(self)
 
 
@@ -544,6 +536,35 @@ def read_json(path: PathLike) -> Model:
         say where).
     """
     return Model.from_json(path)
+
+
+def read_excel(path: PathLike, *, allow_float_prices: bool = False) -> Model:
+    """Read a model workbook written by :meth:`Model.to_excel` (or by hand in the same layout).
+
+    The workbook's layout is in ``zbb._excel``, which reads the sheets into DataFrames;
+    the model is built from them with :meth:`Model.from_dataframes`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.xlsx`` file.
+    allow_float_prices : bool, default False
+        Accept numeric price, share and effect cells, converted through ``repr()`` of
+        the float Excel stored. By default they are refused: type prices as
+        text (format the column as Text, or start the cell with an apostrophe).
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelError
+        For an unknown sheet, a sheet without a header row, a numeric price,
+        share or effect cell, and everything the model checks.
+    """
+    tables, options = read_workbook(path, allow_float_prices=allow_float_prices)
+    return Model.from_dataframes(tables, **options)
 
 
 def from_dict(data: Mapping[str, Any], *, allow_float_prices: bool = False) -> Model:

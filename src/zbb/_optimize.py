@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,8 @@ import pandas as pd
 from . import _core
 from ._budget import Budget
 from ._errors import InfeasibleError, ModelError
-from ._exact import AMOUNT_HINT, decimal_text
+from ._exact import AMOUNT_HINT, decimal_text, time_limit_seconds
+from ._result import SolverResult
 
 if TYPE_CHECKING:
     from ._model import Model
@@ -36,7 +37,7 @@ OBJECTIVES: tuple[str, ...] = ("least-cost", "max-effect")
 _LIMIT_COLUMNS = ["entity", "id", "field", "bound", "used", "shadow_price"]
 
 
-class OptimizationResult:
+class OptimizationResult(SolverResult[_core.OptimizeResult]):
     """The outcome of :meth:`zbb.Model.least_cost` or :meth:`zbb.Model.max_effect`.
 
     The status is data: check :attr:`status` (or call :meth:`raise_for_status`)
@@ -48,35 +49,24 @@ class OptimizationResult:
     :attr:`marginal_cost`, :attr:`attainment`, :attr:`goals`) are None for any
     other status.
 
+    ``status``, ``message``, ``optimal`` (a plan was found), ``raise_for_status()``,
+    ``model`` (the model solved), ``report_json()`` and ``report_text()`` (the CLI's
+    ``zbb optimize``) are those of every solver result (``zbb._result.SolverResult``); for an
+    infeasible question ``message`` is the explanation's summary.
+
     See ``docs/optimize.md`` for the linear programme, the meaning of the
     marginal costs and how costs are attributed to goals.
     """
 
-    def __init__(self, core: _core.OptimizeResult) -> None:
-        if not isinstance(core, _core.OptimizeResult):
-            raise TypeError("use Model.least_cost() or Model.max_effect()")
-        self._core = core
+    _core_class = _core.OptimizeResult
+    _made_by = "Model.least_cost() or Model.max_effect()"
+    _command = "zbb optimize"
 
     # ------------------------------------------------------------------ status
     @property
     def objective(self) -> str:
         """``"least-cost"`` or ``"max-effect"``."""
         return self._core.objective
-
-    @property
-    def status(self) -> str:
-        """``"optimal"``, ``"infeasible"``, ``"unbounded"``, ``"time_limit"`` or ``"error"``."""
-        return self._core.status
-
-    @property
-    def optimal(self) -> bool:
-        """Whether a plan was found (``status == "optimal"``)."""
-        return self.status == "optimal"
-
-    @property
-    def message(self) -> str:
-        """One line on the outcome (for an infeasible question: the explanation's summary)."""
-        return self._core.message
 
     @property
     def explanation(self) -> str | None:
@@ -99,40 +89,36 @@ class OptimizationResult:
         ``held_back_by`` (descriptions of the related limits).
         """
         ex = self._core.explanation()
-        rows = [] if ex is None else ex["goals"]
-        frame = pd.DataFrame(rows, columns=["goal", "baseline", "target", "best", "shortfall", "held_back_by"])
-        return frame.set_index("goal")
+        if ex is None:
+            return pd.DataFrame(columns=["goal", "baseline", "target", "best", "shortfall", "held_back_by"]) \
+                .set_index("goal")
+        g = ex["goals"]
+        return pd.DataFrame({"goal": g["goal"], "baseline": g["baseline"], "target": g["target"], "best": g["best"],
+                             "shortfall": g["shortfall"], "held_back_by": g["held_back_by"]}).set_index("goal")
 
-    def raise_for_status(self) -> OptimizationResult:
-        """Raise :class:`zbb.InfeasibleError` unless a plan was found; return self otherwise.
+    def _status_error(self) -> InfeasibleError:
+        """What :meth:`raise_for_status` raises without a plan.
 
         The error's message is :attr:`explanation` (or :attr:`message` for the
         statuses ``time_limit``, ``unbounded`` and ``error``); ``.status`` and
         ``.explanation`` are attached to it. For an unreachable goal,
         ``.entity``, ``.id`` and ``.field`` are ``"goal"``, its id and
         ``"target"``.
-
-        Returns
-        -------
-        OptimizationResult
-            ``self``, so that ``model.least_cost().raise_for_status().budget`` chains.
         """
-        if self.optimal:
-            return self
         unreachable = self.unreachable
         where: dict[str, str] = {"entity": "model", "id": "", "field": ""}
         if len(unreachable):
             where = {"entity": "goal", "id": str(unreachable.index[0]), "field": "target"}
         text = self.explanation or self.message
-        raise InfeasibleError(f"{self.objective} {self.status}: {text}", **where, status=self.status,
-                              explanation=self.explanation)
+        return InfeasibleError(f"{self.objective} {self.status}: {text}", **where, status=self.status,
+                               explanation=self.explanation)
 
     # ------------------------------------------------------------------ the plan
     @cached_property
     def budget(self) -> Budget | None:
         """The budget of the optimal plan (a :class:`zbb.Budget`), or None."""
         core = self._core.budget()
-        return None if core is None else Budget(core)
+        return None if core is None else Budget(core, self.model)
 
     @property
     def total(self) -> Decimal | None:
@@ -206,8 +192,9 @@ class OptimizationResult:
         units saved for least-cost, weighted attainment gained for max-effect).
         Empty without a plan.
         """
-        rows = [row[:6] for row in self._core.binding()]
-        return pd.DataFrame(rows, columns=_LIMIT_COLUMNS)
+        b = self._core.binding()
+        return pd.DataFrame({"entity": b["entity"], "id": b["id"], "field": b["field"], "bound": b["bound"],
+                             "used": b["used"], "shadow_price": b["shadow_price"]}, columns=_LIMIT_COLUMNS)
 
     @cached_property
     def goals(self) -> pd.DataFrame | None:
@@ -227,15 +214,6 @@ class OptimizationResult:
             "marginal_cost": self.marginal_cost,
             "cost": self.budget.by_goal["amount"],
         }, index=goals.index)
-
-    # ------------------------------------------------------------------ reports
-    def report_json(self, *, indent: int = 2) -> str:
-        """The CLI's machine-readable result (``zbb optimize --json``)."""
-        return self._core.report_json(indent)
-
-    def report_text(self) -> str:
-        """The CLI's readable result (``zbb optimize``)."""
-        return self._core.report_text()
 
     # ------------------------------------------------------------------ Python protocol
     def __repr__(self) -> str:
@@ -309,18 +287,7 @@ def optimize(
                 raise ModelError(f"option '{partner}', field 'partner_caps': missing amount",
                                  entity="option", id=str(partner), field="partner_caps")
             caps.append((str(partner), text))
-    limit = 0.0 if time_limit is None else _seconds(time_limit)
+    limit = time_limit_seconds(time_limit)
     core = _core.optimize(model._core, objective, rounding=rounding, time_limit=limit, budget=budget_text,
                           partner_caps=caps)
-    return OptimizationResult(core)
-
-
-def _seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, np.number)):
-        raise ModelError("option, field 'time_limit': must be a number of seconds", entity="option",
-                         field="time_limit")
-    seconds = float(value)
-    if not seconds > 0 or seconds == float("inf"):
-        raise ModelError("option, field 'time_limit': must be a positive, finite number of seconds (or None)",
-                         entity="option", field="time_limit")
-    return seconds
+    return OptimizationResult(core, model)

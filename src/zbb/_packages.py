@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._errors import InfeasibleError, ModelError
-from ._exact import AMOUNT_HINT, decimal_text, minor_to_decimal
-from ._optimize import _seconds
+from ._errors import ModelError
+from ._exact import AMOUNT_HINT, decimal_text, minor_to_decimal, time_limit_seconds
+from ._result import SolverResult
 
 if TYPE_CHECKING:
     from ._model import Model
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PackagesResult", "rank_packages"]
 
 
-class PackagesResult:
+class PackagesResult(SolverResult[_core.PackagesResult]):
     """The outcome of :meth:`zbb.Model.packages`: ranked packages, the cut-off line, the optimal selection.
 
     Packages are named ``"<unit>/<level>"``. Money is exact (:class:`decimal.Decimal`):
@@ -44,43 +44,19 @@ class PackagesResult:
     optimal selection is proven only when the status is ``"optimal"``
     (``"time_limit"``: the best selection CBC found, maybe none; ``"error"``:
     none). Check :attr:`status` or call :meth:`raise_for_status`.
+
+    ``status`` (how the optimal selection ended: ``"optimal"``, ``"time_limit"`` or
+    ``"error"``), ``message`` (e.g. ``"ranked 4 packages; optimal selection found"``),
+    ``optimal``, ``raise_for_status()`` (an :class:`zbb.InfeasibleError` with message
+    ``"packages <status>: <message>"``), ``model`` (the model ranked), ``report_json()``
+    (``"format": "zbb-packages/1"``) and ``report_text()`` (the CLI's ``zbb packages``, the
+    ranked table with the cut-off line) are those of every solver result
+    (``zbb._result.SolverResult``).
     """
 
-    def __init__(self, core: _core.PackagesResult) -> None:
-        if not isinstance(core, _core.PackagesResult):
-            raise TypeError("use Model.packages()")
-        self._core = core
-
-    # ------------------------------------------------------------------ status
-    @property
-    def status(self) -> str:
-        """How the optimal selection ended: ``"optimal"``, ``"time_limit"`` or ``"error"``."""
-        return self._core.status
-
-    @property
-    def optimal(self) -> bool:
-        """Whether the optimal selection is proven (``status == "optimal"``)."""
-        return self.status == "optimal"
-
-    @property
-    def message(self) -> str:
-        """One line on the outcome, e.g. ``"ranked 4 packages; optimal selection found"``."""
-        return self._core.message
-
-    def raise_for_status(self) -> PackagesResult:
-        """Raise :class:`zbb.InfeasibleError` unless the optimal selection is proven; return self otherwise.
-
-        The error's ``.status`` is :attr:`status` (``"time_limit"`` or
-        ``"error"``), its message ``"packages <status>: <message>"``.
-
-        Returns
-        -------
-        PackagesResult
-            ``self``, so that ``model.packages().raise_for_status().optimal_selection`` chains.
-        """
-        if self.optimal:
-            return self
-        raise InfeasibleError(f"packages {self.status}: {self.message}", entity="model", status=self.status)
+    _core_class = _core.PackagesResult
+    _made_by = "Model.packages()"
+    _command = "zbb packages"
 
     # ------------------------------------------------------------------ the ranking
     @property
@@ -119,20 +95,20 @@ class PackagesResult:
         the cut-off line) and ``in_optimal`` (in the optimal selection). The
         effects per goal are in :attr:`effects`.
         """
-        rows = self._core.packages()
-        index = pd.Index([r[0] for r in rows], name="id", dtype=object)
+        p = self._core.packages()
+        index = pd.Index(list(p["id"]), name="id", dtype=object)
         return pd.DataFrame({
-            "rank": np.arange(1, len(rows) + 1, dtype=np.int64),
-            "unit": pd.Series([r[1] for r in rows], index=index, dtype=object),
-            "level": np.array([r[2] for r in rows], dtype=np.int64),
-            "name": pd.Series([r[3] for r in rows], index=index, dtype=object),
-            "priority": np.array([np.nan if r[4] is None else r[4] for r in rows], dtype=np.float64),
-            "cost": pd.Series([self._money(r[5]) for r in rows], index=index, dtype=object),
-            "cumulative": pd.Series([self._money(r[6]) for r in rows], index=index, dtype=object),
-            "weighted_effect": np.array([r[7] for r in rows], dtype=np.float64),
-            "effect_per_euro": np.array([r[8] for r in rows], dtype=np.float64),
-            "funded": np.array([r[9] for r in rows], dtype=bool),
-            "in_optimal": np.array([r[10] for r in rows], dtype=bool),
+            "rank": np.arange(1, len(index) + 1, dtype=np.int64),
+            "unit": pd.Series(list(p["unit"]), index=index, dtype=object),
+            "level": np.asarray(p["level"], dtype=np.int64),
+            "name": pd.Series(list(p["name"]), index=index, dtype=object),
+            "priority": np.asarray(p["priority"], dtype=np.float64),
+            "cost": pd.Series([self._money(m) for m in p["cost_minor"]], index=index, dtype=object),
+            "cumulative": pd.Series([self._money(m) for m in p["cumulative_minor"]], index=index, dtype=object),
+            "weighted_effect": np.asarray(p["weighted_effect"], dtype=np.float64),
+            "effect_per_euro": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),
+            "funded": np.asarray(p["funded"], dtype=bool),
+            "in_optimal": np.asarray(p["in_optimal"], dtype=bool),
         }, index=index)
 
     @cached_property
@@ -200,11 +176,7 @@ class PackagesResult:
         """Wall-clock seconds of the optimal selection (CBC)."""
         return self._core.solve_seconds
 
-    # ------------------------------------------------------------------ reports
-    def report_json(self, *, indent: int = 2) -> str:
-        """The CLI's machine-readable result, ``"format": "zbb-packages/1"`` (the text of ``zbb packages --json``)."""
-        return self._core.report_json(indent)
-
+    # ------------------------------------------------------------------ reports (report_json, report_text: Result)
     def to_json(self, *, indent: int = 2) -> str:
         """Deprecated alias of :meth:`report_json` (the name every other result uses); kept for one
         release (ChangeLog.md)."""
@@ -212,10 +184,6 @@ class PackagesResult:
 
         warnings.warn("PackagesResult.to_json is deprecated; use report_json", DeprecationWarning, stacklevel=2)
         return self.report_json(indent=indent)
-
-    def report_text(self) -> str:
-        """The CLI's readable result (``zbb packages``): the ranked table with the cut-off line."""
-        return self._core.report_text()
 
     # ------------------------------------------------------------------ Python protocol
     def __repr__(self) -> str:
@@ -264,7 +232,7 @@ def rank_packages(
         if budget_text is None:
             raise ModelError(f"option, field 'budget': must be an amount (got {budget!r})", entity="option",
                              field="budget")
-    limit = 0.0 if time_limit is None else _seconds(time_limit)
+    limit = time_limit_seconds(time_limit)
     core = _core.rank_packages(model._core, budget=budget_text, time_limit=limit, rounding=rounding)
-    return PackagesResult(core)
+    return PackagesResult(core, model)
 

@@ -37,8 +37,8 @@ from . import _core
 from ._errors import ModelError
 from ._exact import decimal_texts
 
-__all__ = ["FRAME_TABLE", "HEADER", "PARTNER_CAPS", "TABLES", "Table", "columns_to_frame", "frame_to_columns",
-           "row_namer"]
+__all__ = ["BREAKDOWNS", "FRAME_TABLE", "HEADER", "PARTNER_CAPS", "TABLES", "Table", "columns_to_frame",
+           "frame_to_columns", "row_namer"]
 
 
 class Table:
@@ -83,6 +83,16 @@ PARTNER_CAPS: Table = _DESCRIPTION["partner_caps"]
 #: the tables of a model as DataFrames, in file order (the nested ones last)
 TABLES: dict[str, Table] = {name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame")
                             and t.parent != "frame"}
+
+#: The breakdowns of a budget (the tables a budget adds): attribute of zbb.Budget -> the core's key and index
+#: name. Here, beside the model's tables, so that the budget and its workbook writer share them.
+BREAKDOWNS: dict[str, str] = {
+    "by_goal": "goal",
+    "by_activity": "activity",
+    "by_resource": "resource",
+    "by_partner": "partner",
+    "by_category": "category",
+}
 
 #: numpy dtype kinds that convert to float64 exactly enough for the model's numbers
 _NUMERIC_KINDS = "fiu"
