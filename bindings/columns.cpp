@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "zbb/tables.hpp"
+#include "zbb_py.hpp"
 
 namespace zbb_py {
 
 namespace {
 
 using zbb::error_location;
-using zbb::detail::fail;
 namespace schema = zbb::schema;
 
 // One column: a 1-d numpy array of objects (text, decimals) or of float64 (numbers).

@@ -37,9 +37,8 @@ const zbb::breakdown& breakdown_of(const zbb::budget& b, const std::string& name
     if (name == "resource") return b.by_resource;
     if (name == "partner") return b.by_partner;
     if (name == "category") return b.by_category;
-    zbb::detail::fail(
-        {"option", "", "by"},
-        "unknown breakdown '" + name + "'; use goal, activity, resource, partner or category");
+    fail({"option", "", "by"},
+         "unknown breakdown '" + name + "'; use goal, activity, resource, partner or category");
 }
 
 // Exact amounts in minor units: an int64 array (computed amounts never exceed 2^53 minor units, so

@@ -33,6 +33,11 @@ struct budget_handle {
 };
 
 /// Links `m` (validation, matrices, support factorisation) without holding the GIL.
+/// A model_error naming `where` (the bindings refuse bad arguments as the library does).
+[[noreturn]] inline void fail(const zbb::error_location& where, const std::string& what) {
+    throw zbb::model_error(where, what);
+}
+
 inline model_handle link(zbb::model m) {
     const py::gil_scoped_release release;
     return {std::make_shared<const zbb::linked_model>(std::move(m))};

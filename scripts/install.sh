@@ -12,7 +12,7 @@ echo "== apt: C++ toolchain and libraries"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   g++ make pkg-config git \
-  libeigen3-dev libboost-dev catch2 nlohmann-json3-dev libsimdjson-dev libbenchmark-dev clang-format \
+  libeigen3-dev libboost-dev catch2 nlohmann-json3-dev libsimdjson-dev libbenchmark-dev clang-format clang-tidy \
   coinor-libclp-dev coinor-libcbc-dev libsuitesparse-dev clang-14 libclang-rt-14-dev >/dev/null
 
 echo "== Python virtual environment (.venv) with build tools and analyst packages"
@@ -23,7 +23,10 @@ PYTHON="${PYTHON:-python3}"
 
 echo "== C++ build (build/)"
 export PATH="$PWD/.venv/bin:$PATH"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DZBB_BUILD_BENCHMARKS=ON >/dev/null
+# CI (CI=true) also turns on -Wconversion -Wshadow and makes every warning an error.
+strict=()
+if [ "${CI:-}" = "true" ]; then strict=(-DZBB_STRICT_WARNINGS=ON -DZBB_WARNINGS_AS_ERRORS=ON); fi
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DZBB_BUILD_BENCHMARKS=ON "${strict[@]}" >/dev/null
 cmake --build build
 
 echo "== Python package zbb (pip install .)"

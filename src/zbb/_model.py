@@ -397,7 +397,7 @@ class Model:
         -------
         OptimizationResult
             With ``attainment`` per goal, ``weighted_attainment`` and
-            ``marginal_effect_per_euro``.
+            ``marginal_effect_per_currency_unit``.
 
         Raises
         ------

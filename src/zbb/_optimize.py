@@ -171,7 +171,7 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         return self._core.weighted_attainment
 
     @property
-    def marginal_effect_per_euro(self) -> float | None:
+    def marginal_effect_per_currency_unit(self) -> float | None:
         """Max-effect: weighted attainment gained per unit more budget (per unit of the model's currency).
 
         The dual price of the budget row; 0 when the budget does not bind.
@@ -180,6 +180,15 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         if self.objective != "max-effect" or not self.optimal:
             return None
         return self._core.marginal_effect_per_currency_unit
+
+    @property
+    def marginal_effect_per_euro(self) -> float | None:
+        """Deprecated alias of :attr:`marginal_effect_per_currency_unit` (goes in the next minor release)."""
+        import warnings
+
+        warnings.warn("OptimizationResult.marginal_effect_per_euro is deprecated; use "
+                      "marginal_effect_per_currency_unit", DeprecationWarning, stacklevel=2)
+        return self.marginal_effect_per_currency_unit
 
     @cached_property
     def binding(self) -> pd.DataFrame:
@@ -230,9 +239,9 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
                                   marginal_cost=self.goals["marginal_cost"].map("{:,.2f}".format),
                                   cost=self.goals["cost"].map("{:,}".format))
         extra = ""
-        if self.marginal_effect_per_euro is not None:
+        if self.marginal_effect_per_currency_unit is not None:
             extra = (f"<br>Weighted attainment: {self.weighted_attainment:.4f}; one {escape(self.budget.currency)} "
-                     f"more adds {self.marginal_effect_per_euro:.3g}")
+                     f"more adds {self.marginal_effect_per_currency_unit:.3g}")
         binding = ""
         if len(self.binding):
             binding = "<p>Binding limits</p>" + str(self.binding.to_html(index=False))

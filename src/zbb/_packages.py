@@ -90,8 +90,10 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
         ``priority`` (float, NaN when not stated), ``cost`` and ``cumulative``
         (Decimal: the package's full cost, support included, and the cost of it
         and every package ranked above it), ``weighted_effect`` (the attainment
-        it adds, uncapped), ``effect_per_euro`` (weighted effect per unit of
-        the currency; ±inf for a package that costs nothing), ``funded`` (above
+        it adds, uncapped), ``effect_per_currency_unit`` (weighted effect per
+        unit of the currency; ±inf for a package that costs nothing;
+        ``effect_per_euro`` is the same column under its deprecated name, kept for
+        one release), ``funded`` (above
         the cut-off line) and ``in_optimal`` (in the optimal selection). The
         effects per goal are in :attr:`effects`.
         """
@@ -106,7 +108,8 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
             "cost": pd.Series([self._money(m) for m in p["cost_minor"]], index=index, dtype=object),
             "cumulative": pd.Series([self._money(m) for m in p["cumulative_minor"]], index=index, dtype=object),
             "weighted_effect": np.asarray(p["weighted_effect"], dtype=np.float64),
-            "effect_per_euro": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),
+            "effect_per_currency_unit": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),
+            "effect_per_euro": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),  # deprecated
             "funded": np.asarray(p["funded"], dtype=bool),
             "in_optimal": np.asarray(p["in_optimal"], dtype=bool),
         }, index=index)
@@ -203,7 +206,7 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
         for i, (ident, p) in enumerate(self.ranked.iterrows()):
             if i == self.cutoff:
                 rows.append(line)
-            ratio = p["effect_per_euro"]
+            ratio = p["effect_per_currency_unit"]
             cells = [str(p["rank"]), escape(str(ident)), escape(str(p["name"])), f"{p['cost']:,}",
                      f"{p['cumulative']:,}", f"{p['weighted_effect']:.4f}",
                      f"{1000 * ratio:.4f}" if np.isfinite(ratio) else "-", "✓" if p["in_optimal"] else ""]

@@ -1,6 +1,6 @@
 """Static checks as tests: ruff over the Python sources, tests, fuzz harnesses and benchmarks, mypy --strict
-over src/zbb
-(both configured in pyproject.toml; versions pinned in scripts/requirements.txt)."""
+over src/zbb, codespell over the repository (all configured in pyproject.toml; versions pinned in
+scripts/requirements.txt; .pre-commit-config.yaml runs the same tools before a commit)."""
 
 from __future__ import annotations
 
@@ -22,4 +22,10 @@ def test_ruff_is_clean() -> None:
 
 def test_mypy_strict_is_clean() -> None:
     result = _run("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_is_clean() -> None:
+    # Configured in pyproject.toml ([tool.codespell]: the field's Dutch terms and deliberate typos).
+    result = _run("codespell_lib")
     assert result.returncode == 0, result.stdout + result.stderr

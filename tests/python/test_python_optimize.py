@@ -318,7 +318,7 @@ def test_max_effect_agrees_with_highs(seed: int) -> None:
             for partner, limit in caps.items():
                 assert result.budget.by_partner.loc[partner, "amount"] <= limit
         lp.check_plan(result.volumes.to_numpy(), goals=False)
-        assert result.marginal_effect_per_euro is not None and result.marginal_effect_per_euro >= 0
+        assert result.marginal_effect_per_currency_unit is not None and result.marginal_effect_per_currency_unit >= 0
         # A larger budget never lowers the weighted attainment.
         assert result.weighted_attainment >= previous - 1e-9
         previous = result.weighted_attainment
@@ -392,7 +392,7 @@ def test_result_api_on_the_example(example_model: zbb.Model) -> None:
     least = example_model.least_cost()
     assert least.raise_for_status() is least
     assert least.total is not None and least.budget is not None and least.total == least.budget.total
-    assert least.marginal_effect_per_euro is None
+    assert least.marginal_effect_per_currency_unit is None
     assert list(least.binding["id"]) == ["A-respite"]
     assert least.goals is not None and sum(least.goals["cost"]) == least.total
     assert f"{least.total:,}" in least._repr_html_()  # e.g. 1,932,857.30
@@ -400,7 +400,7 @@ def test_result_api_on_the_example(example_model: zbb.Model) -> None:
     assert least.report_text().startswith("zbb optimize (least-cost)")
     best = example_model.max_effect()
     assert best.total is not None and best.total <= Decimal(example_model.frame["budget"])  # type: ignore[index]
-    assert best.marginal_effect_per_euro is not None and best.marginal_effect_per_euro > 0
+    assert best.marginal_effect_per_currency_unit is not None and best.marginal_effect_per_currency_unit > 0
     assert "Weighted attainment" in best._repr_html_()
     smaller = example_model.max_effect(budget="1000000.00", partner_caps={"P-muni": Decimal("700000")})
     assert smaller.weighted_attainment <= best.weighted_attainment
@@ -593,3 +593,12 @@ def test_budget_and_optimiser_share_one_goal_reached_rule(example_path: Any) -> 
     assert list(at["reached"]) == [True, False, False]
     assert list(at["shortfall"]) == [0.0, 10.0, pytest.approx(1.0)]
     assert _core.goal_tolerance == 1e-7
+
+
+def test_marginal_effect_per_euro_is_a_deprecated_alias(example_model: zbb.Model) -> None:
+    best = example_model.max_effect(budget="1000000.00")
+    with pytest.warns(DeprecationWarning, match="marginal_effect_per_currency_unit"):
+        old = best.marginal_effect_per_euro
+    assert old is not None and old == best.marginal_effect_per_currency_unit
+    doc = json.loads(best.report_json())
+    assert doc["marginal_effect_per_currency_unit"] == doc["marginal_effect_per_euro"] == old

@@ -88,7 +88,7 @@ def test_ranking_line_and_optimum_by_hand() -> None:
     assert list(r.ranked["cost"]) == [Decimal(x) for x in ("20.00", "90.00", "80.00", "50.00", "10.00")]
     assert list(r.ranked["cumulative"]) == [Decimal(x) for x in ("20.00", "110.00", "190.00", "240.00", "250.00")]
     assert all(isinstance(x, Decimal) for x in r.ranked["cost"]) and r.total == Decimal("250.00")
-    assert r.ranked["effect_per_euro"].to_numpy() == pytest.approx([1.5e-3, 1e-3, 0.9375e-3, 0.2e-3, 4e-3])
+    assert r.ranked["effect_per_currency_unit"].to_numpy() == pytest.approx([1.5e-3, 1e-3, 0.9375e-3, 0.2e-3, 4e-3])
     assert r.effects.loc["X/1", "G"] == pytest.approx(30) and list(r.effects.columns) == ["G"]
     # The line: X/1 (20.00) fits, X/1 + Y/1 (110.00) does not.
     assert r.cutoff == 1 and r.funded == ["X/1"] and r.unfunded == ["Y/1", "Z/1", "W/1", "W/2"]
@@ -190,8 +190,11 @@ def test_result_equals_the_cli(cli: Path, budget: str) -> None:
         assert math.isnan(row["priority"]) if "priority" not in p else row["priority"] == p["priority"]
         assert (row["cost"], row["cumulative"]) == (Decimal(p["cost"]), Decimal(p["cumulative"]))
         assert row["weighted_effect"] == p["weighted_effect"]
-        assert (row["effect_per_euro"] == p["effect_per_euro"] if p["effect_per_euro"] is not None
-                else not math.isfinite(row["effect_per_euro"]))
+        assert p["effect_per_euro"] == p["effect_per_currency_unit"]  # the deprecated key, same value
+        assert (row["effect_per_currency_unit"] == p["effect_per_currency_unit"]
+                if p["effect_per_currency_unit"] is not None
+                else not math.isfinite(row["effect_per_currency_unit"]))
+        assert row["effect_per_euro"] == row["effect_per_currency_unit"] or not math.isfinite(row["effect_per_euro"])
         assert (bool(row["funded"]), bool(row["in_optimal"])) == (p["funded"], p["in_optimal"])
         assert r.effects.loc[p["id"]].to_dict() == p["effects"]
 
@@ -222,7 +225,8 @@ def test_result_api(example_path: Path) -> None:
     assert "cut-off: budget EUR 500,000.00" in html and "458,715.95" in html and "2.4500" in html
     assert html.index("DU-carer/2") < html.index("cut-off") < html.index("DU-home/1")
     assert list(r.ranked.columns) == ["rank", "unit", "level", "name", "priority", "cost", "cumulative",
-                                      "weighted_effect", "effect_per_euro", "funded", "in_optimal"]
+                                      "weighted_effect", "effect_per_currency_unit", "effect_per_euro", "funded",
+                                      "in_optimal"]
     assert r.ranked.index.name == "id" and list(r.effects.index) == list(r.ranked.index)
     assert list(r.effects.columns) == ["G-home", "G-carer"]
     assert r.ranked["level"].dtype == np.int64 and r.ranked["funded"].dtype == bool
@@ -485,7 +489,7 @@ def test_properties(seed: int, fractions: list[Fraction], rounding: str) -> None
                 assert ident not in chosen or below in chosen
         # Ranked by effect per euro: each package beats every later one that was already available.
         if r.ranked_by == "effect per currency unit":
-            ratio = ranked["effect_per_euro"].to_numpy()
+            ratio = ranked["effect_per_currency_unit"].to_numpy()
             for i in range(len(ranked)):
                 for j in range(i + 1, len(ranked)):
                     unit, level = ranked["unit"].iloc[j], ranked["level"].iloc[j]

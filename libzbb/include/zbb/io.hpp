@@ -387,11 +387,11 @@ class model_reader {
     // Parses one piece; JSON errors are diagnosed on the whole text (line and column).
     simdjson::dom::element piece(std::string_view t) {
         simdjson::dom::element out;
-        auto err = pieces_.value(t, out);
-        if (err) err = recover(err, out);
+        if (const auto err = pieces_.value(t, out)) recover(err, out);
         return out;
     }
-    simdjson::error_code recover(simdjson::error_code err, simdjson::dom::element& out) {
+    // Either fills `out` (a number too large for simdjson, widened and parsed again) or throws.
+    void recover(simdjson::error_code err, simdjson::dom::element& out) {
         if (err == simdjson::MEMALLOC) throw std::bad_alloc();
         diagnose_json(text_, source_);  // throws for syntax errors, depth, number overflow
         if (err == simdjson::NUMBER_ERROR)
@@ -399,7 +399,6 @@ class model_reader {
         if (err)
             fail({"file", source_, ""},
                  std::string("invalid JSON: ") + simdjson::error_message(err));
-        return err;
     }
 
     // A table of the model, its rows parsed in chunks of about `chunk_bytes`.

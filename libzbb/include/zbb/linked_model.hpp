@@ -29,8 +29,9 @@ namespace zbb {
 class key_list {
   public:
     key_list() : ids_(no_ids()) {}
-    explicit key_list(std::shared_ptr<const std::vector<std::string>> ids)
-        : ids_(ids ? std::move(ids) : no_ids()) {}
+    explicit key_list(std::shared_ptr<const std::vector<std::string>> ids) : ids_(std::move(ids)) {
+        if (!ids_) ids_ = no_ids();
+    }
     explicit key_list(std::vector<std::string> ids)
         : ids_(std::make_shared<const std::vector<std::string>>(std::move(ids))) {}
 

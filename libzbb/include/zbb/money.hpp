@@ -103,7 +103,7 @@ inline currency currency_for(std::string_view code, std::optional<int> minor_dig
 class money {
   public:
     constexpr money() = default;
-    static money from_minor(int128 minor) {
+    static money from_minor(const int128& minor) {
         money m;
         m.minor_ = minor;
         return m;

@@ -727,11 +727,12 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
                 auto q = detail::fill_reducing_order(a);
                 const auto cap = static_cast<std::int64_t>(std::max(8.0 * per, predicted * per));
                 const auto fill = detail::estimate_fill(a, q, cap);
-                if (!fill.exceeded && fill.flops <= 100.0 * predicted * per)
-                    make_sparse(a, std::move(q));
-                else if (!try_iterative(static_cast<int>(std::min<double>(options.max_iterations,
-                                                                          4 * predicted + 100)),
-                                        &rate))
+                // A cheap factorisation is taken at once; otherwise iterations get a longer try
+                // first, and the factorisation is the fallback.
+                const bool cheap = !fill.exceeded && fill.flops <= 100.0 * predicted * per;
+                if (cheap || !try_iterative(static_cast<int>(std::min<double>(
+                                                options.max_iterations, 4 * predicted + 100)),
+                                            &rate))
                     make_sparse(a, std::move(q));
             }
         }

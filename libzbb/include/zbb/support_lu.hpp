@@ -46,8 +46,8 @@ inline bool small_lu_factor(double* a, int n) {
         for (int j = k + 1; j < n; ++j) {
             const double ukj = a[k + j * n];
             if (ukj == 0.0) continue;
-            double* col = a + j * n;
-            const double* l = a + k * n;
+            double* col = a + static_cast<std::ptrdiff_t>(j) * n;
+            const double* l = a + static_cast<std::ptrdiff_t>(k) * n;
             for (int i = k + 1; i < n; ++i) col[i] -= l[i] * ukj;
         }
     }
