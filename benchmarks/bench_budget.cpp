@@ -77,8 +77,8 @@ void dump_matrix(const std::filesystem::path& dir, const std::string& name,
     std::vector<double> v;
     for (int k = 0; k < m.outerSize(); ++k)
         for (zbb::sparse_matrix::InnerIterator it(m, k); it; ++it) {
-            r.push_back(it.row());
-            c.push_back(it.col());
+            r.push_back(static_cast<int>(it.row()));
+            c.push_back(static_cast<int>(it.col()));
             v.push_back(it.value());
         }
     write_raw(dir / (name + ".rows.i32"), r.data(), r.size());

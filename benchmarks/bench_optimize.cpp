@@ -117,8 +117,8 @@ int dump(const std::filesystem::path& dir) {
     std::vector<double> v;
     for (int k = 0; k < L.lp.a.outerSize(); ++k)
         for (zbb::sparse_matrix::InnerIterator it(L.lp.a, k); it; ++it) {
-            r.push_back(it.row());
-            c.push_back(it.col());
+            r.push_back(static_cast<int>(it.row()));
+            c.push_back(static_cast<int>(it.col()));
             v.push_back(it.value());
         }
     write_raw(dir / "a.rows.i32", r);

@@ -224,7 +224,9 @@ std::string level_text(double v) {
 
 std::string required_text(const column& c, std::size_t i, const std::string& table,
                           const char* field) {
-    const schema::row_place place{table, i};
+    schema::row_place place;
+    place.prefix = table;
+    place.index = i;
     std::string_view text;
     const numpy_cell cell{c, i};
     if (!cell.present()) fail(place.at(field), "required field is missing");

@@ -69,3 +69,13 @@ def test_cpp_api_example_compiles_and_runs(tmp_path: Path) -> None:
         )
         out = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
         assert "Total" in out.stdout
+
+
+def test_every_public_header_is_in_the_cpp_api_page() -> None:
+    """docs/cpp-api.md names every header under libzbb/include/zbb (its table of headers)."""
+    page = (ROOT / "docs" / "cpp-api.md").read_text()
+    include = ROOT / "libzbb" / "include"
+    headers = sorted(str(h.relative_to(include)) for h in include.rglob("*.hpp"))
+    assert len(headers) > 20
+    missing = [h for h in headers if f"`{h}`" not in page]
+    assert not missing, f"headers missing from docs/cpp-api.md: {missing}"

@@ -84,8 +84,9 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     // Two independent halves at a time (volumes | unit costs, then resource side | activity
     // side); each half is the same sequential code either way, so the results are identical.
     const bool parallel = detail::use_second_thread(
-        options.threads, static_cast<double>(plan.nonZeros()) + lm.consumption().nonZeros() +
-                             lm.support().nonZeros() + lm.effects().nonZeros() + 2.0 * na);
+        options.threads, static_cast<double>(plan.nonZeros() + lm.consumption().nonZeros() +
+                                             lm.support().nonZeros() + lm.effects().nonZeros()) +
+                             2.0 * static_cast<double>(na));
     detail::run_both(
         parallel,
         [&] {

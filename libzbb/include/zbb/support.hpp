@@ -631,9 +631,9 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
         auto make_dense = [&] {
             info.solver = block_solver::dense_lu;
             if (size <= options.dense_max) {  // in place, no pivoting (an M-matrix)
-                const std::size_t at = m->small.size();
-                m->small.resize(at + static_cast<std::size_t>(size) * size, 0.0);
-                double* a = m->small.data() + at;
+                const std::size_t offset = m->small.size();
+                m->small.resize(offset + static_cast<std::size_t>(size) * size, 0.0);
+                double* a = m->small.data() + offset;
                 for (int i = b0; i < b1; ++i) {
                     a[(i - b0) + (i - b0) * size] = 1.0 - m->diag[i];
                     for (int e = m->row_split[i]; e < m->row_start[i + 1]; ++e)
@@ -642,7 +642,7 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
                 if (!detail::small_lu_factor(a, size))
                     detail::throw_support_loop(block_activities(k), activity_ids);
                 m->slot[k] = static_cast<int>(m->small_at.size());
-                m->small_at.push_back(at);
+                m->small_at.push_back(offset);
                 return;
             }
             Eigen::MatrixXd a = Eigen::MatrixXd::Zero(size, size);
@@ -729,10 +729,11 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
                 const auto fill = detail::estimate_fill(a, q, cap);
                 // A cheap factorisation is taken at once; otherwise iterations get a longer try
                 // first, and the factorisation is the fallback.
-                const bool cheap = !fill.exceeded && fill.flops <= 100.0 * predicted * per;
-                if (cheap || !try_iterative(static_cast<int>(std::min<double>(
-                                                options.max_iterations, 4 * predicted + 100)),
-                                            &rate))
+                const bool cheap_enough = !fill.exceeded && fill.flops <= 100.0 * predicted * per;
+                if (cheap_enough ||
+                    !try_iterative(static_cast<int>(std::min<double>(options.max_iterations,
+                                                                     4 * predicted + 100)),
+                                   &rate))
                     make_sparse(a, std::move(q));
             }
         }

@@ -38,7 +38,7 @@ inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry&
             w[g] = std::max(0.0, y[g]) * progress;
             sum += w[g];
             const double fraction = progress / std::max(geo.gap[g], 1e-12);
-            if (fraction > best) best = fraction, best_goal = it.row();
+            if (fraction > best) best = fraction, best_goal = static_cast<int>(it.row());
         }
         if (sum > 0.0) {
             for (int g = 0; g < ng; ++g)
