@@ -160,7 +160,7 @@ using triplet = Eigen::Triplet<double, int>;
 struct goal_geometry {
     std::vector<double> sigma, gap;
     explicit goal_geometry(const linked_model& lm) {
-        for (const auto& g : lm.source().goals) {
+        for (const auto& g : lm.view().goals) {
             sigma.push_back(goal_direction(g.baseline, g.target));
             gap.push_back(goal_gap(g.baseline, g.target));
         }
@@ -207,9 +207,9 @@ struct frame_values {
 };
 inline frame_values effective_frame(const linked_model& lm, const optimize_options& o) {
     frame_values f;
-    if (lm.source().frame) {
-        f.budget = lm.source().frame->budget;
-        f.caps = lm.source().frame->partner_caps;
+    if (lm.view().frame) {
+        f.budget = lm.view().frame->budget;
+        f.caps = lm.view().frame->partner_caps;
     }
     const int digits = lm.currency().minor_digits;
     if (o.budget_cap) {
@@ -246,7 +246,7 @@ struct layout_flags {
 inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
                               const frame_values& frame, layout_flags flags) {
     lp_layout L;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const int n = lm.activities().size(), ng = lm.goals().size();
     const auto& c = lm.direct_unit_costs();
     constexpr double inf = lp_problem::inf;
@@ -416,7 +416,7 @@ inline bool near(double v, double bound) {
 inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout& L,
                                          const lp_solution& sol, double tol) {
     std::vector<limit> out;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     for (int a = 0; a < L.n; ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
         const double x = sol.x[static_cast<std::size_t>(a)];
@@ -585,7 +585,7 @@ inline void finish_plan(const linked_model& lm, const goal_geometry& geo, const 
     r.weighted_attainment = 0.0;
     for (int g = 0; g < ng; ++g) {
         const auto gi = static_cast<std::size_t>(g);
-        const auto& src = lm.source().goals[gi];
+        const auto& src = lm.view().goals[gi];
         goal_outcome out;
         out.id = src.id;
         out.baseline = src.baseline;
@@ -639,7 +639,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
         ex.lines.push_back(ex.summary);
         return ex;
     }
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const double tol = 1e-9;
     // Limits the minimum volumes alone exceed (only when they had to be relaxed).
     std::vector<limit> excess;
@@ -689,7 +689,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                 x[a] = std::max(0.0, sol.x[static_cast<std::size_t>(a)]);
             if (lm.has_levels())
                 for (int a = 0; a < x.size(); ++a) {
-                    const auto& lv = lm.source().activities[static_cast<std::size_t>(a)].levels;
+                    const auto& lv = lm.view().activities[static_cast<std::size_t>(a)].levels;
                     if (!lv.empty()) x[a] = std::min(x[a], lv.back().up_to);
                 }
             return vector(lm.effects() * (lm.has_levels() ? lm.effective_volumes(x) : x));
@@ -771,7 +771,7 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
     if (o.iteration_limit < 0) fail({"option", "", "iteration_limit"}, "must not be negative");
     // Levels need an activity that moves every goal it affects toward its target: otherwise the
     // LP would fill a weaker (less harmful) level first and the split would not be in order.
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const auto& E = lm.effects();
     for (int a = 0; a < E.outerSize(); ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
@@ -884,7 +884,7 @@ inline optimize_result max_effect(const linked_model& lm, const optimize_options
     for (std::size_t g = 0; g < L2.attain_col.size(); ++g) {
         const int col = L2.attain_col[g];
         if (col < 0) continue;
-        const double w = lm.source().goals[g].weight;
+        const double w = lm.view().goals[g].weight;
         if (w != 0.0) L2.t.emplace_back(row, col, w);
         L2.lp.objective[static_cast<std::size_t>(col)] = 0.0;
     }
@@ -959,7 +959,7 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
         j["binding"] = std::move(binding);
     } else {
         j["format"] = "zbb-report/1";
-        j["model"] = lm.source().name;
+        j["model"] = lm.view().name;
         j["objective"] = to_string(r.objective);
         j["status"] = to_string(r.status);
         j["message"] = r.message;
@@ -988,7 +988,7 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
 /// the binding limits, then the full budget report of the plan; or the explanation of why there
 /// is no plan.
 inline std::string optimize_report_text(const linked_model& lm, const optimize_result& r) {
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const std::string cur = lm.currency().code;
     std::ostringstream out;
     out << "zbb optimize (" << to_string(r.objective)

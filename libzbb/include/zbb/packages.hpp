@@ -102,7 +102,7 @@ namespace detail {
 // gap (as in max-effect, counted up to the target).
 inline double selection_attainment(const linked_model& lm, const std::vector<package_outcome>& ps,
                                    const std::vector<bool>& selected) {
-    const auto& goals = lm.source().goals;
+    const auto& goals = lm.view().goals;
     double total = 0;
     for (std::size_t g = 0; g < goals.size(); ++g) {
         const double gap = goal_gap(goals[g].baseline, goals[g].target);
@@ -130,7 +130,7 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
                                       const std::vector<package_outcome>& ps, double budget_minor,
                                       double time_limit) {
     const auto start = std::chrono::steady_clock::now();
-    const auto& goals = lm.source().goals;
+    const auto& goals = lm.view().goals;
     const int np = static_cast<int>(ps.size());
     std::vector<double> collb, colub, attainment, cost;
     for (int p = 0; p < np; ++p) {
@@ -277,7 +277,7 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
 /// decimals than the currency.
 inline packages_result rank_packages(const linked_model& lm, const packages_options& o = {}) {
     using detail::fail;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     if (src.packages.empty()) fail({"model", "", "packages"}, "the model has no decision packages");
     std::optional<decimal> budget = o.budget;
     error_location budget_at{"option", "", "budget"};
@@ -525,7 +525,7 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
     const int digits = lm.currency().minor_digits;
     ojson j;
     j["format"] = "zbb-packages/1";
-    j["model"] = lm.source().name;
+    j["model"] = lm.view().name;
     j["currency"] = lm.currency().code;
     j["status"] = to_string(r.status);
     j["message"] = r.message;
@@ -569,7 +569,7 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
 /// Readable: the ranked table with cumulative cost and the cut-off line, then the optimal selection
 /// and what the ranking leaves on the table.
 inline std::string packages_report_text(const linked_model& lm, const packages_result& r) {
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const std::string cur = lm.currency().code;
     const int digits = lm.currency().minor_digits;
     std::ostringstream out;

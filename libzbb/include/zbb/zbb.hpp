@@ -12,5 +12,6 @@
 #include "zbb/money.hpp"
 #include "zbb/numeric_range.hpp"
 #include "zbb/report.hpp"
+#include "zbb/scenario.hpp"
 #include "zbb/support.hpp"
 #include "zbb/version.hpp"
