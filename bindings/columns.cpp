@@ -404,6 +404,44 @@ auto at(const Rows& rows) {
 
 }  // namespace
 
+std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables) {
+    if (tables.contains("frame") && !tables["frame"].is_none()) {
+        py::object f = tables["frame"];
+        if (!py::isinstance<py::dict>(f)) fail({"frame", "", ""}, "must be a mapping");
+        const auto frame = f.cast<py::dict>();
+        for (auto item : frame) {
+            const auto key = py::cast<std::string>(item.first);
+            if (key != "budget") fail({"frame", "", key}, "unknown key");
+        }
+        zbb::financial_frame ff;
+        schema::row_place place;
+        place.prefix = "frame";
+        place.positional = false;
+        schema::for_each(schema::frame_table.columns, [&](const auto& col) {
+            const py::str key(std::string(col.name));
+            PyObject* value = frame.contains(key) ? frame[key].ptr() : nullptr;
+            schema::read_cell(col, object_cell{value}, ff, place);
+        });
+        {
+            const auto& t = schema::partner_caps_table;
+            const table_columns cols(tables, "partner_caps", column_names(t));
+            schema::row_place caps;
+            caps.prefix = t.entity;
+            for (std::size_t i = 0; i < cols.rows(); ++i) {
+                ff.partner_caps.emplace_back();
+                read_columns_row(t, cols, i, ff.partner_caps.back(), caps);
+            }
+        }
+        return ff;
+    }
+    if (tables.contains("partner_caps") && !tables["partner_caps"].is_none()) {
+        const table_columns cols(tables, "partner_caps", column_names(schema::partner_caps_table));
+        if (cols.rows() > 0)
+            fail({"frame", "", "partner_caps"}, "partner caps need a frame (give frame=...)");
+    }
+    return std::nullopt;
+}
+
 columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
     static const std::set<std::string> table_names{
         "goals",       "activities",      "resources", "partners",    "effects",
@@ -444,39 +482,7 @@ columns_model model_from_columns(const py::dict& header, const py::dict& tables)
     read_levels(tables, m);
     read_table(tables, schema::packages_table, m.packages);
     out.orphan = read_package_volumes(tables, m);
-    if (tables.contains("frame") && !tables["frame"].is_none()) {
-        py::object f = tables["frame"];
-        if (!py::isinstance<py::dict>(f)) fail({"frame", "", ""}, "must be a mapping");
-        const auto frame = f.cast<py::dict>();
-        for (auto item : frame) {
-            const auto key = py::cast<std::string>(item.first);
-            if (key != "budget") fail({"frame", "", key}, "unknown key");
-        }
-        zbb::financial_frame ff;
-        schema::row_place place;
-        place.prefix = "frame";
-        place.positional = false;
-        schema::for_each(schema::frame_table.columns, [&](const auto& col) {
-            const py::str key(std::string(col.name));
-            PyObject* value = frame.contains(key) ? frame[key].ptr() : nullptr;
-            schema::read_cell(col, object_cell{value}, ff, place);
-        });
-        {
-            const auto& t = schema::partner_caps_table;
-            const table_columns cols(tables, "partner_caps", column_names(t));
-            schema::row_place caps;
-            caps.prefix = t.entity;
-            for (std::size_t i = 0; i < cols.rows(); ++i) {
-                ff.partner_caps.emplace_back();
-                read_columns_row(t, cols, i, ff.partner_caps.back(), caps);
-            }
-        }
-        m.frame = std::move(ff);
-    } else if (tables.contains("partner_caps") && !tables["partner_caps"].is_none()) {
-        const table_columns cols(tables, "partner_caps", column_names(schema::partner_caps_table));
-        if (cols.rows() > 0)
-            fail({"frame", "", "partner_caps"}, "partner caps need a frame (give frame=...)");
-    }
+    m.frame = frame_from_columns(tables);
     return out;
 }
 
@@ -489,7 +495,7 @@ zbb::plan plan_from_columns(const py::dict& columns) {
 }
 
 py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table) {
-    const auto& m = lm.source();
+    const auto m = lm.view();
     py::dict out;
     auto simple = [&](const auto& t, const auto& rows,
                       const std::map<std::string_view, const zbb::id_index*>& pools = {}) {
@@ -560,7 +566,7 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
     return out;
 }
 
-py::dict header_of(const zbb::model& m) {
+py::dict header_of(const zbb::model_view& m) {
     py::dict out;
     out["format"] = m.format;
     out["name"] = m.name;

@@ -36,6 +36,10 @@ struct columns_model {
 /// columns, missing required cells, cells of the wrong type and malformed decimals.
 columns_model model_from_columns(const py::dict& header, const py::dict& tables);
 
+/// The financial frame of {"frame": {"budget": value}, "partner_caps": {column: array}} (no
+/// "frame" or None: no frame), read as model_from_columns reads it. Needs the GIL.
+std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables);
+
 /// The plan rows of {column: array} (columns goal, activity, volume). Needs the GIL.
 zbb::plan plan_from_columns(const py::dict& columns);
 
@@ -45,7 +49,7 @@ zbb::plan plan_from_columns(const py::dict& columns);
 py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table);
 
 /// The header fields of a model ({"format": ..., "name": ..., "minor_units": None | int, ...}).
-py::dict header_of(const zbb::model& m);
+py::dict header_of(const zbb::model_view& m);
 
 /// The description of the tables (zbb::model_tables()) as plain Python objects.
 py::list tables_description();

@@ -5,9 +5,9 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "columns.hpp"
-#include "model_edits.hpp"
 #include "zbb_py.hpp"
 
 namespace zbb_py {
@@ -24,7 +24,7 @@ model_handle build(const py::dict& tables, const py::dict& header) {
 // Every table of a model as columns, with its header and frame: what a Model pickles as. Reading
 // it back goes through the same column path (linear in the size of the model).
 py::tuple state_of(const zbb::linked_model& lm) {
-    const auto& m = lm.source();
+    const auto m = lm.view();
     py::dict tables;
     for (const char* name :
          {"goals", "activities", "resources", "partners", "effects", "consumption", "support",
@@ -59,9 +59,9 @@ void register_columns(py::module_& m) {
             return table_to_columns(*h.lm, table);
         },
         py::arg("table"));
-    cls.def("header", [](const model_handle& h) { return header_of(h.lm->source()); });
+    cls.def("header", [](const model_handle& h) { return header_of(h.lm->view()); });
     cls.def("frame", [](const model_handle& h) -> py::object {
-        const auto& f = h.lm->source().frame;
+        const auto& f = h.lm->view().frame;
         if (!f) return py::none();
         py::dict out;
         if (f->budget) out["budget"] = f->budget->text();
@@ -81,9 +81,17 @@ void register_columns(py::module_& m) {
     cls.def(
         "with_plan",
         [](const model_handle& h, const py::dict& columns) {
-            return link(with_plan(*h.lm, plan_from_columns(columns)));
+            zbb::plan plan = plan_from_columns(columns);
+            return edited([&] { return zbb::with_plan(*h.lm, std::move(plan)); });
         },
         py::arg("columns"));
+    cls.def(
+        "with_frame",
+        [](const model_handle& h, const py::dict& tables) {
+            std::optional<zbb::financial_frame> frame = frame_from_columns(tables);
+            return edited([&] { return zbb::with_frame(*h.lm, std::move(frame)); });
+        },
+        py::arg("tables"));
 }
 
 }  // namespace zbb_py

@@ -1,10 +1,13 @@
 // bindings/register_model.cpp - _core.Model: a validated, immutable model (zbb::linked_model):
-// JSON in and out, header, ids, the linked sparse matrices as zero-copy views, scenario copies.
+// JSON in and out, header, ids, the linked sparse matrices as zero-copy views, scenario edits
+// (zbb/scenario.hpp: new models sharing what they do not change, made without the GIL).
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
-#include "model_edits.hpp"
 #include "zbb_py.hpp"
 
 namespace zbb_py {
@@ -44,11 +47,11 @@ model_handle read_text(const std::string& text, const std::string& source) {
 void register_model(py::module_& m) {
     using M = model_handle;
     py::class_<M>(m, "Model", "A validated zbb model (immutable).")
-        .def_property_readonly("format", [](const M& h) { return h.lm->source().format; })
-        .def_property_readonly("name", [](const M& h) { return h.lm->source().name; })
-        .def_property_readonly("description", [](const M& h) { return h.lm->source().description; })
+        .def_property_readonly("format", [](const M& h) { return h.lm->view().format; })
+        .def_property_readonly("name", [](const M& h) { return h.lm->view().name; })
+        .def_property_readonly("description", [](const M& h) { return h.lm->view().description; })
         .def_property_readonly("currency", [](const M& h) { return h.lm->currency().code; })
-        .def_property_readonly("minor_units", [](const M& h) { return h.lm->source().minor_units; })
+        .def_property_readonly("minor_units", [](const M& h) { return h.lm->view().minor_units; })
         .def_property_readonly("minor_digits",
                                [](const M& h) { return h.lm->currency().minor_digits; })
         .def_property_readonly("goal_ids", [](const M& h) { return h.lm->goals().ids(); })
@@ -87,21 +90,57 @@ void register_model(py::module_& m) {
         .def(
             "with_goal_target",
             [](const M& h, const std::string& goal, double target) {
-                return link(with_goal_target(*h.lm, goal, target));
+                return edited([&] { return zbb::with_goal_target(*h.lm, goal, target); });
             },
             py::arg("goal"), py::arg("target"))
         .def(
+            "with_goal_weight",
+            [](const M& h, const std::string& goal, double weight) {
+                return edited([&] { return zbb::with_goal_weight(*h.lm, goal, weight); });
+            },
+            py::arg("goal"), py::arg("weight"))
+        .def(
             "with_resource_price",
             [](const M& h, const std::string& resource, const std::string& price) {
-                return link(with_resource_price(*h.lm, resource, price));
+                return edited([&] {
+                    return zbb::with_resource_price(*h.lm, resource, std::string_view(price));
+                });
             },
             py::arg("resource"), py::arg("price"))
         .def(
+            "with_resource_available",
+            [](const M& h, const std::string& resource, std::optional<double> units) {
+                return edited([&] { return zbb::with_resource_available(*h.lm, resource, units); });
+            },
+            py::arg("resource"), py::arg("available"))
+        .def(
+            "with_activity_bounds",
+            [](const M& h, const std::string& activity, double min, std::optional<double> max) {
+                return edited([&] { return zbb::with_activity_bounds(*h.lm, activity, min, max); });
+            },
+            py::arg("activity"), py::arg("min"), py::arg("max"))
+        .def(
             "with_plan_volume",
             [](const M& h, const std::string& goal, const std::string& activity, double volume) {
-                return link(with_plan_volume(*h.lm, goal, activity, volume));
+                return edited([&] { return zbb::with_plan_volume(*h.lm, goal, activity, volume); });
             },
-            py::arg("goal"), py::arg("activity"), py::arg("volume"));
+            py::arg("goal"), py::arg("activity"), py::arg("volume"))
+        .def(
+            "with_funding_shares",
+            [](const M& h, const std::string& activity,
+               const std::vector<std::pair<std::string, std::string>>& shares) {
+                return edited([&] {
+                    std::vector<zbb::partner_share> parsed;
+                    parsed.reserve(shares.size());
+                    for (const auto& [partner, text] : shares)
+                        parsed.push_back(
+                            {partner, zbb::decimal::parse(
+                                          text, {"funding", zbb::detail::pair_id(activity, partner),
+                                                 "share"})});
+                    return zbb::with_funding_shares(*h.lm, activity, parsed);
+                });
+            },
+            py::arg("activity"), py::arg("shares"));
 
     m.def("read_json_file", &read_file, py::arg("path"));
     m.def("read_json_text", &read_text, py::arg("text"), py::arg("source") = "model");

@@ -43,6 +43,14 @@ inline model_handle link(zbb::model m) {
     return {std::make_shared<const zbb::linked_model>(std::move(m))};
 }
 
+/// The model made by a scenario edit `edit` (a callable returning a zbb::linked_model, see
+/// zbb/scenario.hpp), run without the GIL.
+template <class Edit>
+model_handle edited(Edit&& edit) {
+    const py::gil_scoped_release release;
+    return {std::make_shared<const zbb::linked_model>(edit())};
+}
+
 /// A read-only 1-d numpy view of `size` doubles at `data`, kept alive by `owner`.
 inline py::array_t<double> readonly_view(const double* data, Eigen::Index size,
                                          const py::handle& owner) {

@@ -41,8 +41,10 @@ class Model:
     completely (ids, references, numbers, exact prices and shares, funding
     shares summing to exactly 1, support loops) and raises
     :class:`zbb.ModelError` (or a subclass) naming the entity id and field.
-    Scenario helpers (:meth:`with_target`, :meth:`with_price`,
-    :meth:`with_plan_volume`, :meth:`with_plan`) return changed copies.
+    Scenario helpers (:meth:`with_target`, :meth:`with_weight`,
+    :meth:`with_price`, :meth:`with_available`, :meth:`with_bounds`,
+    :meth:`with_plan_volume`, :meth:`with_plan`, :meth:`with_shares`,
+    :meth:`with_frame`) return changed copies that share the rest.
 
     Build one with :func:`zbb.read_json`, :func:`zbb.read_excel`,
     :meth:`Model.from_dict` or :meth:`Model.from_dataframes`.
@@ -460,31 +462,97 @@ class Model:
         return rank_packages(self, budget, time_limit=time_limit, rounding=rounding)
 
     def with_target(self, goal: str, target: float) -> Model:
-        """A copy with goal ``goal``'s target set to ``target``."""
+        """A copy with goal ``goal``'s target set to ``target``.
+
+        Like every ``with_*`` edit, the copy shares what it does not change with
+        this model (no relinking, the support factorisation reused), so a variant
+        of a national model costs milliseconds; the value is checked as when
+        reading a file. Raises ModelError for an unknown goal or a target that is
+        not finite or beyond the numeric range.
+        """
         return Model(self._core.with_goal_target(goal, _finite(target, "goal", goal, "target")))
+
+    def with_weight(self, goal: str, weight: float) -> Model:
+        """A copy with goal ``goal``'s weight (its importance to the optimiser) set to ``weight``.
+
+        Raises ModelError for an unknown goal, a negative weight or one outside
+        the numeric range (0, or 1e-6 to 1e6).
+        """
+        return Model(self._core.with_goal_weight(goal, _finite(weight, "goal", goal, "weight")))
 
     def with_price(self, resource: str, price: str | Decimal | int | float, *,
                    allow_float_prices: bool = False) -> Model:
-        """A copy with resource ``resource``'s unit price set to ``price`` (exact; floats as in from_dict)."""
+        """A copy with resource ``resource``'s unit price set to ``price`` (exact; floats as in from_dict).
+
+        Only the prices and the direct unit costs are recomputed. Raises
+        ModelError for an unknown resource or malformed price text,
+        MoneyOverflowError for a price of 2^53 minor units or more.
+        """
         text = decimal_text(price, entity="resource", id=resource, field="price", allow_float=allow_float_prices)
         if text is None:
             raise ModelError(f"resource '{resource}', field 'price': required field is missing",
                              entity="resource", id=resource, field="price")
         return Model(self._core.with_resource_price(resource, text))
 
+    def with_available(self, resource: str, available: float | None) -> Model:
+        """A copy with resource ``resource``'s availability set to ``available`` units (None: unlimited).
+
+        Raises ModelError for an unknown resource or a quantity that is negative
+        or beyond the numeric range.
+        """
+        units = None if available is None else _finite(available, "resource", resource, "available")
+        return Model(self._core.with_resource_available(resource, units))
+
+    def with_bounds(self, activity: str, min: float, max: float | None = None) -> Model:  # noqa: A002
+        """A copy with activity ``activity``'s volume bounds set to ``min`` and ``max`` (None: no upper bound).
+
+        Raises ModelError for an unknown activity, a bound out of range, ``max``
+        below ``min`` or ``min`` beyond the activity's last level.
+        """
+        low = _finite(min, "activity", activity, "min")
+        high = None if max is None else _finite(max, "activity", activity, "max")
+        return Model(self._core.with_activity_bounds(activity, low, high))
+
     def with_plan_volume(self, goal: str, activity: str, volume: float) -> Model:
-        """A copy with the plan volume of (goal, activity) set to ``volume`` (the row is added if absent)."""
+        """A copy with the plan volume of (goal, activity) set to ``volume`` (the row is added if absent).
+
+        A volume of 0 keeps (or adds) the row with volume 0. Raises ModelError
+        for an unknown goal or activity or a volume out of range.
+        """
         return Model(self._core.with_plan_volume(goal, activity,
                                                  _finite(volume, "plan", f"{goal} -> {activity}", "volume")))
 
+    def with_shares(self, activity: str, shares: Mapping[str, str | Decimal | int | float], *,
+                    allow_float_prices: bool = False) -> Model:
+        """A copy with the funding of activity ``activity`` replaced by ``shares`` ({partner: exact share}).
+
+        The shares must sum exactly to 1, as in a file (an empty mapping: the
+        executing partner pays everything); floats only with
+        ``allow_float_prices=True``, as in from_dict. Raises ModelError for an
+        unknown activity or partner, a share above 1 or shares that do not sum
+        to 1.
+        """
+        if not isinstance(shares, Mapping):
+            raise ModelError(f"activity '{activity}', field 'funding': shares must be a mapping such as "
+                             "{\"P-city\": \"0.75\"}", entity="activity", id=activity, field="funding")
+        rows: list[tuple[str, str]] = []
+        for partner, share in shares.items():
+            ident = f"{activity} -> {partner}"
+            text = decimal_text(share, entity="funding", id=ident, field="share", allow_float=allow_float_prices)
+            if text is None:
+                raise ModelError(f"funding '{ident}', field 'share': required field is missing",
+                                 entity="funding", id=ident, field="share")
+            rows.append((str(partner), text))
+        return Model(self._core.with_funding_shares(activity, rows))
+
     def with_frame(self, frame: Mapping[str, Any] | None, *, allow_float_prices: bool = False) -> Model:
-        """A copy with the financial frame replaced (None removes it); see :attr:`frame`."""
-        header, tables = self._core.state()
-        tables.pop("frame", None)
-        tables.pop("partner_caps", None)
-        if frame is not None:
-            tables.update(_frame_columns(frame, allow_float_prices=allow_float_prices))
-        return Model(_core.build_model(tables, header))
+        """A copy with the financial frame replaced (None removes it); see :attr:`frame`.
+
+        Raises ModelError for an unknown or twice-capped partner,
+        MoneyOverflowError for an amount of 2^53 minor units or more.
+        """
+        tables = {} if frame is None else _frame_columns(frame, allow_float_prices=allow_float_prices)
+        return Model(self._core.with_frame(tables))
 
     def with_plan(self, plan: Any) -> Model:
         """A copy with the plan replaced (a DataFrame or rows with ``goal``, ``activity``, ``volume``)."""

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -227,67 +229,119 @@ struct link_options {
     support_options support;  ///< how the support system is solved
 };
 
+/// A source model read in place: the members of zbb::model, as references into the parts that a
+/// linked_model shares with the models it was edited from (zbb/scenario.hpp). Reading a view never
+/// assembles the whole source; it is valid while the linked_model lives.
+struct model_view {
+    const std::string& format;
+    const std::string& name;
+    const std::string& description;
+    const std::string& currency;
+    const std::optional<int>& minor_units;
+    const std::vector<goal>& goals;
+    const std::vector<activity>& activities;
+    const std::vector<resource>& resources;
+    const std::vector<partner>& partners;
+    const std::vector<effect_row>& effects;
+    const std::vector<consumption_row>& consumption;
+    const std::vector<support_row>& support;
+    const std::vector<funding_row>& funding;
+    const zbb::plan& plan;
+    const std::optional<financial_frame>& frame;
+    const std::vector<decision_package>& packages;
+};
+
+namespace detail {
+struct model_editor;  // zbb/scenario.hpp
+}
+
 /// A model that has passed every check, with its entities indexed and its link tables turned into
 /// sparse matrices. Construction validates and throws model_error (or support_loop_error,
 /// money_overflow) at the first problem; a linked_model is never half-valid. The support system is
 /// factorised here, once, and reused by every budget computed from it.
+///
+/// The linked parts (id indexes, matrices, vectors, the factorisation) and the source's tables are
+/// immutable and held by shared pointers: copying a linked_model copies pointers, and the scenario
+/// edits of zbb/scenario.hpp share with the original every part they do not change.
 class linked_model {
   public:
-    explicit linked_model(zbb::model m, const link_options& options = {})
-        : model_(std::move(m)), options_(options) {
+    explicit linked_model(zbb::model m, const link_options& options = {}) : options_(options) {
+        auto whole = std::make_shared<const zbb::model>(std::move(m));
+        src_ = parts_of(whole);
+        assembled_ = std::make_shared<assembled_source>();
+        assembled_->model = std::move(whole);
         link();
     }
 
-    const zbb::model& source() const noexcept { return model_; }
+    /// The source model. For a model made by a scenario edit (zbb/scenario.hpp) it is assembled
+    /// from the shared parts on the first call (a copy of every table, thread-safe) and kept;
+    /// view() reads the same data without assembling it.
+    const zbb::model& source() const {
+        auto& a = *assembled_;
+        std::call_once(a.once, [&] {
+            if (!a.model) a.model = std::make_shared<const zbb::model>(assemble());
+        });
+        return *a.model;
+    }
+    /// The source model's fields in place, never assembled (see model_view).
+    model_view view() const noexcept {
+        const auto& b = *src_.base;
+        return {b.format,       b.name,        b.description,     b.currency,
+                b.minor_units,  *src_.goals,   *src_.activities,  *src_.resources,
+                *src_.partners, *src_.effects, *src_.consumption, *src_.support,
+                *src_.funding,  *src_.plan,    *src_.frame,       *src_.packages};
+    }
     const link_options& options() const noexcept { return options_; }
     const zbb::currency& currency() const noexcept { return currency_; }
 
-    const id_index& goals() const noexcept { return goals_; }
-    const id_index& activities() const noexcept { return activities_; }
-    const id_index& resources() const noexcept { return resources_; }
-    const id_index& partners() const noexcept { return partners_; }
+    const id_index& goals() const noexcept { return *goals_; }
+    const id_index& activities() const noexcept { return *activities_; }
+    const id_index& resources() const noexcept { return *resources_; }
+    const id_index& partners() const noexcept { return *partners_; }
 
     /// effects E (goal x activity): change of the goal's indicator per unit of activity.
-    const sparse_matrix& effects() const noexcept { return effects_; }
+    const sparse_matrix& effects() const noexcept { return *effects_; }
     /// consumption C (resource x activity): resource units per unit of activity.
-    const sparse_matrix& consumption() const noexcept { return consumption_; }
+    const sparse_matrix& consumption() const noexcept { return *consumption_; }
     /// C by rows (for C x, a gather per resource).
     const Eigen::SparseMatrix<double, Eigen::RowMajor, int>& consumption_by_resource()
         const noexcept {
-        return consumption_rows_;
+        return *consumption_rows_;
     }
     /// support S (activity x activity): S(s, a) = units of supplier s per unit of activity a.
     const sparse_matrix& support() const noexcept { return *support_; }
     /// funding shares F (partner x activity); every column sums to 1. Activities without funding
     /// rows have share 1 for their executing partner.
-    const sparse_matrix& funding_shares() const noexcept { return funding_shares_; }
+    const sparse_matrix& funding_shares() const noexcept { return *funding_shares_; }
     /// Unit prices as doubles (the exact decimals are in source().resources).
-    const vector& prices() const noexcept { return prices_; }
+    const vector& prices() const noexcept { return *prices_; }
     /// Direct unit cost per activity: c = C^T p.
-    const vector& direct_unit_costs() const noexcept { return direct_unit_costs_; }
+    const vector& direct_unit_costs() const noexcept { return *direct_unit_costs_; }
     /// The factorised support system.
-    const support_system& support_solver() const noexcept { return support_system_; }
+    const support_system& support_solver() const noexcept { return *support_system_; }
     /// Cost categories in order of first appearance, and each resource's category index.
-    const std::vector<std::string>& categories() const noexcept { return categories_.ids(); }
-    const std::vector<int>& resource_category() const noexcept { return resource_category_; }
+    const std::vector<std::string>& categories() const noexcept { return categories_->ids(); }
+    const std::vector<int>& resource_category() const noexcept { return *resource_category_; }
     /// Baselines of the goals, bounds of the activities (max +infinity when unbounded) and
     /// availability of the resources (+infinity when unlimited), in model order.
-    const vector& baselines() const noexcept { return baselines_; }
-    const vector& activity_min() const noexcept { return activity_min_; }
-    const vector& activity_max() const noexcept { return activity_max_; }
-    const vector& resource_available() const noexcept { return resource_available_; }
+    const vector& baselines() const noexcept { return *baselines_; }
+    const vector& activity_min() const noexcept { return *activity_min_; }
+    const vector& activity_max() const noexcept { return *activity_max_; }
+    const vector& resource_available() const noexcept { return *resource_available_; }
     /// The ids of goals, activities, resources, partners and categories as shared key lists.
-    key_list goal_keys() const { return goals_.keys(); }
-    key_list activity_keys() const { return activities_.keys(); }
-    key_list resource_keys() const { return resources_.keys(); }
-    key_list partner_keys() const { return partners_.keys(); }
-    key_list category_keys() const { return categories_.keys(); }
+    key_list goal_keys() const { return goals_->keys(); }
+    key_list activity_keys() const { return activities_->keys(); }
+    key_list resource_keys() const { return resources_->keys(); }
+    key_list partner_keys() const { return partners_->keys(); }
+    key_list category_keys() const { return categories_->keys(); }
 
     /// Direct volumes D (activity x goal) of a plan, validated against this model.
     sparse_matrix link_plan(const zbb::plan& p) const {
+        const auto& goals = *goals_;
+        const auto& activities = *activities_;
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(p.rows.size());
-        recent_id plan_goal(goals_), plan_activity(activities_);
+        recent_id plan_goal(goals), plan_activity(activities);
         for (const auto& r : p.rows) {
             const auto row = [&] { return detail::pair_id(r.goal, r.activity); };
             int g = plan_goal.at(r.goal, "plan", row, "goal");
@@ -296,11 +350,10 @@ class linked_model {
                 detail::check_quantity(r.volume, {"plan", row(), "volume"});
             t.emplace_back(a, g, r.volume);
         }
-        return detail::build_unique(
-            activities_.size(), goals_.size(), t, "plan", [&](int a, int g) {
-                return detail::pair_id(goals_.ids()[static_cast<std::size_t>(g)],
-                                       activities_.ids()[static_cast<std::size_t>(a)]);
-            });
+        return detail::build_unique(activities.size(), goals.size(), t, "plan", [&](int a, int g) {
+            return detail::pair_id(goals.ids()[static_cast<std::size_t>(g)],
+                                   activities.ids()[static_cast<std::size_t>(a)]);
+        });
     }
     /// True when some activity has levels (diminishing returns).
     bool has_levels() const noexcept { return has_levels_; }
@@ -310,8 +363,9 @@ class linked_model {
     /// Throws model_error (activity id, field "levels") for a volume beyond the last level's up_to.
     vector effective_volumes(const vector& x) const {
         vector v = x;
+        const auto& activities = *src_.activities;
         for (int a = 0; a < x.size(); ++a) {
-            const auto& act = model_.activities[static_cast<std::size_t>(a)];
+            const auto& act = activities[static_cast<std::size_t>(a)];
             if (act.levels.empty()) continue;
             if (beyond_last_level(act, x[a]))
                 detail::fail({"activity", act.id, "levels"},
@@ -324,86 +378,204 @@ class linked_model {
         return v;
     }
     /// The model's own plan, linked.
-    const sparse_matrix& plan() const noexcept { return plan_; }
+    const sparse_matrix& plan() const noexcept { return *plan_; }
 
   private:
+    friend struct detail::model_editor;
+    template <class T>
+    using shared = std::shared_ptr<const T>;
+    using row_major = Eigen::SparseMatrix<double, Eigen::RowMajor, int>;
+
+    // The source as parts: the header fields come from `base`; each table is an aliasing pointer
+    // into `base`, or its own copy once an edit has replaced it.
+    struct source_parts {
+        shared<zbb::model> base;
+        shared<std::vector<goal>> goals;
+        shared<std::vector<activity>> activities;
+        shared<std::vector<resource>> resources;
+        shared<std::vector<partner>> partners;
+        shared<std::vector<effect_row>> effects;
+        shared<std::vector<consumption_row>> consumption;
+        shared<std::vector<support_row>> support;
+        shared<std::vector<funding_row>> funding;
+        shared<zbb::plan> plan;
+        shared<std::optional<financial_frame>> frame;
+        shared<std::vector<decision_package>> packages;
+    };
+    // The whole source model, made once on demand (shared by copies, which have the same parts).
+    struct assembled_source {
+        std::once_flag once;
+        shared<zbb::model> model;
+    };
+
+    static source_parts parts_of(const shared<zbb::model>& m) {
+        return {m,
+                {m, &m->goals},
+                {m, &m->activities},
+                {m, &m->resources},
+                {m, &m->partners},
+                {m, &m->effects},
+                {m, &m->consumption},
+                {m, &m->support},
+                {m, &m->funding},
+                {m, &m->plan},
+                {m, &m->frame},
+                {m, &m->packages}};
+    }
+    zbb::model assemble() const {
+        const model_view v = view();
+        zbb::model m;
+        m.format = v.format;
+        m.name = v.name;
+        m.description = v.description;
+        m.currency = v.currency;
+        m.minor_units = v.minor_units;
+        m.goals = v.goals;
+        m.activities = v.activities;
+        m.resources = v.resources;
+        m.partners = v.partners;
+        m.effects = v.effects;
+        m.consumption = v.consumption;
+        m.support = v.support;
+        m.funding = v.funding;
+        m.plan = v.plan;
+        m.frame = v.frame;
+        m.packages = v.packages;
+        return m;
+    }
+    // After an edit replaced a part: the whole source is assembled anew when asked for.
+    void parts_changed() { assembled_ = std::make_shared<assembled_source>(); }
+
+    // The checks of one entity or table, shared by linking and the scenario edits.
+    static void check_goal(const goal& g) {
+        using detail::check_finite;
+        using detail::check_non_negative;
+        auto at = [&](const char* field) {
+            return [&g, field] { return error_location{"goal", g.id, field}; };
+        };
+        check_finite(g.baseline, at("baseline"));
+        check_finite(g.target, at("target"));
+        check_non_negative(g.weight, at("weight"));
+        detail::check_indicator(g.baseline, at("baseline")());
+        detail::check_indicator(g.target, at("target")());
+        detail::check_magnitude(g.weight, numeric_range::min_weight, numeric_range::max_weight,
+                                at("weight")());
+    }
+    void check_activity(const activity& a) const {
+        auto at = [&](const char* field) { return error_location{"activity", a.id, field}; };
+        if (!a.partner.empty() && partners_->find(a.partner) < 0)
+            detail::fail(at("partner"), "unknown partner '" + a.partner + "'");
+        detail::check_quantity(a.min, at("min"));
+        if (a.max) {
+            detail::check_quantity(*a.max, at("max"));
+            if (*a.max < a.min) detail::fail(at("max"), "is below min");
+        }
+        if (!a.levels.empty()) check_levels(a);
+    }
+    void check_resource(const resource& r) const {
+        if (r.available) detail::check_quantity(*r.available, {"resource", r.id, "available"});
+        if (r.category.empty()) detail::fail({"resource", r.id, "category"}, "empty category");
+        detail::check_money_range(r.price, currency_.minor_digits, {"resource", r.id, "price"});
+    }
+    void check_frame(const std::optional<financial_frame>& frame) const {
+        if (!frame) return;
+        if (frame->budget)
+            detail::check_money_range(*frame->budget, currency_.minor_digits,
+                                      {"frame", "", "budget"});
+        std::unordered_set<std::string> capped;
+        for (const auto& c : frame->partner_caps) {
+            if (partners_->find(c.partner) < 0)
+                detail::fail({"frame.partner_caps", c.partner, "partner"},
+                             "unknown partner '" + c.partner + "'");
+            if (!capped.insert(c.partner).second)
+                detail::fail({"frame.partner_caps", c.partner, "partner"}, "duplicate partner cap");
+            detail::check_money_range(c.cap, currency_.minor_digits,
+                                      {"frame.partner_caps", c.partner, "cap"});
+        }
+    }
+    // c = C^T p, refusing a unit cost that overflows.
+    static vector unit_costs(const sparse_matrix& consumption, const vector& prices,
+                             const id_index& activities) {
+        vector c = consumption.transpose() * prices;
+        for (int a = 0; a < c.size(); ++a)
+            if (!std::isfinite(c[a]))
+                throw money_overflow(
+                    {"activity", activities.ids()[static_cast<std::size_t>(a)], "unit_cost"},
+                    "direct unit cost overflows");
+        return c;
+    }
+
     void link() {
         using detail::check_finite;
         using detail::check_non_negative;
         using detail::fail;
-        const auto& m = model_;
+        const zbb::model& m = *src_.base;
         if (m.format != "zbb-model/1")
             fail({"model", "", "format"},
                  "unsupported format \"" + m.format + "\"; expected \"zbb-model/1\"");
         currency_ = currency_for(m.currency, m.minor_units);
 
-        partners_.reserve(m.partners.size());
-        goals_.reserve(m.goals.size());
-        activities_.reserve(m.activities.size());
-        resources_.reserve(m.resources.size());
-        for (const auto& p : m.partners) partners_.add(p.id, "partner");
+        auto partners = std::make_shared<id_index>();
+        auto goals = std::make_shared<id_index>();
+        auto activities = std::make_shared<id_index>();
+        auto resources = std::make_shared<id_index>();
+        auto categories = std::make_shared<id_index>();
+        partners_ = partners;
+        goals_ = goals;
+        activities_ = activities;
+        resources_ = resources;
+        categories_ = categories;
+        partners->reserve(m.partners.size());
+        goals->reserve(m.goals.size());
+        activities->reserve(m.activities.size());
+        resources->reserve(m.resources.size());
+        for (const auto& p : m.partners) partners->add(p.id, "partner");
         for (const auto& g : m.goals) {
-            goals_.add(g.id, "goal");
-            auto at = [&](const char* field) {
-                return [&g, field] { return error_location{"goal", g.id, field}; };
-            };
-            check_finite(g.baseline, at("baseline"));
-            check_finite(g.target, at("target"));
-            check_non_negative(g.weight, at("weight"));
-            detail::check_indicator(g.baseline, at("baseline")());
-            detail::check_indicator(g.target, at("target")());
-            detail::check_magnitude(g.weight, numeric_range::min_weight, numeric_range::max_weight,
-                                    at("weight")());
+            goals->add(g.id, "goal");
+            check_goal(g);
         }
         for (const auto& a : m.activities) {
-            activities_.add(a.id, "activity");
-            auto at = [&](const char* field) {
-                return [&a, field] { return error_location{"activity", a.id, field}; };
-            };
-            if (!a.partner.empty() && partners_.find(a.partner) < 0)
-                fail({"activity", a.id, "partner"}, "unknown partner '" + a.partner + "'");
-            detail::check_quantity(a.min, at("min")());
-            if (a.max) {
-                detail::check_quantity(*a.max, at("max")());
-                if (*a.max < a.min) fail({"activity", a.id, "max"}, "is below min");
-            }
-            if (!a.levels.empty()) check_levels(a);
+            activities->add(a.id, "activity");
+            check_activity(a);
         }
-        const int na = activities_.size();
-        baselines_.resize(goals_.size());
-        for (int g = 0; g < goals_.size(); ++g)
-            baselines_[g] = m.goals[static_cast<std::size_t>(g)].baseline;
-        activity_min_.resize(na);
-        activity_max_.resize(na);
+        const int na = activities->size();
+        vector baselines(goals->size());
+        for (int g = 0; g < goals->size(); ++g)
+            baselines[g] = m.goals[static_cast<std::size_t>(g)].baseline;
+        vector activity_min(na), activity_max(na);
         for (int a = 0; a < na; ++a) {
             const auto& act = m.activities[static_cast<std::size_t>(a)];
-            activity_min_[a] = act.min;
-            activity_max_[a] = act.max ? *act.max : std::numeric_limits<double>::infinity();
+            activity_min[a] = act.min;
+            activity_max[a] = act.max ? *act.max : std::numeric_limits<double>::infinity();
             has_levels_ = has_levels_ || !act.levels.empty();
         }
-        prices_.resize(static_cast<int>(m.resources.size()));
-        resource_available_.resize(static_cast<int>(m.resources.size()));
-        resource_category_.reserve(m.resources.size());
+        vector prices(static_cast<int>(m.resources.size()));
+        vector resource_available(static_cast<int>(m.resources.size()));
+        std::vector<int> resource_category;
+        resource_category.reserve(m.resources.size());
         for (std::size_t i = 0; i < m.resources.size(); ++i) {
             const auto& r = m.resources[i];
-            resources_.add(r.id, "resource");
-            if (r.available) detail::check_quantity(*r.available, {"resource", r.id, "available"});
-            if (r.category.empty()) fail({"resource", r.id, "category"}, "empty category");
-            detail::check_money_range(r.price, currency_.minor_digits, {"resource", r.id, "price"});
-            prices_[static_cast<int>(i)] = r.price.to_double();
-            resource_available_[static_cast<int>(i)] =
+            resources->add(r.id, "resource");
+            check_resource(r);
+            prices[static_cast<int>(i)] = r.price.to_double();
+            resource_available[static_cast<int>(i)] =
                 r.available ? *r.available : std::numeric_limits<double>::infinity();
-            int cat = categories_.find(r.category);
+            int cat = categories->find(r.category);
             if (cat < 0) {
-                cat = categories_.size();
-                categories_.add(r.category, "category");
+                cat = categories->size();
+                categories->add(r.category, "category");
             }
-            resource_category_.push_back(cat);
+            resource_category.push_back(cat);
         }
+        baselines_ = std::make_shared<const vector>(std::move(baselines));
+        activity_min_ = std::make_shared<const vector>(std::move(activity_min));
+        activity_max_ = std::make_shared<const vector>(std::move(activity_max));
+        resource_available_ = std::make_shared<const vector>(std::move(resource_available));
+        resource_category_ = std::make_shared<const std::vector<int>>(std::move(resource_category));
 
         std::vector<Eigen::Triplet<double, int>> t;
         t.reserve(m.effects.size());
-        recent_id effect_goal(goals_), effect_activity(activities_);
+        recent_id effect_goal(*goals), effect_activity(*activities);
         for (const auto& e : m.effects) {
             const auto row = [&] { return detail::pair_id(e.goal, e.activity); };
             int g = effect_goal.at(e.goal, "effects", row, "goal");
@@ -416,14 +588,15 @@ class linked_model {
                                         {"effects", row(), "per_unit"});
             t.emplace_back(g, a, e.per_unit);
         }
-        effects_ = detail::build_unique(goals_.size(), na, t, "effects", [&](int g, int a) {
-            return detail::pair_id(goals_.ids()[static_cast<std::size_t>(g)],
-                                   activities_.ids()[static_cast<std::size_t>(a)]);
-        });
+        effects_ = std::make_shared<const sparse_matrix>(
+            detail::build_unique(goals->size(), na, t, "effects", [&](int g, int a) {
+                return detail::pair_id(goals->ids()[static_cast<std::size_t>(g)],
+                                       activities->ids()[static_cast<std::size_t>(a)]);
+            }));
 
         t.clear();
         t.reserve(m.consumption.size());
-        recent_id consumer(activities_), consumed(resources_);
+        recent_id consumer(*activities), consumed(*resources);
         for (const auto& c : m.consumption) {
             const auto row = [&] { return detail::pair_id(c.activity, c.resource); };
             int a = consumer.at(c.activity, "consumption", row, "activity");
@@ -438,15 +611,15 @@ class linked_model {
                                         {"consumption", row(), "per_unit"});
             t.emplace_back(r, a, c.per_unit);
         }
-        consumption_ =
-            detail::build_unique(resources_.size(), na, t, "consumption", [&](int r, int a) {
-                return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
-                                       resources_.ids()[static_cast<std::size_t>(r)]);
-            });
+        consumption_ = std::make_shared<const sparse_matrix>(
+            detail::build_unique(resources->size(), na, t, "consumption", [&](int r, int a) {
+                return detail::pair_id(activities->ids()[static_cast<std::size_t>(a)],
+                                       resources->ids()[static_cast<std::size_t>(r)]);
+            }));
 
         t.clear();
         t.reserve(m.support.size());
-        recent_id supplier(activities_), served(activities_);
+        recent_id supplier(*activities), served(*activities);
         for (const auto& s : m.support) {
             const auto row = [&] { return detail::pair_id(s.supplier, s.consumer); };
             int sup = supplier.at(s.supplier, "support", row, "supplier");
@@ -463,38 +636,23 @@ class linked_model {
         }
         support_ = std::make_shared<const sparse_matrix>(
             detail::build_unique(na, na, t, "support", [&](int s, int c) {
-                return detail::pair_id(activities_.ids()[static_cast<std::size_t>(s)],
-                                       activities_.ids()[static_cast<std::size_t>(c)]);
+                return detail::pair_id(activities->ids()[static_cast<std::size_t>(s)],
+                                       activities->ids()[static_cast<std::size_t>(c)]);
             }));
 
-        link_funding();
-        plan_ = link_plan(m.plan);
-        if (m.frame) {
-            if (m.frame->budget)
-                detail::check_money_range(*m.frame->budget, currency_.minor_digits,
-                                          {"frame", "", "budget"});
-            std::unordered_set<std::string> capped;
-            for (const auto& c : m.frame->partner_caps) {
-                if (partners_.find(c.partner) < 0)
-                    fail({"frame.partner_caps", c.partner, "partner"},
-                         "unknown partner '" + c.partner + "'");
-                if (!capped.insert(c.partner).second)
-                    fail({"frame.partner_caps", c.partner, "partner"}, "duplicate partner cap");
-                detail::check_money_range(c.cap, currency_.minor_digits,
-                                          {"frame.partner_caps", c.partner, "cap"});
-            }
-        }
+        funding_shares_ =
+            std::make_shared<const sparse_matrix>(link_funding(m.activities, m.funding));
+        plan_ = std::make_shared<const sparse_matrix>(link_plan(m.plan));
+        check_frame(m.frame);
 
         link_packages();
 
-        consumption_rows_ = consumption_;
-        direct_unit_costs_ = consumption_.transpose() * prices_;
-        for (int a = 0; a < na; ++a)
-            if (!std::isfinite(direct_unit_costs_[a]))
-                throw money_overflow(
-                    {"activity", activities_.ids()[static_cast<std::size_t>(a)], "unit_cost"},
-                    "direct unit cost overflows");
-        support_system_ = support_system(support_, activities_.ids(), options_.support);
+        consumption_rows_ = std::make_shared<const row_major>(*consumption_);
+        prices_ = std::make_shared<const vector>(std::move(prices));
+        direct_unit_costs_ =
+            std::make_shared<const vector>(unit_costs(*consumption_, *prices_, *activities));
+        support_system_ =
+            std::make_shared<const support_system>(support_, activities->ids(), options_.support);
     }
 
     // Levels: up_to finite, positive and strictly increasing; effects non-increasing (the LP fills
@@ -545,13 +703,13 @@ class linked_model {
     void link_packages() {
         using detail::fail;
         std::unordered_map<std::string, std::vector<int>> levels_of;
-        for (const auto& p : model_.packages) {
+        for (const auto& p : *src_.packages) {
             const std::string id = package_id(p);
             if (p.unit.empty()) fail({"packages", id, "unit"}, "empty decision unit");
             if (p.priority) detail::check_indicator(*p.priority, {"packages", id, "priority"});
             std::unordered_set<std::string> seen;
             for (const auto& v : p.volumes) {
-                if (activities_.find(v.activity) < 0)
+                if (activities_->find(v.activity) < 0)
                     fail({"packages", id, "volumes"}, "unknown activity '" + v.activity + "'");
                 if (!seen.insert(v.activity).second)
                     fail({"packages", id, "volumes"},
@@ -565,7 +723,7 @@ class linked_model {
                                                     " twice");
             lv.push_back(p.level);
         }
-        for (const auto& p : model_.packages) {
+        for (const auto& p : *src_.packages) {
             auto lv = levels_of[p.unit];
             std::sort(lv.begin(), lv.end());
             for (std::size_t k = 0; k < lv.size(); ++k)
@@ -577,19 +735,24 @@ class linked_model {
         }
     }
 
-    void link_funding() {
-        const auto& m = model_;
-        const int na = activities_.size();
+    // The funding shares F of `funding` (rows of the activities `acts`), checked: known ids, no
+    // duplicates, shares of each activity summing exactly to 1, the executing partner paying for
+    // an activity without rows.
+    sparse_matrix link_funding(const std::vector<activity>& acts,
+                               const std::vector<funding_row>& funding) const {
+        const auto& activities = *activities_;
+        const auto& partners = *partners_;
+        const int na = activities.size();
         // Exact check that shares sum to 1: sum the decimals at the largest scale used. The rows
         // of each activity are found through a counting sort (first[a] .. first[a + 1]).
         const decimal one = decimal::parse("1", {});
-        std::vector<int> row_activity(m.funding.size());
+        std::vector<int> row_activity(funding.size());
         std::vector<std::size_t> first(static_cast<std::size_t>(na) + 1, 0);
         std::vector<Eigen::Triplet<double, int>> t;
-        t.reserve(m.funding.size() + static_cast<std::size_t>(na));
-        recent_id funded(activities_), funder(partners_);
-        for (std::size_t i = 0; i < m.funding.size(); ++i) {
-            const auto& f = m.funding[i];
+        t.reserve(funding.size() + static_cast<std::size_t>(na));
+        recent_id funded(activities), funder(partners);
+        for (std::size_t i = 0; i < funding.size(); ++i) {
+            const auto& f = funding[i];
             const auto row = [&] { return detail::pair_id(f.activity, f.partner); };
             int a = funded.at(f.activity, "funding", row, "activity");
             int p = funder.at(f.partner, "funding", row, "partner");
@@ -600,19 +763,19 @@ class linked_model {
             t.emplace_back(p, a, f.share.to_double());
         }
         for (std::size_t a = 0; a < static_cast<std::size_t>(na); ++a) first[a + 1] += first[a];
-        std::vector<std::size_t> rows_in_order(m.funding.size());
+        std::vector<std::size_t> rows_in_order(funding.size());
         {
             std::vector<std::size_t> next(first.begin(), first.end() - 1);
-            for (std::size_t i = 0; i < m.funding.size(); ++i)
+            for (std::size_t i = 0; i < funding.size(); ++i)
                 rows_in_order[next[static_cast<std::size_t>(row_activity[i])]++] = i;
         }
         auto name_row = [&](int p, int a) {
-            return detail::pair_id(activities_.ids()[static_cast<std::size_t>(a)],
-                                   partners_.ids()[static_cast<std::size_t>(p)]);
+            return detail::pair_id(activities.ids()[static_cast<std::size_t>(a)],
+                                   partners.ids()[static_cast<std::size_t>(p)]);
         };
-        detail::build_unique(partners_.size(), na, t, "funding", name_row);  // duplicates first
+        detail::build_unique(partners.size(), na, t, "funding", name_row);  // duplicates first
         for (int a = 0; a < na; ++a) {
-            const auto& act = m.activities[static_cast<std::size_t>(a)];
+            const auto& act = acts[static_cast<std::size_t>(a)];
             const std::span<const std::size_t> rows(
                 rows_in_order.data() + first[static_cast<std::size_t>(a)],
                 first[static_cast<std::size_t>(a) + 1] - first[static_cast<std::size_t>(a)]);
@@ -621,35 +784,35 @@ class linked_model {
                     detail::fail({"activity", act.id, "partner"},
                                  "nobody pays for this activity: it has no funding rows and no "
                                  "executing partner");
-                t.emplace_back(partners_.find(act.partner), a, 1.0);
+                t.emplace_back(partners.find(act.partner), a, 1.0);
                 continue;
             }
             int scale = 0;
-            for (auto i : rows) scale = std::max(scale, m.funding[i].share.scale());
-            if (rows.size() == 1 && m.funding[rows[0]].share == one) continue;
+            for (auto i : rows) scale = std::max(scale, funding[i].share.scale());
+            if (rows.size() == 1 && funding[rows[0]].share == one) continue;
             int128 sum = 0;
-            for (auto i : rows) sum += m.funding[i].share.units_at_scale(scale);
+            for (auto i : rows) sum += funding[i].share.units_at_scale(scale);
             if (sum != one.units_at_scale(scale))
                 detail::fail({"funding", act.id, "share"},
                              "funding shares of activity '" + act.id + "' sum to " +
                                  money::from_minor(sum).to_string(scale) + ", not exactly 1");
         }
-        funding_shares_ = detail::build_unique(partners_.size(), na, t, "funding", name_row);
+        return detail::build_unique(partners.size(), na, t, "funding", name_row);
     }
 
-    zbb::model model_;
+    source_parts src_;
+    std::shared_ptr<assembled_source> assembled_;
     link_options options_;
     zbb::currency currency_;
-    id_index goals_, activities_, resources_, partners_;
-    sparse_matrix effects_, consumption_, funding_shares_, plan_;
-    std::shared_ptr<const sparse_matrix> support_ = std::make_shared<const sparse_matrix>();
-    Eigen::SparseMatrix<double, Eigen::RowMajor, int> consumption_rows_;
-    vector prices_, direct_unit_costs_;
-    vector baselines_, activity_min_, activity_max_, resource_available_;
+    shared<id_index> goals_, activities_, resources_, partners_, categories_;
+    shared<sparse_matrix> effects_, consumption_, funding_shares_, plan_;
+    shared<sparse_matrix> support_ = std::make_shared<const sparse_matrix>();
+    shared<row_major> consumption_rows_;
+    shared<vector> prices_, direct_unit_costs_;
+    shared<vector> baselines_, activity_min_, activity_max_, resource_available_;
     bool has_levels_ = false;
-    id_index categories_;
-    std::vector<int> resource_category_;
-    support_system support_system_;
+    shared<std::vector<int>> resource_category_;
+    shared<support_system> support_system_;
 };
 
 }  // namespace zbb

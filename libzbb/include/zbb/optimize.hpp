@@ -102,7 +102,7 @@ inline optimize_result max_effect(const linked_model& lm, const optimize_options
     for (std::size_t g = 0; g < L2.attain_col.size(); ++g) {
         const int col = L2.attain_col[g];
         if (col < 0) continue;
-        const double w = lm.source().goals[g].weight;
+        const double w = lm.view().goals[g].weight;
         if (w != 0.0) L2.t.emplace_back(row, col, w);
         L2.lp.objective[static_cast<std::size_t>(col)] = 0.0;
     }

@@ -24,7 +24,7 @@ inline void write_budget_members(json_writer& j, const linked_model& lm, const b
     j.key("format");
     j.value("zbb-report/1");
     j.key("model");
-    j.value(lm.source().name);
+    j.value(lm.view().name);
     j.key("currency");
     j.value(b.currency.code);
     j.key("total");
@@ -57,7 +57,7 @@ inline void write_budget_members(json_writer& j, const linked_model& lm, const b
     j.key("goals");
     j.begin_object();
     for (std::size_t g = 0; g < lm.goals().ids().size(); ++g) {
-        const auto& src = lm.source().goals[g];
+        const auto& src = lm.view().goals[g];
         j.key(src.id);
         j.begin_object();
         j.key("baseline");
@@ -132,7 +132,7 @@ inline std::string budget_report_csv(const linked_model& lm, const budget& b) {
 /// A readable report: tables by goal, activity, resource, partner and category with totals, and
 /// each goal's projected indicator against its target.
 inline std::string budget_report_text(const linked_model& lm, const budget& b) {
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const int digits = b.currency.minor_digits;
     const std::string cur = b.currency.code;
     constexpr std::size_t name_width = 40;  // names are clipped in the text report, never in JSON

@@ -13,6 +13,7 @@
 #include "zbb/money.hpp"
 #include "zbb/numeric_range.hpp"
 #include "zbb/report.hpp"
+#include "zbb/scenario.hpp"
 #include "zbb/support.hpp"
 #include "zbb/text_table.hpp"
 #include "zbb/version.hpp"

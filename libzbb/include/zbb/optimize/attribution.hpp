@@ -118,7 +118,7 @@ inline void finish_plan(const linked_model& lm, const goal_geometry& geo, const 
     r.weighted_attainment = 0.0;
     for (int g = 0; g < ng; ++g) {
         const auto gi = static_cast<std::size_t>(g);
-        const auto& src = lm.source().goals[gi];
+        const auto& src = lm.view().goals[gi];
         goal_outcome out;
         out.id = src.id;
         out.baseline = src.baseline;

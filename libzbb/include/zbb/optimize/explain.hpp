@@ -51,7 +51,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
         ex.lines.push_back(ex.summary);
         return ex;
     }
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const double tol = 1e-9;
     // Limits the minimum volumes alone exceed (only when they had to be relaxed).
     std::vector<limit> excess;
@@ -103,7 +103,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                 x[a] = std::max(0.0, sol.x[static_cast<std::size_t>(a)]);
             if (lm.has_levels())
                 for (int a = 0; a < x.size(); ++a) {
-                    const auto& lv = lm.source().activities[static_cast<std::size_t>(a)].levels;
+                    const auto& lv = lm.view().activities[static_cast<std::size_t>(a)].levels;
                     if (!lv.empty()) x[a] = std::min(x[a], lv.back().up_to);
                 }
             return vector(lm.effects() * (lm.has_levels() ? lm.effective_volumes(x) : x));

@@ -26,7 +26,7 @@ namespace detail {
 // gap (as in max-effect, counted up to the target).
 inline double selection_attainment(const linked_model& lm, const std::vector<package_outcome>& ps,
                                    const std::vector<bool>& selected) {
-    const auto& goals = lm.source().goals;
+    const auto& goals = lm.view().goals;
     double total = 0;
     for (std::size_t g = 0; g < goals.size(); ++g) {
         const double gap = goal_gap(goals[g].baseline, goals[g].target);
@@ -54,7 +54,7 @@ inline knapsack_answer solve_knapsack(const linked_model& lm,
                                       const std::vector<package_outcome>& ps, double budget_minor,
                                       double time_limit) {
     const auto start = std::chrono::steady_clock::now();
-    const auto& goals = lm.source().goals;
+    const auto& goals = lm.view().goals;
     const int np = static_cast<int>(ps.size());
     std::vector<double> collb, colub, attainment, cost;
     for (int p = 0; p < np; ++p) {

@@ -25,7 +25,7 @@ using triplet = Eigen::Triplet<double, int>;
 struct goal_geometry {
     std::vector<double> sigma, gap;
     explicit goal_geometry(const linked_model& lm) {
-        for (const auto& g : lm.source().goals) {
+        for (const auto& g : lm.view().goals) {
             sigma.push_back(goal_direction(g.baseline, g.target));
             gap.push_back(goal_gap(g.baseline, g.target));
         }
@@ -74,9 +74,9 @@ struct frame_values {
 };
 inline frame_values effective_frame(const linked_model& lm, const optimize_options& o) {
     frame_values f;
-    if (lm.source().frame) {
-        f.budget = lm.source().frame->budget;
-        f.caps = lm.source().frame->partner_caps;
+    if (lm.view().frame) {
+        f.budget = lm.view().frame->budget;
+        f.caps = lm.view().frame->partner_caps;
     }
     const int digits = lm.currency().minor_digits;
     if (o.budget_cap) {
@@ -119,7 +119,7 @@ struct layout_flags {
 inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
                               const frame_values& frame, layout_flags flags) {
     lp_layout L;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const int n = lm.activities().size(), ng = lm.goals().size();
     const auto& c = lm.direct_unit_costs();
     constexpr double inf = lp_problem::inf;
@@ -294,7 +294,7 @@ inline void check_question(const linked_model& lm, const optimize_options& o) {
     if (o.iteration_limit < 0) fail({"option", "", "iteration_limit"}, "must not be negative");
     // Levels need an activity that moves every goal it affects toward its target: otherwise the
     // LP would fill a weaker (less harmful) level first and the split would not be in order.
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const auto& E = lm.effects();
     for (int a = 0; a < E.outerSize(); ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];

@@ -22,7 +22,7 @@ inline bool near(double v, double bound) {
 inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout& L,
                                          const lp_solution& sol, double tol) {
     std::vector<limit> out;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     for (int a = 0; a < L.n; ++a) {
         const auto& act = src.activities[static_cast<std::size_t>(a)];
         const double x = sol.x[static_cast<std::size_t>(a)];

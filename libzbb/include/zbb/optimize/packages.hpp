@@ -31,7 +31,7 @@ namespace zbb {
 /// decimals than the currency.
 inline packages_result rank_packages(const linked_model& lm, const packages_options& o = {}) {
     using detail::fail;
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     if (src.packages.empty()) fail({"model", "", "packages"}, "the model has no decision packages");
     std::optional<decimal> budget = o.budget;
     error_location budget_at{"option", "", "budget"};

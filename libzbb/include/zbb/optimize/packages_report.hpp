@@ -22,7 +22,7 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
     const int digits = lm.currency().minor_digits;
     ojson j;
     j["format"] = "zbb-packages/1";
-    j["model"] = lm.source().name;
+    j["model"] = lm.view().name;
     j["currency"] = lm.currency().code;
     j["status"] = to_string(r.status);
     j["message"] = r.message;
@@ -68,7 +68,7 @@ inline std::string packages_report_json(const linked_model& lm, const packages_r
 /// Readable: the ranked table with cumulative cost and the cut-off line, then the optimal selection
 /// and what the ranking leaves on the table.
 inline std::string packages_report_text(const linked_model& lm, const packages_result& r) {
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const std::string cur = lm.currency().code;
     const int digits = lm.currency().minor_digits;
     std::ostringstream out;

@@ -90,7 +90,7 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
         j.key("format");
         j.value("zbb-report/1");
         j.key("model");
-        j.value(lm.source().name);
+        j.value(lm.view().name);
         j.key("objective");
         j.value(to_string(r.objective));
         j.key("status");
@@ -140,7 +140,7 @@ inline std::string optimize_report_json(const linked_model& lm, const optimize_r
 /// the binding limits, then the full budget report of the plan; or the explanation of why there
 /// is no plan.
 inline std::string optimize_report_text(const linked_model& lm, const optimize_result& r) {
-    const auto& src = lm.source();
+    const auto& src = lm.view();
     const std::string cur = lm.currency().code;
     std::ostringstream out;
     out << "zbb optimize (" << to_string(r.objective)
