@@ -110,11 +110,11 @@ void BM_factorise_budget(benchmark::State& state, char member) {
 // zbb does it, KLU factorising only the supplier block I - S_PP (rows of S that are non-zero),
 // with x_N = d_N, u_N = c_N + S_PN^T u_P; otherwise KLU on the whole I - S.
 struct klu_result {
-    zbb::vector x, u;
+    zbb::dense_vector x, u;
 };
 
-klu_result klu_solve_support(const zbb::sparse_matrix& S, const zbb::vector& d,
-                             const zbb::vector& c, bool reduce) {
+klu_result klu_solve_support(const zbb::sparse_matrix& S, const zbb::dense_vector& d,
+                             const zbb::dense_vector& c, bool reduce) {
     const int n = static_cast<int>(S.rows());
     std::vector<int> pos(static_cast<std::size_t>(n), -1), sup;
     if (reduce) {
@@ -210,8 +210,8 @@ void BM_klu(benchmark::State& state, char member, bool reduce) {
 void BM_zbb_solver(benchmark::State& state, char member) {
     const auto& lm = linked(member);
     const auto b = zbb::compute_budget(lm);
-    const zbb::vector& d = b.direct_volumes;
-    const zbb::vector& c = b.unit_costs;
+    const zbb::dense_vector& d = b.direct_volumes;
+    const zbb::dense_vector& c = b.unit_costs;
     const auto S = shared_support(lm);
     for (auto _ : state) {
         zbb::support_system s(S, lm.activities().ids());

@@ -28,8 +28,10 @@ def load(d: Path) -> tuple[sp.csr_matrix, dict[str, np.ndarray], dict[str, float
     cols = np.fromfile(d / "a.cols.i32", dtype="<i4")
     vals = np.fromfile(d / "a.vals.f64", dtype="<f8")
     a = sp.csr_matrix((vals, (rows, cols)), shape=(meta["rows"], meta["cols"]))
-    arrays = {name: np.fromfile(d / f"{name}.f64", dtype="<f8")
-              for name in ("objective", "col_lower", "col_upper", "row_lower", "row_upper")}
+    arrays = {
+        name: np.fromfile(d / f"{name}.f64", dtype="<f8")
+        for name in ("objective", "col_lower", "col_upper", "row_lower", "row_upper")
+    }
     return a, arrays, meta
 
 

@@ -32,7 +32,6 @@ def load(dirname: Path, name: str, shape: tuple[int, int]) -> sp.csc_matrix:
     return sp.csc_matrix((v, (r, c)), shape=shape)
 
 
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", default="build/benchmarks/bench_budget")
@@ -41,7 +40,9 @@ def main() -> None:
 
     res = subprocess.run(
         [args.bench, "--benchmark_filter=BM_budget|BM_support_factorise", "--benchmark_format=json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     bench = {b["name"].split("/")[0]: b for b in json.loads(res.stdout)["benchmarks"]}
     zbb_budget_ms = bench["BM_budget"]["real_time"]
@@ -105,15 +106,21 @@ def main() -> None:
         # scipy totals are in euros as floats; zbb's is exact to the cent.
         assert abs(Decimal(repr(total)) - zbb_total) <= Decimal("0.02"), (label, total, zbb_total)
 
-    print(f"model: {na} activities, {nr} resources, {ng} goals, consumption nnz {C.nnz}, "
-          f"support nnz {S.nnz}, suppliers {len(np.unique(S.tocoo().row))}")
+    print(
+        f"model: {na} activities, {nr} resources, {ng} goals, consumption nnz {C.nnz}, "
+        f"support nnz {S.nnz}, suppliers {len(np.unique(S.tocoo().row))}"
+    )
     print(f"zbb compute_budget (factorisation reused) : {zbb_budget_ms:9.2f} ms")
     print(f"zbb support factorisation (once per model): {zbb_factorise_ms:9.2f} ms")
     print(f"zbb both                                  : {zbb_budget_ms + zbb_factorise_ms:9.2f} ms")
-    print(f"scipy splu of the whole (I - S)           : {t_naive * 1e3:9.2f} ms "
-          f"(ratio scipy/zbb {t_naive * 1e3 / (zbb_budget_ms + zbb_factorise_ms):.1f}x)")
-    print(f"scipy splu of the supplier block          : {t_struct * 1e3:9.2f} ms "
-          f"(ratio scipy/zbb {t_struct * 1e3 / (zbb_budget_ms + zbb_factorise_ms):.1f}x)")
+    print(
+        f"scipy splu of the whole (I - S)           : {t_naive * 1e3:9.2f} ms "
+        f"(ratio scipy/zbb {t_naive * 1e3 / (zbb_budget_ms + zbb_factorise_ms):.1f}x)"
+    )
+    print(
+        f"scipy splu of the supplier block          : {t_struct * 1e3:9.2f} ms "
+        f"(ratio scipy/zbb {t_struct * 1e3 / (zbb_budget_ms + zbb_factorise_ms):.1f}x)"
+    )
     print(f"totals: zbb {zbb_total}, scipy naive {total_naive:.4f}, structured {total_struct:.4f}")
 
 

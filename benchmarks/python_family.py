@@ -44,8 +44,11 @@ def main() -> None:
     for m in args.members:
         path = folder / f"{m}.json"
         if not path.exists():
-            subprocess.run([str(Path(args.build) / "benchmarks" / "make_family"), m, str(FAMILY_SIZES[m]), str(path)],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [str(Path(args.build) / "benchmarks" / "make_family"), m, str(FAMILY_SIZES[m]), str(path)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
         t_read, model = median_time(functools.partial(zbb.read_json, path), args.repeat)
         frames = model.to_dataframes()
         t_frames, _ = median_time(functools.partial(zbb.from_dataframes, frames, name=model.name), args.repeat)
@@ -54,9 +57,11 @@ def main() -> None:
         t_report, _ = median_time(budget.report_json, args.repeat)
         blob = pickle.dumps(model)
         t_unpickle, _ = median_time(functools.partial(pickle.loads, blob), args.repeat)
-        print(f"| {m} | {path.stat().st_size / 1e6:.0f} MB | {t_read:.2f} s | {t_frames:.2f} s | "
-              f"{t_budget * 1e3:.1f} ms | {t_report:.3f} s | {t_unpickle:.2f} s ({len(blob) / 1e6:.0f} MB) |",
-              flush=True)
+        print(
+            f"| {m} | {path.stat().st_size / 1e6:.0f} MB | {t_read:.2f} s | {t_frames:.2f} s | "
+            f"{t_budget * 1e3:.1f} ms | {t_report:.3f} s | {t_unpickle:.2f} s ({len(blob) / 1e6:.0f} MB) |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -51,8 +51,15 @@ def naive_budget(path: Path) -> dict[str, Any]:
     parts = {p["id"]: i for i, p in enumerate(doc.get("partners") or [])}
     na, nr, ng, npart = len(acts), len(res), len(goals), len(parts)
 
-    def matrix(rows: list[dict[str, Any]], a: str, ia: dict[str, int], b: str, ib: dict[str, int], v: str,
-               shape: tuple[int, int]) -> sp.csc_matrix:
+    def matrix(
+        rows: list[dict[str, Any]],
+        a: str,
+        ia: dict[str, int],
+        b: str,
+        ib: dict[str, int],
+        v: str,
+        shape: tuple[int, int],
+    ) -> sp.csc_matrix:
         r = np.fromiter((ia[x[a]] for x in rows), dtype=np.int64, count=len(rows))
         c = np.fromiter((ib[x[b]] for x in rows), dtype=np.int64, count=len(rows))
         d = np.fromiter((float(x[v]) for x in rows), dtype=np.float64, count=len(rows))
@@ -106,8 +113,12 @@ def main() -> None:
     ap.add_argument("--members", default="abcdef", help="the family members --family runs")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--plot", default="")
-    ap.add_argument("--skip-peer-above", type=int, default=10**9,
-                    help="skip the scipy peer above this many activities (it can take minutes)")
+    ap.add_argument(
+        "--skip-peer-above",
+        type=int,
+        default=10**9,
+        help="skip the scipy peer above this many activities (it can take minutes)",
+    )
     args = ap.parse_args()
     cli = Path(args.build) / "zbb"
     writer = Path(args.build) / "benchmarks" / "make_family"
@@ -130,10 +141,16 @@ def main() -> None:
                 peer_total = peer["total"]
                 assert abs(Decimal(peer_total) - Decimal(total_cli)) <= Decimal("0.01"), (peer_total, total_cli)
             rows.append((label, n, mb, t_cli, t_py, t_peer))
-            print(f"{label}: {mb:.1f} MB, CLI {t_cli:.3f} s, Python {t_py:.3f} s, peer {t_peer:.3f} s "
-                  f"(total {total_cli}, peer {peer_total})", file=sys.stderr, flush=True)
-    print("| model | activities | file MB | `zbb budget --json` | Python read -> budget -> report | "
-          "json.load + scipy splu | peer / CLI |")
+            print(
+                f"{label}: {mb:.1f} MB, CLI {t_cli:.3f} s, Python {t_py:.3f} s, peer {t_peer:.3f} s "
+                f"(total {total_cli}, peer {peer_total})",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(
+        "| model | activities | file MB | `zbb budget --json` | Python read -> budget -> report | "
+        "json.load + scipy splu | peer / CLI |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, n, mb, t_cli, t_py, t_peer in rows:
         ratio = f"{t_peer / t_cli:.1f}x" if t_peer == t_peer else "not run"

@@ -62,7 +62,7 @@ py::object minor_units(const std::vector<zbb::money>& amounts) {
 
 using B = budget_handle;
 
-template <const zbb::vector zbb::budget::*V>
+template <const zbb::dense_vector zbb::budget::*V>
 py::array_t<double> vector_view(py::object self) {
     const auto& v = self.cast<const B&>().b.*V;
     return readonly_view(v.data(), v.size(), self);

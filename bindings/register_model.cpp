@@ -74,7 +74,7 @@ void register_model(py::module_& m) {
                 if (name == "support") return csc_views(lm.support(), self);
                 if (name == "funding") return csc_views(lm.funding_shares(), self);
                 if (name == "plan") return csc_views(lm.plan(), self);
-                zbb::detail::fail({"option", "", "matrix"}, "unknown matrix '" + name + "'");
+                fail({"option", "", "matrix"}, "unknown matrix '" + name + "'");
             },
             py::arg("name"))
         .def("prices",
@@ -134,9 +134,9 @@ void register_model(py::module_& m) {
                     parsed.reserve(shares.size());
                     for (const auto& [partner, text] : shares)
                         parsed.push_back(
-                            {partner, zbb::decimal::parse(
-                                          text, {"funding", zbb::detail::pair_id(activity, partner),
-                                                 "share"})});
+                            {partner,
+                             zbb::decimal::parse(
+                                 text, {"funding", zbb::pair_id(activity, partner), "share"})});
                     return zbb::with_funding_shares(*h.lm, activity, parsed);
                 });
             },

@@ -30,7 +30,11 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DZBB_BUILD_BENCHMARKS=O
 cmake --build build
 
 echo "== Python package zbb (pip install .)"
-.venv/bin/python -m pip install -q --no-build-isolation .
+pip_strict=()
+if [ "${CI:-}" = "true" ]; then
+  pip_strict=(--config-settings=cmake.define.ZBB_STRICT_WARNINGS=ON --config-settings=cmake.define.ZBB_WARNINGS_AS_ERRORS=ON)
+fi
+.venv/bin/python -m pip install -q --no-build-isolation "${pip_strict[@]}" .
 
 echo "== zbb demo"
 ./build/zbb demo

@@ -133,8 +133,11 @@ class Budget(Result[_core.Budget]):
         frame = pd.DataFrame(index=index)
         frame = frame.assign(**_descriptive(self, by))
         frame["amount"] = pd.Series([minor_to_decimal(int(m), digits) for m in minor], index=index, dtype=object)
-        frame["amount_minor"] = np.asarray(minor, dtype=np.int64) if isinstance(minor, np.ndarray) else pd.Series(
-            minor, index=index, dtype=object)
+        frame["amount_minor"] = (
+            np.asarray(minor, dtype=np.int64)
+            if isinstance(minor, np.ndarray)
+            else pd.Series(minor, index=index, dtype=object)
+        )
         frame["amount_float"] = np.asarray(minor, dtype=np.float64) / 10.0**digits
         return frame
 
@@ -176,11 +179,18 @@ class Budget(Result[_core.Budget]):
         goals.index.name = "goal"
         projected = np.asarray(self.projected, dtype=np.float64)
         at = _core.goal_progress(goals["baseline"].to_numpy(), goals["target"].to_numpy(), projected)
-        return pd.DataFrame({
-            "name": goals["name"], "unit": goals["unit"], "baseline": goals["baseline"],
-            "target": goals["target"], "projected": projected, "reached": at["reached"],
-            "gap": at["shortfall"],
-        }, index=goals.index)
+        return pd.DataFrame(
+            {
+                "name": goals["name"],
+                "unit": goals["unit"],
+                "baseline": goals["baseline"],
+                "target": goals["target"],
+                "projected": projected,
+                "reached": at["reached"],
+                "gap": at["shortfall"],
+            },
+            index=goals.index,
+        )
 
     # ------------------------------------------------------------------ output (reports: zbb._result.Result)
     def to_excel(self, path: str | os.PathLike[str]) -> None:
@@ -244,13 +254,19 @@ def _descriptive(budget: Budget, by: str) -> dict[str, Any]:
     rows = model._core.table(table)
     out: dict[str, Any] = {"name": np.asarray(rows["name"], dtype=object)}
     if by == "activity":
-        out.update(partner=np.asarray(rows["partner"], dtype=object), direct_volume=np.array(budget.direct_volumes),
-                   volume=np.array(budget.volumes), unit_cost=np.array(budget.unit_costs),
-                   full_unit_cost=np.array(budget.full_unit_costs))
+        out.update(
+            partner=np.asarray(rows["partner"], dtype=object),
+            direct_volume=np.array(budget.direct_volumes),
+            volume=np.array(budget.volumes),
+            unit_cost=np.array(budget.unit_costs),
+            full_unit_cost=np.array(budget.full_unit_costs),
+        )
     elif by == "resource":
-        out.update(category=np.asarray(rows["category"], dtype=object),
-                   price=np.asarray([Decimal(t) for t in rows["price"]], dtype=object),
-                   need=np.array(budget.resource_needs))
+        out.update(
+            category=np.asarray(rows["category"], dtype=object),
+            price=np.asarray([Decimal(t) for t in rows["price"]], dtype=object),
+            need=np.array(budget.resource_needs),
+        )
     return out
 
 
@@ -286,8 +302,16 @@ def compare(base: Budget, scenario: Budget, *, by: str = "goal") -> pd.DataFrame
     b = b.reindex(index).apply(lambda v: zero if not isinstance(v, Decimal) else v)
     change = pd.Series([y - x for x, y in zip(a, b)], index=index, dtype=object)
     pct = [float((y - x) / x * 100) if x != 0 else (0.0 if y == x else float("inf")) for x, y in zip(a, b)]
-    out = pd.DataFrame({"base": a.astype(object), "scenario": b.astype(object), "change": change,
-                        "change_pct": pct, "base_float": [float(v) for v in a],
-                        "scenario_float": [float(v) for v in b]}, index=index)
+    out = pd.DataFrame(
+        {
+            "base": a.astype(object),
+            "scenario": b.astype(object),
+            "change": change,
+            "change_pct": pct,
+            "base_float": [float(v) for v in a],
+            "scenario_float": [float(v) for v in b],
+        },
+        index=index,
+    )
     out.index.name = a.index.name
     return out

@@ -90,17 +90,38 @@ class Budget:
 
 # Results arrive as named columns (one entry per field, one element per row), never positional tuples.
 _F64 = npt.NDArray[np.float64]
-_Limits = TypedDict("_Limits", {  # noqa: UP013 (a class would be a name the module lacks)
-    "entity": list[str], "id": list[str], "field": list[str], "bound": _F64, "used": _F64, "shadow_price": _F64,
-    "excess": _F64,
-})
-_UnreachableGoals = TypedDict("_UnreachableGoals", {  # noqa: UP013 (a class would be a name the module lacks)
-    "goal": list[str], "baseline": _F64, "target": _F64, "best": _F64, "shortfall": _F64,
-    "held_back_by": list[list[str]],
-})
-_Explanation = TypedDict("_Explanation", {  # noqa: UP013 (a class would be a name the module lacks)
-    "summary": str, "lines": list[str], "goals": _UnreachableGoals, "limits": _Limits,
-})
+_Limits = TypedDict(  # noqa: UP013 (a class would be a name the module lacks)
+    "_Limits",
+    {
+        "entity": list[str],
+        "id": list[str],
+        "field": list[str],
+        "bound": _F64,
+        "used": _F64,
+        "shadow_price": _F64,
+        "excess": _F64,
+    },
+)
+_UnreachableGoals = TypedDict(  # noqa: UP013 (a class would be a name the module lacks)
+    "_UnreachableGoals",
+    {
+        "goal": list[str],
+        "baseline": _F64,
+        "target": _F64,
+        "best": _F64,
+        "shortfall": _F64,
+        "held_back_by": list[list[str]],
+    },
+)
+_Explanation = TypedDict(  # noqa: UP013 (a class would be a name the module lacks)
+    "_Explanation",
+    {
+        "summary": str,
+        "lines": list[str],
+        "goals": _UnreachableGoals,
+        "limits": _Limits,
+    },
+)
 
 class OptimizeResult:
     """The outcome of an optimisation (immutable)."""
@@ -133,17 +154,35 @@ class OptimizeResult:
     def report_text(self) -> str: ...
 
 def optimize(
-    model: Model, objective: str, *, rounding: str = "half-even", time_limit: float = 0.0,
-    budget: str | None = None, partner_caps: list[tuple[str, str]] | None = None,
+    model: Model,
+    objective: str,
+    *,
+    rounding: str = "half-even",
+    time_limit: float = 0.0,
+    budget: str | None = None,
+    partner_caps: list[tuple[str, str]] | None = None,
 ) -> OptimizeResult: ...
+
 # In rank order. priority: NaN when not stated; cost_minor, cumulative_minor: exact minor units (Python ints);
 # model_index: position in the model's packages; cost_value: the computed cost in minor units before rounding.
-_Packages = TypedDict("_Packages", {  # noqa: UP013 (a class would be a name the module lacks)
-    "id": list[str], "unit": list[str], "level": npt.NDArray[np.int64], "name": list[str], "priority": _F64,
-    "cost_minor": list[int], "cumulative_minor": list[int], "weighted_effect": _F64,
-    "effect_per_currency_unit": _F64, "funded": npt.NDArray[np.bool_], "in_optimal": npt.NDArray[np.bool_],
-    "model_index": npt.NDArray[np.int64], "cost_value": _F64,
-})
+_Packages = TypedDict(  # noqa: UP013 (a class would be a name the module lacks)
+    "_Packages",
+    {
+        "id": list[str],
+        "unit": list[str],
+        "level": npt.NDArray[np.int64],
+        "name": list[str],
+        "priority": _F64,
+        "cost_minor": list[int],
+        "cumulative_minor": list[int],
+        "weighted_effect": _F64,
+        "effect_per_currency_unit": _F64,
+        "funded": npt.NDArray[np.bool_],
+        "in_optimal": npt.NDArray[np.bool_],
+        "model_index": npt.NDArray[np.int64],
+        "cost_value": _F64,
+    },
+)
 
 class PackagesResult:
     """Ranked decision packages and the optimal selection (immutable)."""
@@ -185,7 +224,11 @@ class PackagesResult:
     def report_text(self) -> str: ...
 
 def rank_packages(
-    model: Model, *, budget: str | None = None, time_limit: float = 30.0, rounding: str = "half-even",
+    model: Model,
+    *,
+    budget: str | None = None,
+    time_limit: float = 30.0,
+    rounding: str = "half-even",
 ) -> PackagesResult: ...
 def read_json_file(path: str) -> Model: ...
 def read_json_text(text: str, source: str = "model") -> Model: ...
@@ -196,4 +239,5 @@ def compute_budget(model: Model, *, rounding: str = "half-even", plan: _Columns 
 def goal_progress(baseline: Any, target: Any, projected: Any) -> dict[str, np.ndarray]: ...
 
 goal_tolerance: float
+
 def _raise_for_test(kind: str, id: str = "G-1") -> None: ...

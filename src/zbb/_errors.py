@@ -66,7 +66,12 @@ class SupportLoopError(ModelError):
     """
 
     def __init__(
-        self, message: str, *, entity: str = "support", id: str = "", field: str = "per_unit",  # noqa: A002
+        self,
+        message: str,
+        *,
+        entity: str = "support",
+        id: str = "",
+        field: str = "per_unit",  # noqa: A002
         activities: list[str] | None = None,
     ) -> None:
         super().__init__(message, entity=entity, id=id, field=field)
@@ -88,8 +93,14 @@ class InfeasibleError(ZbbError, ValueError):
     """
 
     def __init__(
-        self, message: str, *, entity: str = "", id: str = "", field: str = "",  # noqa: A002
-        status: str = "infeasible", explanation: str | None = None,
+        self,
+        message: str,
+        *,
+        entity: str = "",
+        id: str = "",
+        field: str = "",  # noqa: A002
+        status: str = "infeasible",
+        explanation: str | None = None,
     ) -> None:
         super().__init__(message, entity=entity, id=id, field=field)
         self.status = status

@@ -23,14 +23,13 @@ from ._errors import ModelError
 __all__ = ["AMOUNT_HINT", "decimal_text", "decimal_texts", "minor_to_decimal", "time_limit_seconds"]
 
 _FLOAT_HINT = (
-    "a float price or share has already been rounded to binary; give it as text (\"78.40\") or "
+    'a float price or share has already been rounded to binary; give it as text ("78.40") or '
     "decimal.Decimal, or pass allow_float_prices=True to convert floats through repr()"
 )
 
 #: The hint for a float money amount given as an option (a budget, a cap), where floats are never allowed.
 AMOUNT_HINT = (
-    "a float amount has already been rounded to binary; give it as text (\"1250000.00\"), "
-    "decimal.Decimal or int"
+    'a float amount has already been rounded to binary; give it as text ("1250000.00"), decimal.Decimal or int'
 )
 
 
@@ -39,7 +38,12 @@ def _is_missing(value: Any) -> bool:
 
 
 def decimal_text(
-    value: Any, *, entity: str, id: str, field: str, allow_float: bool = False,  # noqa: A002
+    value: Any,
+    *,
+    entity: str,
+    id: str,
+    field: str,
+    allow_float: bool = False,  # noqa: A002
     float_hint: str = _FLOAT_HINT,
 ) -> str | None:
     """The exact decimal text of one price or share (``None`` when missing).
@@ -52,30 +56,43 @@ def decimal_text(
     if _is_missing(value):
         return None
     if isinstance(value, bool) or isinstance(value, np.bool_):
-        raise ModelError(f"{_where(entity, id, field)}must be a decimal, not a boolean",
-                         entity=entity, id=id, field=field)
+        raise ModelError(
+            f"{_where(entity, id, field)}must be a decimal, not a boolean", entity=entity, id=id, field=field
+        )
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ModelError(f"{_where(entity, id, field)}must be a finite decimal (got {value})",
-                             entity=entity, id=id, field=field)
+            raise ModelError(
+                f"{_where(entity, id, field)}must be a finite decimal (got {value})", entity=entity, id=id, field=field
+            )
         return format(value, "f")
     if isinstance(value, Integral):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         if not allow_float:
-            raise ModelError(f"{_where(entity, id, field)}got float {float(value)!r}; {float_hint}",
-                             entity=entity, id=id, field=field)
+            raise ModelError(
+                f"{_where(entity, id, field)}got float {float(value)!r}; {float_hint}",
+                entity=entity,
+                id=id,
+                field=field,
+            )
         if not math.isfinite(value):
-            raise ModelError(f"{_where(entity, id, field)}must be finite (got {float(value)!r})",
-                             entity=entity, id=id, field=field)
+            raise ModelError(
+                f"{_where(entity, id, field)}must be finite (got {float(value)!r})", entity=entity, id=id, field=field
+            )
         return format(Decimal(repr(float(value))), "f")
     raise ModelError(
-        f"{_where(entity, id, field)}must be a decimal given as str, Decimal or int "
-        f"(got {type(value).__name__})", entity=entity, id=id, field=field)
+        f"{_where(entity, id, field)}must be a decimal given as str, Decimal or int (got {type(value).__name__})",
+        entity=entity,
+        id=id,
+        field=field,
+    )
 
 
 def decimal_texts(
-    values: Iterable[Any], *, where: Callable[[int], tuple[str, str]], field: str,
+    values: Iterable[Any],
+    *,
+    where: Callable[[int], tuple[str, str]],
+    field: str,
     allow_float: bool = False,
 ) -> np.ndarray:
     """Decimal texts of a whole price or share column, as a numpy object array.
@@ -119,10 +136,12 @@ def time_limit_seconds(value: Any) -> float:
     if value is None:
         return 0.0
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, np.number)):
-        raise ModelError("option, field 'time_limit': must be a number of seconds", entity="option",
-                         field="time_limit")
+        raise ModelError("option, field 'time_limit': must be a number of seconds", entity="option", field="time_limit")
     seconds = float(value)
     if not seconds > 0 or seconds == float("inf"):
-        raise ModelError("option, field 'time_limit': must be a positive, finite number of seconds (or None)",
-                         entity="option", field="time_limit")
+        raise ModelError(
+            "option, field 'time_limit': must be a positive, finite number of seconds (or None)",
+            entity="option",
+            field="time_limit",
+        )
     return seconds

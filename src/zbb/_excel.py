@@ -47,8 +47,9 @@ def _openpyxl() -> Any:
     return openpyxl
 
 
-def read_workbook(path: PathLike, *, allow_float_prices: bool = False) -> tuple[dict[str, pd.DataFrame],
-                                                                                 dict[str, Any]]:
+def read_workbook(
+    path: PathLike, *, allow_float_prices: bool = False
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """The tables of a model workbook and the keywords of ``Model.from_dataframes`` (name, description,
     currency, minor_units, frame, allow_float_prices); :func:`zbb.read_excel` builds the model of them.
 
@@ -61,9 +62,12 @@ def read_workbook(path: PathLike, *, allow_float_prices: bool = False) -> tuple[
     except FileNotFoundError:
         raise ModelError(f"file '{os.fspath(path)}': cannot open file", entity="file", id=os.fspath(path)) from None
     except Exception as e:  # openpyxl's own: .ods, .xls, a damaged or non-workbook file
-        raise ModelError(f"file '{os.fspath(path)}': not an .xlsx workbook that zbb can read "
-                         f"({type(e).__name__}: {e}); save it as .xlsx (Excel 2007 and later)",
-                         entity="file", id=os.fspath(path)) from None
+        raise ModelError(
+            f"file '{os.fspath(path)}': not an .xlsx workbook that zbb can read "
+            f"({type(e).__name__}: {e}); save it as .xlsx (Excel 2007 and later)",
+            entity="file",
+            id=os.fspath(path),
+        ) from None
     try:
         sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
     finally:
@@ -80,48 +84,75 @@ def read_workbook(path: PathLike, *, allow_float_prices: bool = False) -> tuple[
         elif title in TABLES:
             tables[title] = _read_table(title, rows, allow_float_prices=allow_float_prices)
         else:
-            raise ModelError(f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, "
-                         f"frame, partner_caps",
-                             entity="file", id=os.fspath(path), field=title)
+            raise ModelError(
+                f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, frame, partner_caps",
+                entity="file",
+                id=os.fspath(path),
+                field=title,
+            )
     if "model" not in sheets:
-        raise ModelError(f"file '{os.fspath(path)}', field 'model': the workbook has no model sheet "
-                         f"(key/value rows: format, name, currency, ...)", entity="file", id=os.fspath(path),
-                         field="model")
+        raise ModelError(
+            f"file '{os.fspath(path)}', field 'model': the workbook has no model sheet "
+            f"(key/value rows: format, name, currency, ...)",
+            entity="file",
+            id=os.fspath(path),
+            field="model",
+        )
     if "format" not in header:  # an emptied model sheet, as a JSON file without "format"
         raise ModelError("model, field 'format': required field is missing", entity="model", field="format")
     fmt = header.pop("format")
     if fmt != "zbb-model/1":
-        raise ModelError(f"model, field 'format': unsupported format \"{fmt}\"; expected \"zbb-model/1\"",
-                         entity="model", field="format")
+        raise ModelError(
+            f'model, field \'format\': unsupported format "{fmt}"; expected "zbb-model/1"',
+            entity="model",
+            field="format",
+        )
     minor = header.get("minor_units")
     if minor is not None and (isinstance(minor, bool) or not isinstance(minor, int)):
         if isinstance(minor, float) and minor.is_integer():
             minor = int(minor)
         else:
-            raise ModelError("model, field 'minor_units': must be a whole number from 0 to 6",
-                             entity="model", field="minor_units")
-    return tables, {"name": _text(header.get("name")), "description": _text(header.get("description")),
-                    "currency": _text(header.get("currency")) or "EUR", "minor_units": minor, "frame": frame,
-                    "allow_float_prices": allow_float_prices}
+            raise ModelError(
+                "model, field 'minor_units': must be a whole number from 0 to 6", entity="model", field="minor_units"
+            )
+    return tables, {
+        "name": _text(header.get("name")),
+        "description": _text(header.get("description")),
+        "currency": _text(header.get("currency")) or "EUR",
+        "minor_units": minor,
+        "frame": frame,
+        "allow_float_prices": allow_float_prices,
+    }
 
 
-def _read_frame_sheet(title: str, rows: list[list[Any]], frame: dict[str, Any], *,
-                      allow_float_prices: bool) -> dict[str, Any]:
+def _read_frame_sheet(
+    title: str, rows: list[list[Any]], frame: dict[str, Any], *, allow_float_prices: bool
+) -> dict[str, Any]:
     """The financial frame: sheet ``frame`` (key, value: budget) and sheet ``partner_caps`` (partner, cap)."""
+
     def exact(value: Any, entity: str, ident: str, field: str) -> Any:
         if value is None or isinstance(value, str) or allow_float_prices:
             return value
-        raise ModelError(f"{entity}{f' {chr(39)}{ident}{chr(39)}' if ident else ''}, field '{field}': numeric "
-                         f"cell {value!r}; in a workbook amounts must be text cells such as '800000.00', or pass "
-                         f"allow_float_prices=True", entity=entity, id=ident, field=field)
+        raise ModelError(
+            f"{entity}{f' {chr(39)}{ident}{chr(39)}' if ident else ''}, field '{field}': numeric "
+            f"cell {value!r}; in a workbook amounts must be text cells such as '800000.00', or pass "
+            f"allow_float_prices=True",
+            entity=entity,
+            id=ident,
+            field=field,
+        )
+
     if title == "frame":
         for row in rows[1:]:
             if row and row[0] is not None:
                 if row[0] != "budget":
                     raise ModelError(f"frame, field '{row[0]}': unknown key", entity="frame", field=str(row[0]))
                 if "budget" in frame:
-                    raise ModelError("frame, field 'budget': duplicate key (the frame sheet gives it once)",
-                                     entity="frame", field="budget")
+                    raise ModelError(
+                        "frame, field 'budget': duplicate key (the frame sheet gives it once)",
+                        entity="frame",
+                        field="budget",
+                    )
                 value = row[1] if len(row) > 1 else None
                 if value is not None:
                     frame["budget"] = exact(value, "frame", "", "budget")
@@ -130,9 +161,12 @@ def _read_frame_sheet(title: str, rows: list[list[Any]], frame: dict[str, Any], 
         for row in rows[1:]:
             if row and any(v is not None for v in row):
                 partner, cap = (list(row) + [None, None])[:2]
-                caps.append({"partner": partner,
-                             "cap": exact(cap, "frame.partner_caps", partner if isinstance(partner, str) else "",
-                                          "cap")})
+                caps.append(
+                    {
+                        "partner": partner,
+                        "cap": exact(cap, "frame.partner_caps", partner if isinstance(partner, str) else "", "cap"),
+                    }
+                )
         frame["partner_caps"] = caps
     return frame
 
@@ -150,8 +184,9 @@ def _read_header(rows: list[list[Any]]) -> dict[str, Any]:
         if key not in _HEADER_KEYS:
             raise ModelError(f"model, field '{key}': unknown key", entity="model", field=key)
         if key in out:  # as the JSON reader refuses a key given twice
-            raise ModelError(f"model, field '{key}': duplicate key (the model sheet gives each key once)",
-                             entity="model", field=key)
+            raise ModelError(
+                f"model, field '{key}': duplicate key (the model sheet gives each key once)", entity="model", field=key
+            )
         out[key] = row[1] if len(row) > 1 else None
     return out
 
@@ -164,19 +199,20 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
     while names and names[-1] is None:
         names.pop()
     if any(not isinstance(n, str) for n in names):
-        raise ModelError(f"{title}: the first row must hold the column names ({', '.join(spec.columns)})",
-                         entity=title)
+        raise ModelError(f"{title}: the first row must hold the column names ({', '.join(spec.columns)})", entity=title)
     seen: set[str] = set()
     for n in names:
         if n in seen:
-            raise ModelError(f"{title}, field '{n}': duplicate column (a sheet has each column once)",
-                             entity=title, field=n)
+            raise ModelError(
+                f"{title}, field '{n}': duplicate column (a sheet has each column once)", entity=title, field=n
+            )
         seen.add(n)
     for i, r in enumerate(rows[1:]):  # a value under a blank header would be lost
         extra = [k for k, v in enumerate(r) if k >= len(names) and v is not None]
         if extra:
-            raise ModelError(f"{title}[{i}]: a value in column {extra[0] + 1}, which has no header",
-                             entity=f"{title}[{i}]")
+            raise ModelError(
+                f"{title}[{i}]: a value in column {extra[0] + 1}, which has no header", entity=f"{title}[{i}]"
+            )
     body = [r[: len(names)] + [None] * (len(names) - len(r)) for r in rows[1:]]
     body = [r for r in body if any(v is not None for v in r)]
     frame = pd.DataFrame(body, columns=names, dtype=object)
@@ -191,7 +227,10 @@ def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) 
                     f"{where[0]}{f' {chr(39)}{where[1]}{chr(39)}' if where[1] else ''}, field '{exact}': "
                     f"numeric cell {v!r}; in a workbook prices, shares and effects must be text cells such as "
                     f"'78.40' (format the column as Text), or pass allow_float_prices=True",
-                    entity=where[0], id=where[1], field=exact)
+                    entity=where[0],
+                    id=where[1],
+                    field=exact,
+                )
     return frame
 
 
@@ -272,8 +311,10 @@ def _checked_row(sheet: str, columns: Any, values: list[Any]) -> list[Any]:
             continue
         problem = None
         if len(v) >= _CELL_LIMIT:  # the reader cannot tell a full cell from a cut one
-            problem = (f"text of {len(v):,} characters does not fit an .xlsx cell (fewer than "
-                       f"{_CELL_LIMIT:,} in zbb's workbooks; longer text is cut)")
+            problem = (
+                f"text of {len(v):,} characters does not fit an .xlsx cell (fewer than "
+                f"{_CELL_LIMIT:,} in zbb's workbooks; longer text is cut)"
+            )
         elif ILLEGAL_CHARACTERS_RE.search(v):
             problem = f"text '{_printable(v)}' holds a control character that an .xlsx cell cannot store"
         if problem:
@@ -282,9 +323,13 @@ def _checked_row(sheet: str, columns: Any, values: list[Any]) -> list[Any]:
             else:
                 row = values[0] if values and isinstance(values[0], str) else ""
             shown = _printable(row if len(row) <= 40 else row[:40] + "...")
-            raise ModelError(f"{sheet}{f' {chr(39)}{shown}{chr(39)}' if row else ''}, field '{column}': {problem}; "
-                             f"keep this model as JSON (to_json) or change the text",
-                             entity=sheet, id=row, field=str(column))
+            raise ModelError(
+                f"{sheet}{f' {chr(39)}{shown}{chr(39)}' if row else ''}, field '{column}': {problem}; "
+                f"keep this model as JSON (to_json) or change the text",
+                entity=sheet,
+                id=row,
+                field=str(column),
+            )
     return values
 
 
@@ -298,9 +343,12 @@ def _refuse_full_cells(title: str, rows: list[list[Any]]) -> None:
         for k, v in enumerate(r):
             if isinstance(v, str) and len(v) >= _CELL_LIMIT:
                 name = header[k] if i > 0 and k < len(header) and isinstance(header[k], str) else f"column {k + 1}"
-                raise ModelError(f"{title}, field '{name}': the text in sheet row {i + 1} has {len(v):,} characters, "
-                                 f"the most an .xlsx cell holds, so it may have been cut; keep such a model as JSON",
-                                 entity=title, field=str(name))
+                raise ModelError(
+                    f"{title}, field '{name}': the text in sheet row {i + 1} has {len(v):,} characters, "
+                    f"the most an .xlsx cell holds, so it may have been cut; keep such a model as JSON",
+                    entity=title,
+                    field=str(name),
+                )
 
 
 def _cell(value: Any) -> Any:
@@ -332,8 +380,12 @@ def write_budget_excel(budget: Budget, path: PathLike) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "summary"
-    for row in (["model", budget.model.name], ["currency", budget.currency], ["rounding", budget.rounding],
-                ["total", budget.total]):
+    for row in (
+        ["model", budget.model.name],
+        ["currency", budget.currency],
+        ["rounding", budget.rounding],
+        ["total", budget.total],
+    ):
         ws.append(_checked_row("summary", ["key", "value"], row))
     ws["B4"].number_format = fmt
     for i, w in enumerate(budget.warnings):

@@ -162,22 +162,41 @@ class Model:
         Model
         """
         given: dict[str, Any] = dict(tables or {})
-        keywords = {"goals": goals, "activities": activities, "resources": resources, "partners": partners,
-                    "effects": effects, "consumption": consumption, "support": support, "funding": funding,
-                    "plan": plan, "levels": levels, "packages": packages, "package_volumes": package_volumes}
+        keywords = {
+            "goals": goals,
+            "activities": activities,
+            "resources": resources,
+            "partners": partners,
+            "effects": effects,
+            "consumption": consumption,
+            "support": support,
+            "funding": funding,
+            "plan": plan,
+            "levels": levels,
+            "packages": packages,
+            "package_volumes": package_volumes,
+        }
         given.update({k: v for k, v in keywords.items() if v is not None})
         columns: dict[str, Any] = {}
         for table, data in given.items():
             if table not in TABLES:
-                raise ModelError(f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
-                                 entity="model", field=str(table))
+                raise ModelError(
+                    f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
+                    entity="model",
+                    field=str(table),
+                )
             if data is None:
                 continue
             columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
         if frame is not None:
             columns.update(_frame_columns(frame, allow_float_prices=allow_float_prices))
-        header = {"format": "zbb-model/1", "name": name, "description": description, "currency": currency,
-                  "minor_units": minor_units}
+        header = {
+            "format": "zbb-model/1",
+            "name": name,
+            "description": description,
+            "currency": currency,
+            "minor_units": minor_units,
+        }
         return cls(_core.build_model(columns, header))
 
     # ------------------------------------------------------------------ header
@@ -283,8 +302,11 @@ class Model:
         JSON format nests; package ``level`` is int64).
         """
         if name not in TABLES:
-            raise ModelError(f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
-                             entity="model", field=str(name))
+            raise ModelError(
+                f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
+                entity="model",
+                field=str(name),
+            )
         return columns_to_frame(self._core.table(name), name)
 
     def to_dataframes(self) -> dict[str, pd.DataFrame]:
@@ -407,8 +429,9 @@ class Model:
             For misuse only: no budget (neither given nor in the frame), a cap
             for an unknown partner, a malformed amount.
         """
-        return optimize(self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding,
-                        time_limit=time_limit)
+        return optimize(
+            self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding, time_limit=time_limit
+        )
 
     def packages(
         self,
@@ -480,8 +503,9 @@ class Model:
         """
         return Model(self._core.with_goal_weight(goal, _finite(weight, "goal", goal, "weight")))
 
-    def with_price(self, resource: str, price: str | Decimal | int | float, *,
-                   allow_float_prices: bool = False) -> Model:
+    def with_price(
+        self, resource: str, price: str | Decimal | int | float, *, allow_float_prices: bool = False
+    ) -> Model:
         """A copy with resource ``resource``'s unit price set to ``price`` (exact; floats as in from_dict).
 
         Only the prices and the direct unit costs are recomputed. Raises
@@ -490,8 +514,12 @@ class Model:
         """
         text = decimal_text(price, entity="resource", id=resource, field="price", allow_float=allow_float_prices)
         if text is None:
-            raise ModelError(f"resource '{resource}', field 'price': required field is missing",
-                             entity="resource", id=resource, field="price")
+            raise ModelError(
+                f"resource '{resource}', field 'price': required field is missing",
+                entity="resource",
+                id=resource,
+                field="price",
+            )
         return Model(self._core.with_resource_price(resource, text))
 
     def with_available(self, resource: str, available: float | None) -> Model:
@@ -519,11 +547,13 @@ class Model:
         A volume of 0 keeps (or adds) the row with volume 0. Raises ModelError
         for an unknown goal or activity or a volume out of range.
         """
-        return Model(self._core.with_plan_volume(goal, activity,
-                                                 _finite(volume, "plan", f"{goal} -> {activity}", "volume")))
+        return Model(
+            self._core.with_plan_volume(goal, activity, _finite(volume, "plan", f"{goal} -> {activity}", "volume"))
+        )
 
-    def with_shares(self, activity: str, shares: Mapping[str, str | Decimal | int | float], *,
-                    allow_float_prices: bool = False) -> Model:
+    def with_shares(
+        self, activity: str, shares: Mapping[str, str | Decimal | int | float], *, allow_float_prices: bool = False
+    ) -> Model:
         """A copy with the funding of activity ``activity`` replaced by ``shares`` ({partner: exact share}).
 
         The shares must sum exactly to 1, as in a file (an empty mapping: the
@@ -533,15 +563,23 @@ class Model:
         to 1.
         """
         if not isinstance(shares, Mapping):
-            raise ModelError(f"activity '{activity}', field 'funding': shares must be a mapping such as "
-                             "{\"P-city\": \"0.75\"}", entity="activity", id=activity, field="funding")
+            raise ModelError(
+                f"activity '{activity}', field 'funding': shares must be a mapping such as {{\"P-city\": \"0.75\"}}",
+                entity="activity",
+                id=activity,
+                field="funding",
+            )
         rows: list[tuple[str, str]] = []
         for partner, share in shares.items():
             ident = f"{activity} -> {partner}"
             text = decimal_text(share, entity="funding", id=ident, field="share", allow_float=allow_float_prices)
             if text is None:
-                raise ModelError(f"funding '{ident}', field 'share': required field is missing",
-                                 entity="funding", id=ident, field="share")
+                raise ModelError(
+                    f"funding '{ident}', field 'share': required field is missing",
+                    entity="funding",
+                    id=ident,
+                    field="share",
+                )
             rows.append((str(partner), text))
         return Model(self._core.with_funding_shares(activity, rows))
 
@@ -573,8 +611,10 @@ class Model:
         return (_from_state, (header, tables))
 
     def __repr__(self) -> str:
-        return (f"<zbb.Model {self.name!r}: {len(self.goal_ids)} goals, {len(self.activity_ids)} activities, "
-                f"{len(self.resource_ids)} resources, {len(self.partner_ids)} partners, {self.currency}>")
+        return (
+            f"<zbb.Model {self.name!r}: {len(self.goal_ids)} goals, {len(self.activity_ids)} activities, "
+            f"{len(self.resource_ids)} resources, {len(self.partner_ids)} partners, {self.currency}>"
+        )
 
     def _repr_html_(self) -> str:
         return model_html(self)
@@ -654,7 +694,7 @@ def _from_state(header: dict[str, Any], tables: dict[str, Any]) -> Model:
 def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
     """The financial frame (as in the JSON format) as the core's tables "frame" and "partner_caps"."""
     if not isinstance(frame, Mapping):
-        raise ModelError("frame: must be a mapping such as {\"budget\": \"1250000.00\"}", entity="frame")
+        raise ModelError('frame: must be a mapping such as {"budget": "1250000.00"}', entity="frame")
     for key in frame:
         if key not in ("budget", "partner_caps"):
             raise ModelError(f"frame, field '{key}': unknown key", entity="frame", field=str(key))
@@ -663,24 +703,28 @@ def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dic
     caps = ready.get("partner_caps")
     if caps is not None:
         if isinstance(caps, (str, bytes)) or not isinstance(caps, (list, tuple, pd.DataFrame)):
-            raise ModelError("frame, field 'partner_caps': must be a list of {\"partner\", \"cap\"} rows",
-                             entity="frame", field="partner_caps")
+            raise ModelError(
+                'frame, field \'partner_caps\': must be a list of {"partner", "cap"} rows',
+                entity="frame",
+                field="partner_caps",
+            )
         if isinstance(caps, (list, tuple)) and not all(isinstance(r, Mapping) for r in caps):
             bad = next(i for i, r in enumerate(caps) if not isinstance(r, Mapping))
             raise ModelError(f"frame.partner_caps[{bad}]: must be a JSON object", entity=f"frame.partner_caps[{bad}]")
-        out["partner_caps"] = frame_to_columns(caps if len(caps) else {"partner": [], "cap": []}, "partner_caps",
-                                               allow_float_prices=allow_float_prices)
+        out["partner_caps"] = frame_to_columns(
+            caps if len(caps) else {"partner": [], "cap": []}, "partner_caps", allow_float_prices=allow_float_prices
+        )
     return out
 
 
 def _finite(value: Any, entity: str, ident: str, field: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Decimal, np.number)):
-        raise ModelError(f"{entity} '{ident}', field '{field}': must be a number", entity=entity, id=ident,
-                         field=field)
+        raise ModelError(f"{entity} '{ident}', field '{field}': must be a number", entity=entity, id=ident, field=field)
     v = float(value)
     if not math.isfinite(v):
-        raise ModelError(f"{entity} '{ident}', field '{field}': must be a finite number", entity=entity,
-                         id=ident, field=field)
+        raise ModelError(
+            f"{entity} '{ident}', field '{field}': must be a finite number", entity=entity, id=ident, field=field
+        )
     return v
 
 
@@ -698,8 +742,9 @@ def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, A
                 if isinstance(row, Mapping) and field in row and not isinstance(row[field], str):
                     ident = row.get("id") if key == "resources" else f"{row.get('activity')} -> {row.get('partner')}"
                     ident = ident if isinstance(ident, str) else f"{key}[{n}]"
-                    text = decimal_text(row[field], entity=entity, id=ident, field=field,
-                                        allow_float=allow_float_prices)
+                    text = decimal_text(
+                        row[field], entity=entity, id=ident, field=field, allow_float=allow_float_prices
+                    )
                     row = {**row, field: text}
                 rows.append(row)
             out[key] = rows
@@ -723,8 +768,16 @@ def _activity_ready(row: Any, n: int, *, allow_float_prices: bool) -> Any:
     ready = []
     for k, level in enumerate(levels):
         if isinstance(level, Mapping) and "effect" in level and not isinstance(level["effect"], str):
-            level = {**level, "effect": decimal_text(level["effect"], entity=f"activity.levels[{k}]", id=ident,
-                                                     field="effect", allow_float=allow_float_prices)}
+            level = {
+                **level,
+                "effect": decimal_text(
+                    level["effect"],
+                    entity=f"activity.levels[{k}]",
+                    id=ident,
+                    field="effect",
+                    allow_float=allow_float_prices,
+                ),
+            }
         ready.append(level)
     return {**row, "levels": ready}
 
@@ -732,8 +785,9 @@ def _activity_ready(row: Any, n: int, *, allow_float_prices: bool) -> Any:
 def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
     out = dict(frame)
     if "budget" in out and out["budget"] is not None and not isinstance(out["budget"], str):
-        out["budget"] = decimal_text(out["budget"], entity="frame", id="", field="budget",
-                                     allow_float=allow_float_prices)
+        out["budget"] = decimal_text(
+            out["budget"], entity="frame", id="", field="budget", allow_float=allow_float_prices
+        )
     caps = out.get("partner_caps")
     if isinstance(caps, (list, tuple)):
         rows = []
@@ -741,8 +795,12 @@ def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[
             if isinstance(row, Mapping) and "cap" in row and not isinstance(row["cap"], str):
                 partner = row.get("partner")
                 ident = partner if isinstance(partner, str) else ""
-                row = {**row, "cap": decimal_text(row["cap"], entity="frame.partner_caps", id=ident, field="cap",
-                                                  allow_float=allow_float_prices)}
+                row = {
+                    **row,
+                    "cap": decimal_text(
+                        row["cap"], entity="frame.partner_caps", id=ident, field="cap", allow_float=allow_float_prices
+                    ),
+                }
             rows.append(row)
         out["partner_caps"] = rows
     return out
@@ -762,7 +820,8 @@ def _plain(value: Any, entity: str, field: str) -> Any:
         except (OverflowError, ValueError):
             v = math.inf
         if not math.isfinite(v):
-            raise ModelError(f"{entity}, field '{field}': must be a finite number (got {value!r})",
-                             entity=entity, field=field)
+            raise ModelError(
+                f"{entity}, field '{field}': must be a finite number (got {value!r})", entity=entity, field=field
+            )
         return v
     return value

@@ -90,11 +90,20 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         """
         ex = self._core.explanation()
         if ex is None:
-            return pd.DataFrame(columns=["goal", "baseline", "target", "best", "shortfall", "held_back_by"]) \
-                .set_index("goal")
+            return pd.DataFrame(columns=["goal", "baseline", "target", "best", "shortfall", "held_back_by"]).set_index(
+                "goal"
+            )
         g = ex["goals"]
-        return pd.DataFrame({"goal": g["goal"], "baseline": g["baseline"], "target": g["target"], "best": g["best"],
-                             "shortfall": g["shortfall"], "held_back_by": g["held_back_by"]}).set_index("goal")
+        return pd.DataFrame(
+            {
+                "goal": g["goal"],
+                "baseline": g["baseline"],
+                "target": g["target"],
+                "best": g["best"],
+                "shortfall": g["shortfall"],
+                "held_back_by": g["held_back_by"],
+            }
+        ).set_index("goal")
 
     def _status_error(self) -> InfeasibleError:
         """What :meth:`raise_for_status` raises without a plan.
@@ -110,8 +119,9 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         if len(unreachable):
             where = {"entity": "goal", "id": str(unreachable.index[0]), "field": "target"}
         text = self.explanation or self.message
-        return InfeasibleError(f"{self.objective} {self.status}: {text}", **where, status=self.status,
-                               explanation=self.explanation)
+        return InfeasibleError(
+            f"{self.objective} {self.status}: {text}", **where, status=self.status, explanation=self.explanation
+        )
 
     # ------------------------------------------------------------------ the plan
     @cached_property
@@ -186,8 +196,11 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         """Deprecated alias of :attr:`marginal_effect_per_currency_unit` (goes in the next minor release)."""
         import warnings
 
-        warnings.warn("OptimizationResult.marginal_effect_per_euro is deprecated; use "
-                      "marginal_effect_per_currency_unit", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "OptimizationResult.marginal_effect_per_euro is deprecated; use marginal_effect_per_currency_unit",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.marginal_effect_per_currency_unit
 
     @cached_property
@@ -202,8 +215,17 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         Empty without a plan.
         """
         b = self._core.binding()
-        return pd.DataFrame({"entity": b["entity"], "id": b["id"], "field": b["field"], "bound": b["bound"],
-                             "used": b["used"], "shadow_price": b["shadow_price"]}, columns=_LIMIT_COLUMNS)
+        return pd.DataFrame(
+            {
+                "entity": b["entity"],
+                "id": b["id"],
+                "field": b["field"],
+                "bound": b["bound"],
+                "used": b["used"],
+                "shadow_price": b["shadow_price"],
+            },
+            columns=_LIMIT_COLUMNS,
+        )
 
     @cached_property
     def goals(self) -> pd.DataFrame | None:
@@ -216,13 +238,18 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         if self.budget is None or self.marginal_cost is None or self.attainment is None:
             return None
         goals = self.budget.goals
-        return pd.DataFrame({
-            "baseline": goals["baseline"], "target": goals["target"], "projected": goals["projected"],
-            "attainment": self.attainment,
-            "shortfall": pd.Series(self._core.shortfall(), index=goals.index, name="shortfall"),
-            "marginal_cost": self.marginal_cost,
-            "cost": self.budget.by_goal["amount"],
-        }, index=goals.index)
+        return pd.DataFrame(
+            {
+                "baseline": goals["baseline"],
+                "target": goals["target"],
+                "projected": goals["projected"],
+                "attainment": self.attainment,
+                "shortfall": pd.Series(self._core.shortfall(), index=goals.index, name="shortfall"),
+                "marginal_cost": self.marginal_cost,
+                "cost": self.budget.by_goal["amount"],
+            },
+            index=goals.index,
+        )
 
     # ------------------------------------------------------------------ Python protocol
     def __repr__(self) -> str:
@@ -235,18 +262,26 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         if self.budget is None or self.goals is None:
             lines = (self.explanation or self.message).splitlines()
             return f"<div>{head}<ul>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul></div>"
-        goals = self.goals.assign(attainment=(self.goals["attainment"] * 100).map("{:.1f}%".format),
-                                  marginal_cost=self.goals["marginal_cost"].map("{:,.2f}".format),
-                                  cost=self.goals["cost"].map("{:,}".format))
+        goals = self.goals.assign(
+            attainment=(self.goals["attainment"] * 100).map("{:.1f}%".format),
+            marginal_cost=self.goals["marginal_cost"].map("{:,.2f}".format),
+            cost=self.goals["cost"].map("{:,}".format),
+        )
         extra = ""
         if self.marginal_effect_per_currency_unit is not None:
-            extra = (f"<br>Weighted attainment: {self.weighted_attainment:.4f}; one {escape(self.budget.currency)} "
-                     f"more adds {self.marginal_effect_per_currency_unit:.3g}")
+            extra = (
+                f"<br>Weighted attainment: {self.weighted_attainment:.4f}; one {escape(self.budget.currency)} "
+                f"more adds {self.marginal_effect_per_currency_unit:.3g}"
+            )
         binding = ""
         if len(self.binding):
             binding = "<p>Binding limits</p>" + str(self.binding.to_html(index=False))
-        return (f"<div>{head}<br>Total: <b>{escape(self.budget.currency)} {self.budget.total:,}</b>{extra}"
-                + str(goals.to_html()) + binding + "</div>")
+        return (
+            f"<div>{head}<br>Total: <b>{escape(self.budget.currency)} {self.budget.total:,}</b>{extra}"
+            + str(goals.to_html())
+            + binding
+            + "</div>"
+        )
 
 
 def optimize(
@@ -279,24 +314,35 @@ def optimize(
     OptimizationResult
     """
     if objective.replace("_", "-") == "least-cost" and (budget is not None or partner_caps is not None):
-        raise ModelError("option, field 'budget': least-cost takes no budget or partner caps; use max-effect",
-                         entity="option", field="budget")
-    budget_text = None if budget is None else decimal_text(budget, entity="option", id="", field="budget",
-                                                             float_hint=AMOUNT_HINT)
+        raise ModelError(
+            "option, field 'budget': least-cost takes no budget or partner caps; use max-effect",
+            entity="option",
+            field="budget",
+        )
+    budget_text = (
+        None if budget is None else decimal_text(budget, entity="option", id="", field="budget", float_hint=AMOUNT_HINT)
+    )
     caps = None
     if partner_caps is not None:
         if not isinstance(partner_caps, Mapping):
-            raise ModelError("option, field 'partner_caps': must be a mapping of partner id to amount",
-                             entity="option", field="partner_caps")
+            raise ModelError(
+                "option, field 'partner_caps': must be a mapping of partner id to amount",
+                entity="option",
+                field="partner_caps",
+            )
         caps = []
         for partner, cap in partner_caps.items():
-            text = decimal_text(cap, entity="option", id=str(partner), field="partner_caps",
-                                float_hint=AMOUNT_HINT)
+            text = decimal_text(cap, entity="option", id=str(partner), field="partner_caps", float_hint=AMOUNT_HINT)
             if text is None:
-                raise ModelError(f"option '{partner}', field 'partner_caps': missing amount",
-                                 entity="option", id=str(partner), field="partner_caps")
+                raise ModelError(
+                    f"option '{partner}', field 'partner_caps': missing amount",
+                    entity="option",
+                    id=str(partner),
+                    field="partner_caps",
+                )
             caps.append((str(partner), text))
     limit = time_limit_seconds(time_limit)
-    core = _core.optimize(model._core, objective, rounding=rounding, time_limit=limit, budget=budget_text,
-                          partner_caps=caps)
+    core = _core.optimize(
+        model._core, objective, rounding=rounding, time_limit=limit, budget=budget_text, partner_caps=caps
+    )
     return OptimizationResult(core, model)

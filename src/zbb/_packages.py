@@ -99,20 +99,23 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
         """
         p = self._core.packages()
         index = pd.Index(list(p["id"]), name="id", dtype=object)
-        return pd.DataFrame({
-            "rank": np.arange(1, len(index) + 1, dtype=np.int64),
-            "unit": pd.Series(list(p["unit"]), index=index, dtype=object),
-            "level": np.asarray(p["level"], dtype=np.int64),
-            "name": pd.Series(list(p["name"]), index=index, dtype=object),
-            "priority": np.asarray(p["priority"], dtype=np.float64),
-            "cost": pd.Series([self._money(m) for m in p["cost_minor"]], index=index, dtype=object),
-            "cumulative": pd.Series([self._money(m) for m in p["cumulative_minor"]], index=index, dtype=object),
-            "weighted_effect": np.asarray(p["weighted_effect"], dtype=np.float64),
-            "effect_per_currency_unit": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),
-            "effect_per_euro": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),  # deprecated
-            "funded": np.asarray(p["funded"], dtype=bool),
-            "in_optimal": np.asarray(p["in_optimal"], dtype=bool),
-        }, index=index)
+        return pd.DataFrame(
+            {
+                "rank": np.arange(1, len(index) + 1, dtype=np.int64),
+                "unit": pd.Series(list(p["unit"]), index=index, dtype=object),
+                "level": np.asarray(p["level"], dtype=np.int64),
+                "name": pd.Series(list(p["name"]), index=index, dtype=object),
+                "priority": np.asarray(p["priority"], dtype=np.float64),
+                "cost": pd.Series([self._money(m) for m in p["cost_minor"]], index=index, dtype=object),
+                "cumulative": pd.Series([self._money(m) for m in p["cumulative_minor"]], index=index, dtype=object),
+                "weighted_effect": np.asarray(p["weighted_effect"], dtype=np.float64),
+                "effect_per_currency_unit": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),
+                "effect_per_euro": np.asarray(p["effect_per_currency_unit"], dtype=np.float64),  # deprecated
+                "funded": np.asarray(p["funded"], dtype=bool),
+                "in_optimal": np.asarray(p["in_optimal"], dtype=bool),
+            },
+            index=index,
+        )
 
     @cached_property
     def effects(self) -> pd.DataFrame:
@@ -135,12 +138,12 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
     @property
     def funded(self) -> list[str]:
         """Ids of the packages above the line, in rank order."""
-        return [str(i) for i in self.ranked.index[:self.cutoff]]
+        return [str(i) for i in self.ranked.index[: self.cutoff]]
 
     @property
     def unfunded(self) -> list[str]:
         """Ids of the packages below the line, in rank order."""
-        return [str(i) for i in self.ranked.index[self.cutoff:]]
+        return [str(i) for i in self.ranked.index[self.cutoff :]]
 
     @property
     def funded_cost(self) -> Decimal:
@@ -190,34 +193,57 @@ class PackagesResult(SolverResult[_core.PackagesResult]):
 
     # ------------------------------------------------------------------ Python protocol
     def __repr__(self) -> str:
-        return (f"<zbb.PackagesResult {len(self.ranked)} packages, {self.cutoff} funded within "
-                f"{self.currency} {self.budget}; optimal selection {self.status}>")
+        return (
+            f"<zbb.PackagesResult {len(self.ranked)} packages, {self.cutoff} funded within "
+            f"{self.currency} {self.budget}; optimal selection {self.status}>"
+        )
 
     def _repr_html_(self) -> str:
         cur = escape(self.currency)
-        head = (f"<b>zbb.PackagesResult</b>: budget <b>{cur} {self.budget:,}</b>, ranked by "
-                f"{escape(self.ranked_by)}; {self.cutoff} of {len(self.ranked)} packages funded "
-                f"({cur} {self.funded_cost:,})")
-        header = ["rank", "package", "name", f"cost {cur}", f"cumulative {cur}", "weighted effect",
-                  f"per 1,000 {cur}", "optimal"]
+        head = (
+            f"<b>zbb.PackagesResult</b>: budget <b>{cur} {self.budget:,}</b>, ranked by "
+            f"{escape(self.ranked_by)}; {self.cutoff} of {len(self.ranked)} packages funded "
+            f"({cur} {self.funded_cost:,})"
+        )
+        header = [
+            "rank",
+            "package",
+            "name",
+            f"cost {cur}",
+            f"cumulative {cur}",
+            "weighted effect",
+            f"per 1,000 {cur}",
+            "optimal",
+        ]
         rows = ["<tr>" + "".join(f"<th>{h}</th>" for h in header) + "</tr>"]
-        line = (f'<tr><td colspan="{len(header)}" style="text-align:center;border-top:2px solid">'
-                f"cut-off: budget {cur} {self.budget:,}</td></tr>")
+        line = (
+            f'<tr><td colspan="{len(header)}" style="text-align:center;border-top:2px solid">'
+            f"cut-off: budget {cur} {self.budget:,}</td></tr>"
+        )
         for i, (ident, p) in enumerate(self.ranked.iterrows()):
             if i == self.cutoff:
                 rows.append(line)
             ratio = p["effect_per_currency_unit"]
-            cells = [str(p["rank"]), escape(str(ident)), escape(str(p["name"])), f"{p['cost']:,}",
-                     f"{p['cumulative']:,}", f"{p['weighted_effect']:.4f}",
-                     f"{1000 * ratio:.4f}" if np.isfinite(ratio) else "-", "✓" if p["in_optimal"] else ""]
+            cells = [
+                str(p["rank"]),
+                escape(str(ident)),
+                escape(str(p["name"])),
+                f"{p['cost']:,}",
+                f"{p['cumulative']:,}",
+                f"{p['weighted_effect']:.4f}",
+                f"{1000 * ratio:.4f}" if np.isfinite(ratio) else "-",
+                "✓" if p["in_optimal"] else "",
+            ]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         if self.cutoff == len(self.ranked):
             rows.append(line)
         selection = ", ".join(escape(i) for i in self.optimal_selection) or "none"
-        tail = (f"Weighted attainment of the funded packages: {self.funded_attainment:.4f}"
-                f"<br>Optimal selection ({escape(self.status)}): {selection}; {cur} {self.optimal_cost:,}, "
-                f"weighted attainment {self.optimal_attainment:.4f}"
-                f"<br>Left on the table by the ranking: {self.left_on_the_table:.4f}")
+        tail = (
+            f"Weighted attainment of the funded packages: {self.funded_attainment:.4f}"
+            f"<br>Optimal selection ({escape(self.status)}): {selection}; {cur} {self.optimal_cost:,}, "
+            f"weighted attainment {self.optimal_attainment:.4f}"
+            f"<br>Left on the table by the ranking: {self.left_on_the_table:.4f}"
+        )
         return f"<div>{head}<table>" + "".join(rows) + f"</table>{tail}</div>"
 
 
@@ -233,9 +259,9 @@ def rank_packages(
     if budget is not None:
         budget_text = decimal_text(budget, entity="option", id="", field="budget", float_hint=AMOUNT_HINT)
         if budget_text is None:
-            raise ModelError(f"option, field 'budget': must be an amount (got {budget!r})", entity="option",
-                             field="budget")
+            raise ModelError(
+                f"option, field 'budget': must be an amount (got {budget!r})", entity="option", field="budget"
+            )
     limit = time_limit_seconds(time_limit)
     core = _core.rank_packages(model._core, budget=budget_text, time_limit=limit, rounding=rounding)
     return PackagesResult(core, model)
-

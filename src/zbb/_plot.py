@@ -48,8 +48,14 @@ def plot_cost_by_goal(budget: Budget, *, ax: Axes | None = None) -> Axes:
     bars = ax.barh(y, frame["amount_float"], color="tab:blue")
     ax.set_yticks(y, labels)
     for bar, amount in zip(bars, frame["amount"]):
-        ax.annotate(f"{amount:,}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{amount:,}",
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlabel(f"full cost ({budget.currency})")
     ax.set_title(f"Cost by goal, total {budget.currency} {budget.total:,}")
     ax.margins(x=0.25)
@@ -70,8 +76,14 @@ def plot_goals(budget: Budget, *, ax: Axes | None = None) -> Axes:
     ax.axvline(100, color="black", linewidth=1, linestyle="--")
     ax.set_yticks(y, _label(list(goals.index), goals["name"]))
     for yi, p, row in zip(y, pct, goals.itertuples()):
-        ax.annotate(f"{row.projected:,.1f} / target {row.target:,.1f} {row.unit}", (max(p, 0), yi),
-                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{row.projected:,.1f} / target {row.target:,.1f} {row.unit}",
+            (max(p, 0), yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlabel("progress from baseline (0%) to target (100%)")
     ax.set_title("Projected indicator against target")
     ax.margins(x=0.35)
@@ -92,7 +104,7 @@ def flows(budget: Budget) -> tuple[dict[str, float], dict[tuple[str, str], float
 
     model = budget.model
     n = len(model.activity_ids)
-    minor = 10.0 ** budget.minor_digits
+    minor = 10.0**budget.minor_digits
     x = np.asarray(budget.volumes)
     cons = model.matrix("consumption").tocsr()  # resource x activity
     prices = np.asarray(model._core.prices())
@@ -166,26 +178,51 @@ def plot_flow(budget: Budget, *, ax: Axes | None = None, min_share: float = 0.0)
             col_colors[name] = palette(i % 10) if col != 1 else "0.6"
             ax.add_patch(Rectangle((x0 - width / 2, y), width, h, color=col_colors[name]))
             label = f"{name}  {budget.currency} {h:,.0f}"
-            ax.text(x0 + (width if col < 2 else width * 0.6) * (-1 if col == 0 else 1), y + h / 2, label,
-                    ha="right" if col == 0 else "left", va="center", fontsize=7,
-                    bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5} if col == 1 else None)
+            ax.text(
+                x0 + (width if col < 2 else width * 0.6) * (-1 if col == 0 else 1),
+                y + h / 2,
+                label,
+                ha="right" if col == 0 else "left",
+                va="center",
+                fontsize=7,
+                bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.5} if col == 1 else None,
+            )
             y += h + gap
         tops.append(pos)
         colors.append(col_colors)
 
     def band(x0: float, y0: float, x1: float, y1: float, w: float, color: Any) -> None:
         xm = (x0 + x1) / 2
-        verts = [(x0, y0), (xm, y0), (xm, y1), (x1, y1), (x1, y1 + w), (xm, y1 + w), (xm, y0 + w), (x0, y0 + w),
-                 (x0, y0)]
-        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO, Path.CURVE4, Path.CURVE4,
-                 Path.CURVE4, Path.CLOSEPOLY]
+        verts = [
+            (x0, y0),
+            (xm, y0),
+            (xm, y1),
+            (x1, y1),
+            (x1, y1 + w),
+            (xm, y1 + w),
+            (xm, y0 + w),
+            (x0, y0 + w),
+            (x0, y0),
+        ]
+        codes = [
+            Path.MOVETO,
+            Path.CURVE4,
+            Path.CURVE4,
+            Path.CURVE4,
+            Path.LINETO,
+            Path.CURVE4,
+            Path.CURVE4,
+            Path.CURVE4,
+            Path.CLOSEPOLY,
+        ]
         ax.add_patch(PathPatch(Path(verts, codes), facecolor=color, alpha=0.35, edgecolor="none"))
 
     for stage, (flow, colour_by) in enumerate(((cat_act2, 0), (act_goal2, 2))):
         out_cursor = dict(tops[stage])
         in_cursor = dict(tops[stage + 1])
-        for (a, b), w in sorted(flow.items(), key=lambda kv: (columns[stage].index(kv[0][0]),
-                                                                 columns[stage + 1].index(kv[0][1]))):
+        for (a, b), w in sorted(
+            flow.items(), key=lambda kv: (columns[stage].index(kv[0][0]), columns[stage + 1].index(kv[0][1]))
+        ):
             if w > min_share * total:
                 color = colors[colour_by][a if colour_by == stage else b]
                 band(xs[stage] + width / 2, out_cursor[a], xs[stage + 1] - width / 2, in_cursor[b], w, color)

@@ -102,5 +102,6 @@ class SolverResult(Result[SolverCore]):
 
     def _status_error(self) -> InfeasibleError:
         """The error :meth:`raise_for_status` raises; results with more to say override it."""
-        return InfeasibleError(f"{self._command.removeprefix('zbb ')} {self.status}: {self.message}",
-                               entity="model", status=self.status)
+        return InfeasibleError(
+            f"{self._command.removeprefix('zbb ')} {self.status}: {self.message}", entity="model", status=self.status
+        )

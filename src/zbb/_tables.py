@@ -37,8 +37,17 @@ from . import _core
 from ._errors import ModelError
 from ._exact import decimal_texts
 
-__all__ = ["BREAKDOWNS", "FRAME_TABLE", "HEADER", "PARTNER_CAPS", "TABLES", "Table", "columns_to_frame",
-           "frame_to_columns", "row_namer"]
+__all__ = [
+    "BREAKDOWNS",
+    "FRAME_TABLE",
+    "HEADER",
+    "PARTNER_CAPS",
+    "TABLES",
+    "Table",
+    "columns_to_frame",
+    "frame_to_columns",
+    "row_namer",
+]
 
 
 class Table:
@@ -58,7 +67,7 @@ class Table:
         self.kinds: dict[str, str] = {c["name"]: c["kind"] for c in spec["columns"]}
         self.required: set[str] = {c["name"] for c in spec["columns"] if c["required"]}
         self.defaults: dict[str, str] = {c["name"]: c["default"] for c in spec["columns"] if c["default"]}
-        self.keys: list[str] = [c["name"] for c in spec["columns"][self.parent_columns:] if c["key"]]
+        self.keys: list[str] = [c["name"] for c in spec["columns"][self.parent_columns :] if c["key"]]
 
     @property
     def columns(self) -> list[str]:
@@ -81,8 +90,9 @@ HEADER: Table = _DESCRIPTION["model"]
 FRAME_TABLE: Table = _DESCRIPTION["frame"]
 PARTNER_CAPS: Table = _DESCRIPTION["partner_caps"]
 #: the tables of a model as DataFrames, in file order (the nested ones last)
-TABLES: dict[str, Table] = {name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame")
-                            and t.parent != "frame"}
+TABLES: dict[str, Table] = {
+    name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame") and t.parent != "frame"
+}
 
 #: The breakdowns of a budget (the tables a budget adds): attribute of zbb.Budget -> the core's key and index
 #: name. Here, beside the model's tables, so that the budget and its workbook writer share them.
@@ -107,8 +117,11 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
         try:
             frame = pd.DataFrame(list(data))
         except (TypeError, ValueError) as e:
-            raise ModelError(f"model, field '{table}': must be a DataFrame, a dict of columns or a "
-                             f"list of row dicts ({e})", entity="model", field=table) from None
+            raise ModelError(
+                f"model, field '{table}': must be a DataFrame, a dict of columns or a list of row dicts ({e})",
+                entity="model",
+                field=table,
+            ) from None
     spec = _spec(table)
     if "id" in spec.kinds and frame.index.name == "id":
         if "id" not in frame.columns:
@@ -118,9 +131,12 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
             column = [str(v) for v in frame["id"]]
             for k, (i, c) in enumerate(zip(index, column)):
                 if i != c:
-                    raise ModelError(f"{table}[{k}], field 'id': the index named 'id' says '{i}' but the "
-                                     f"id column says '{c}'; give the ids once", entity=f"{table}[{k}]",
-                                     field="id")
+                    raise ModelError(
+                        f"{table}[{k}], field 'id': the index named 'id' says '{i}' but the "
+                        f"id column says '{c}'; give the ids once",
+                        entity=f"{table}[{k}]",
+                        field="id",
+                    )
     return frame
 
 
@@ -139,8 +155,12 @@ def _level_key(value: Any) -> Any:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, (float, np.floating)) and math.isnan(value))
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, (float, np.floating)) and math.isnan(value))
+    )
 
 
 def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str]]:
@@ -178,13 +198,18 @@ def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str
         if spec.link is not None:
             return spec.entity, f"{keys[0]} -> {keys[1]}"
         return spec.entity, f"{keys[0]}/{_level_key(keys[1])}"
+
     return name
 
 
 def _error(where: tuple[str, str], field: str, what: str) -> ModelError:
     entity, ident = where
-    return ModelError(f"{entity}{f' {chr(39)}{ident}{chr(39)}' if ident else ''}, field '{field}': {what}",
-                      entity=entity, id=ident, field=field)
+    return ModelError(
+        f"{entity}{f' {chr(39)}{ident}{chr(39)}' if ident else ''}, field '{field}': {what}",
+        entity=entity,
+        id=ident,
+        field=field,
+    )
 
 
 def _number_column(series: pd.Series, column: str, name: Callable[[int], tuple[str, str]]) -> np.ndarray:
@@ -214,14 +239,19 @@ def frame_to_columns(data: Any, table: str, *, allow_float_prices: bool = False)
     name = row_namer(frame, table)
     duplicated = frame.columns[frame.columns.duplicated()]
     if len(duplicated):
-        raise ModelError(f"{table}, field '{duplicated[0]}': duplicate column (a table has each column once)",
-                         entity=table, field=str(duplicated[0]))
+        raise ModelError(
+            f"{table}, field '{duplicated[0]}': duplicate column (a table has each column once)",
+            entity=table,
+            field=str(duplicated[0]),
+        )
     out: dict[str, np.ndarray] = {}
     for column in frame.columns:
         if not isinstance(column, str) or column not in spec.kinds:
             raise ModelError(
                 f"{table}, field '{column}': unknown column; expected {', '.join(spec.columns)}",
-                entity=table, field=str(column))
+                entity=table,
+                field=str(column),
+            )
         series = frame[column]
         kind = spec.kinds[column]
         if kind in ("number", "integer"):

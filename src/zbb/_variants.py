@@ -42,19 +42,35 @@ def _evaluate(model: Model, variant: Variant | None, what: str, options: dict[st
     rounding = options["rounding"]
     if what == "budget":
         budget = current.budget(rounding=rounding)
-        return {"status": "ok", "total": budget.total, "total_minor": budget.total_minor,
-                "weighted_attainment": None, "by_goal": dict(budget.by_goal["amount"])}
+        return {
+            "status": "ok",
+            "total": budget.total,
+            "total_minor": budget.total_minor,
+            "weighted_attainment": None,
+            "by_goal": dict(budget.by_goal["amount"]),
+        }
     if what == "least-cost":
         result = current.least_cost(rounding=rounding, time_limit=options["time_limit"])
     else:
-        result = current.max_effect(budget=options["budget"], partner_caps=options["partner_caps"],
-                                    rounding=rounding, time_limit=options["time_limit"])
-    out: dict[str, Any] = {"status": result.status, "total": None, "total_minor": None,
-                           "weighted_attainment": result.weighted_attainment if result.optimal else None,
-                           "by_goal": {}}
+        result = current.max_effect(
+            budget=options["budget"],
+            partner_caps=options["partner_caps"],
+            rounding=rounding,
+            time_limit=options["time_limit"],
+        )
+    out: dict[str, Any] = {
+        "status": result.status,
+        "total": None,
+        "total_minor": None,
+        "weighted_attainment": result.weighted_attainment if result.optimal else None,
+        "by_goal": {},
+    }
     if result.budget is not None:
-        out.update(total=result.budget.total, total_minor=result.budget.total_minor,
-                   by_goal=dict(result.budget.by_goal["amount"]))
+        out.update(
+            total=result.budget.total,
+            total_minor=result.budget.total_minor,
+            by_goal=dict(result.budget.by_goal["amount"]),
+        )
     return out
 
 
@@ -64,21 +80,29 @@ def _named(variants: Mapping[str, Variant] | Iterable[Variant | tuple[str, Varia
     for i, item in enumerate(items):
         if isinstance(item, tuple):
             if len(item) != 2 or not isinstance(item[0], str):
-                raise ModelError(f"option, field 'variants': item {i} must be a (name, Model or function) pair",
-                                 entity="option", field="variants")
+                raise ModelError(
+                    f"option, field 'variants': item {i} must be a (name, Model or function) pair",
+                    entity="option",
+                    field="variants",
+                )
             name, variant = item
         else:
             variant = item
             name = getattr(item, "__name__", "") or (item.name if isinstance(item, Model) else "") or f"variant {i}"
         if not (isinstance(variant, Model) or callable(variant)):
-            raise ModelError(f"option '{name}', field 'variants': must be a zbb.Model or a function Model -> Model",
-                             entity="option", id=name, field="variants")
+            raise ModelError(
+                f"option '{name}', field 'variants': must be a zbb.Model or a function Model -> Model",
+                entity="option",
+                id=name,
+                field="variants",
+            )
         out.append((name, variant))
     names = [n for n, _ in out]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ModelError(f"option, field 'variants': duplicate variant names {duplicates}", entity="option",
-                         field="variants")
+        raise ModelError(
+            f"option, field 'variants': duplicate variant names {duplicates}", entity="option", field="variants"
+        )
     return out
 
 
@@ -150,20 +174,29 @@ def compute_variants(
         raise TypeError("model must be a zbb.Model")
     kind = what.replace("_", "-")
     if kind not in WHAT:
-        raise ModelError(f"option, field 'what': unknown {what!r}; use {', '.join(WHAT)}", entity="option",
-                         field="what")
-    tasks: list[tuple[str, Variant | None]] = ([(base, None)] if base is not None else [])
+        raise ModelError(
+            f"option, field 'what': unknown {what!r}; use {', '.join(WHAT)}", entity="option", field="what"
+        )
+    tasks: list[tuple[str, Variant | None]] = [(base, None)] if base is not None else []
     tasks += _named(variants)
     if base is not None and any(name == base for name, _ in tasks[1:]):
-        raise ModelError(f"option, field 'variants': a variant is named like the base row {base!r}",
-                         entity="option", field="variants")
-    options = {"rounding": rounding, "budget": budget, "partner_caps": None if partner_caps is None
-               else dict(partner_caps), "time_limit": time_limit}
+        raise ModelError(
+            f"option, field 'variants': a variant is named like the base row {base!r}",
+            entity="option",
+            field="variants",
+        )
+    options = {
+        "rounding": rounding,
+        "budget": budget,
+        "partner_caps": None if partner_caps is None else dict(partner_caps),
+        "time_limit": time_limit,
+    }
     own = executor is None
     pool = executor if executor is not None else ThreadPoolExecutor(max_workers=min(32, (os.cpu_count() or 1) + 4))
     try:
-        futures: list[Future[dict[str, Any]]] = [pool.submit(_evaluate, model, variant, kind, options)
-                                                 for _, variant in tasks]
+        futures: list[Future[dict[str, Any]]] = [
+            pool.submit(_evaluate, model, variant, kind, options) for _, variant in tasks
+        ]
         results = []
         for (name, _), future in zip(tasks, futures):
             try:
@@ -178,8 +211,9 @@ def compute_variants(
     return _table(model, [name for name, _ in tasks], results, base is not None, optimisation=kind != "budget")
 
 
-def _table(model: Model, names: list[str], results: list[dict[str, Any]], with_base: bool, *,
-           optimisation: bool) -> pd.DataFrame:
+def _table(
+    model: Model, names: list[str], results: list[dict[str, Any]], with_base: bool, *, optimisation: bool
+) -> pd.DataFrame:
     index = pd.Index(names, name="variant", dtype=object)
     base_total = results[0]["total"] if with_base else None
     goals: list[str] = list(model.goal_ids)
@@ -193,11 +227,15 @@ def _table(model: Model, names: list[str], results: list[dict[str, Any]], with_b
     if with_base:
         columns["change"] = pd.Series(
             [None if r["total"] is None or base_total is None else r["total"] - base_total for r in results],
-            index=index, dtype=object)
+            index=index,
+            dtype=object,
+        )
     if optimisation:
         columns["weighted_attainment"] = pd.Series(
             [float("nan") if r["weighted_attainment"] is None else r["weighted_attainment"] for r in results],
-            index=index, dtype="float64")
+            index=index,
+            dtype="float64",
+        )
     for g in goals:
         columns[f"goal:{g}"] = pd.Series([r["by_goal"].get(g) for r in results], index=index, dtype=object)
     return pd.DataFrame(columns, index=index)

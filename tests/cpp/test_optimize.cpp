@@ -78,10 +78,10 @@ void require_valid_plan(const zbb::linked_model& lm, const zbb::optimize_result&
         if (A.max) REQUIRE(x <= *A.max + tol);
         REQUIRE(b.direct_volumes[a] >= 0.0);
     }
-    const zbb::vector residual = b.volumes - lm.support() * b.volumes - b.direct_volumes;
+    const zbb::dense_vector residual = b.volumes - lm.support() * b.volumes - b.direct_volumes;
     REQUIRE(residual.cwiseAbs().maxCoeff() <=
             1e-6 * std::max(1.0, b.volumes.cwiseAbs().maxCoeff()));
-    const zbb::vector need = lm.consumption() * b.volumes;
+    const zbb::dense_vector need = lm.consumption() * b.volumes;
     for (int k = 0; k < lm.resources().size(); ++k) {
         const auto& R = src.resources[static_cast<std::size_t>(k)];
         if (R.available) REQUIRE(need[k] <= *R.available * (1 + 1e-7) + 1e-7);

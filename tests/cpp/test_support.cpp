@@ -21,8 +21,8 @@ struct exact_solution {
     std::vector<rational> x, u;
 };
 
-exact_solution exact_solve(const zbb::sparse_matrix& S, const zbb::vector& d,
-                           const zbb::vector& c) {
+exact_solution exact_solve(const zbb::sparse_matrix& S, const zbb::dense_vector& d,
+                           const zbb::dense_vector& c) {
     const int n = static_cast<int>(S.rows());
     std::vector<int> pos(static_cast<std::size_t>(n), -1), sup;
     for (int k = 0; k < S.outerSize(); ++k)
@@ -87,7 +87,7 @@ exact_solution exact_solve(const zbb::sparse_matrix& S, const zbb::vector& d,
     return out;
 }
 
-double relative_error(const zbb::vector& v, const std::vector<rational>& exact) {
+double relative_error(const zbb::dense_vector& v, const std::vector<rational>& exact) {
     rational worst = 0, scale = 0;
     for (std::size_t i = 0; i < exact.size(); ++i) {
         rational e = rational(v[static_cast<Eigen::Index>(i)]) - exact[i];
@@ -175,7 +175,7 @@ TEST_CASE("at full size every member agrees with an independent double-precision
         const zbb::sparse_matrix& S = lm.support();
         // Independent: Jacobi on the whole (I - S) x = d where it converges fast (column sums of S
         // at most 0.6), else Eigen's SparseLU of the whole I - S.
-        zbb::vector x, u;
+        zbb::dense_vector x, u;
         if (member == 'b' || member == 'd' || member == 'a' || member == 'c' || member == 'e') {
             x = b.direct_volumes;
             u = b.unit_costs;

@@ -31,8 +31,11 @@ CLI_MODELS = REPO / "tests" / "cli" / "models"
 
 def example_paths() -> list[Path]:
     """Every zbb-model/1 example: examples/*.json and the valid CLI test models."""
-    return sorted(REPO.glob("examples/*.json")) + sorted(CLI_MODELS.glob("small.json")) + sorted(
-        CLI_MODELS.glob("ok-*.json"))
+    return (
+        sorted(REPO.glob("examples/*.json"))
+        + sorted(CLI_MODELS.glob("small.json"))
+        + sorted(CLI_MODELS.glob("ok-*.json"))
+    )
 
 
 def bad_model_paths() -> list[Path]:
@@ -61,17 +64,21 @@ def cli() -> Path:
     """The zbb CLI; a missing binary fails the test (it is not skipped)."""
     path = Path(os.environ.get("ZBB_CLI") or REPO / "build" / "zbb")
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"zbb CLI not found at {path}: build it (cmake -S . -B build && cmake --build build) "
-                    f"or set ZBB_CLI", pytrace=False)
+        pytest.fail(
+            f"zbb CLI not found at {path}: build it (cmake -S . -B build && cmake --build build) or set ZBB_CLI",
+            pytrace=False,
+        )
     return path
 
 
 @pytest.fixture()
 def generated(tmp_path: Path) -> Callable[..., Path]:
     """Writes a generated model: generated(seed, goals, activities, resources, partners, suppliers)."""
+
     def make(seed: int, *sizes: int, **kwargs: Any) -> Path:
         model = generate_model(random.Random(seed), *sizes, **kwargs)
         return write_model(model, tmp_path / f"gen-{seed}.json")
+
     return make
 
 

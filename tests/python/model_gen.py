@@ -31,9 +31,18 @@ Model = dict[str, Any]
 
 _CATEGORIES = ["personnel", "material", "services", "overhead", "other"]
 _NAMES = [
-    "Case management", "Day care", "Home visits", "Ambulant Pflege",
-    "Betreuung für Ältere", "Café «Vergissmeinnicht»", "IT \"helpdesk\"",
-    "Training & coaching", "Back\\office", "Transport", "Outreach", "Respite care",
+    "Case management",
+    "Day care",
+    "Home visits",
+    "Ambulant Pflege",
+    "Betreuung für Ältere",
+    "Café «Vergissmeinnicht»",
+    'IT "helpdesk"',
+    "Training & coaching",
+    "Back\\office",
+    "Transport",
+    "Outreach",
+    "Respite care",
 ]
 
 
@@ -250,9 +259,7 @@ def generate_model(
         "partners": partners,
         "effects": effects,
         "consumption": consumption,
-        "support": [
-            {"supplier": act_ids[k], "consumer": act_ids[j], "per_unit": v} for (k, j), v in support.items()
-        ],
+        "support": [{"supplier": act_ids[k], "consumer": act_ids[j], "per_unit": v} for (k, j), v in support.items()],
         "funding": funding,
         "plan": plan,
     }

@@ -39,6 +39,7 @@ TIE_WINDOW = Fraction(1, 10**6)  # in minor units (cents)
 # generated cases
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -53,8 +54,13 @@ class Case:
 
     def model(self) -> dict[str, Any]:
         m = generate_model(
-            random.Random(self.seed), self.n_goals, self.n_activities, self.n_resources,
-            self.n_partners, self.n_support, empty_plan=self.empty_plan,
+            random.Random(self.seed),
+            self.n_goals,
+            self.n_activities,
+            self.n_resources,
+            self.n_partners,
+            self.n_support,
+            empty_plan=self.empty_plan,
         )
         return scale_plan(m, self.scale) if self.scale != 1 else m
 
@@ -64,8 +70,9 @@ def _cases() -> list[Case]:
     for i in range(30):  # small random models, 3-30 activities
         r = random.Random(1000 + i)
         n = r.randint(3, 30)
-        cases.append(Case(f"small{i}", i, r.randint(1, 8), n, r.randint(1, 12), r.randint(1, 6),
-                          r.randint(0, min(n, 8))))
+        cases.append(
+            Case(f"small{i}", i, r.randint(1, 8), n, r.randint(1, 12), r.randint(1, 6), r.randint(0, min(n, 8)))
+        )
     cases += [
         Case("no-support", 101, 3, 12, 5, 3, 0),
         Case("one-supplier", 102, 2, 8, 4, 3, 1),
@@ -88,6 +95,7 @@ CASE_IDS = [c.name for c in CASES]
 # ----------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------
+
 
 def cli_path() -> Path:
     return Path(os.environ.get("ZBB_CLI") or REPO / "build" / "zbb")
@@ -154,8 +162,10 @@ def check_report(report: dict[str, Any], exact: dict[str, Any]) -> list[str]:
         scaled = exact_total / ulp
         frac = scaled - (scaled.numerator // scaled.denominator)
         if abs(frac - Fraction(1, 2)) > TIE_WINDOW and Fraction(total) != round(scaled) * ulp:
-            errors.append(f"total {total} != exact {exact_total} ({float(exact_total)!r}) "
-                          f"rounded half-even ({Fraction(round(scaled)) * ulp})")
+            errors.append(
+                f"total {total} != exact {exact_total} ({float(exact_total)!r}) "
+                f"rounded half-even ({Fraction(round(scaled)) * ulp})"
+            )
 
     # sections: ids (1), cross-footing (2), per-line accuracy (3)
     for sec in SECTIONS:
@@ -212,6 +222,7 @@ def assert_report_ok(report: dict[str, Any], model: dict[str, Any], label: str) 
 # CLI cross-checks
 # ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_cli_generated(case: Case, tmp_path: Path) -> None:
     zbb_cli = require_cli()
@@ -228,8 +239,9 @@ FAMILY = [("a", 300), ("b", 240), ("c", 600), ("d", 24), ("e", 240), ("f", 200)]
 def family_writer() -> Path:
     path = Path(os.environ.get("ZBB_MAKE_FAMILY") or cli_path().parent / "benchmarks" / "make_family")
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"make_family not found at {path}: build it (cmake --build build) or set ZBB_MAKE_FAMILY",
-                    pytrace=False)
+        pytest.fail(
+            f"make_family not found at {path}: build it (cmake --build build) or set ZBB_MAKE_FAMILY", pytrace=False
+        )
     return path
 
 

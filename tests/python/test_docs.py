@@ -63,9 +63,24 @@ def test_cpp_api_example_compiles_and_runs(tmp_path: Path) -> None:
         src.write_text(source)
         exe = tmp_path / f"example{i}"
         subprocess.run(
-            [cxx, "-std=c++20", "-O1", "-Wall", "-Wextra", "-Werror", f"-I{ROOT / 'libzbb' / 'include'}",
-             "-I/usr/include/eigen3", str(src), "-o", str(exe), "-lsimdjson"],
-            check=True, capture_output=True, text=True, timeout=300,
+            [
+                cxx,
+                "-std=c++20",
+                "-O1",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                f"-I{ROOT / 'libzbb' / 'include'}",
+                "-I/usr/include/eigen3",
+                str(src),
+                "-o",
+                str(exe),
+                "-lsimdjson",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         out = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
         assert "Total" in out.stdout

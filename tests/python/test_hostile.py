@@ -27,8 +27,11 @@ import zbb
 REPO = Path(__file__).resolve().parents[2]
 SUITE = json.loads((REPO / "tests" / "hostile" / "cases.json").read_text(encoding="utf-8"))
 CASES = {c["name"]: c for c in SUITE["cases"]}
-CLASSES = {"model_error": zbb.ModelError, "money_overflow": zbb.MoneyOverflowError,
-           "support_loop_error": zbb.SupportLoopError}
+CLASSES = {
+    "model_error": zbb.ModelError,
+    "money_overflow": zbb.MoneyOverflowError,
+    "support_loop_error": zbb.SupportLoopError,
+}
 EXIT_OF = {"model_error": 1, "money_overflow": 1, "support_loop_error": 1}
 DOORS = ("budget", "validate", "optimize", "max-effect", "packages", "dataframes", "workbook")
 
@@ -89,10 +92,12 @@ def as_frames(doc: dict[str, Any]) -> dict[str, Any]:
         rows = doc.get(table, [])
         frames[table] = pd.DataFrame(rows, columns=[c for c in columns if any(c in r for r in rows)] or None)
     packages = doc.get("packages", [])
-    frames["packages"] = pd.DataFrame([{k: p[k] for k in ("unit", "level", "name", "priority") if k in p}
-                                       for p in packages])
-    frames["package_volumes"] = pd.DataFrame([{"unit": p["unit"], "level": p["level"], **v}
-                                              for p in packages for v in p["volumes"]])
+    frames["packages"] = pd.DataFrame(
+        [{k: p[k] for k in ("unit", "level", "name", "priority") if k in p} for p in packages]
+    )
+    frames["package_volumes"] = pd.DataFrame(
+        [{"unit": p["unit"], "level": p["level"], **v} for p in packages for v in p["volumes"]]
+    )
     return frames
 
 
@@ -133,15 +138,25 @@ def check_error(call: Any, error: dict[str, Any]) -> None:
 def raw_controls(text: str) -> list[str]:
     """Characters that would reach a terminal raw: C0 controls but the line break, DEL, and the
     bidirectional controls (U+202A to U+202E, U+2066 to U+2069)."""
-    return [ch for ch in text if (ord(ch) < 0x20 and ch != "\n") or ord(ch) == 0x7F
-            or 0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069]
+    return [
+        ch
+        for ch in text
+        if (ord(ch) < 0x20 and ch != "\n")
+        or ord(ch) == 0x7F
+        or 0x202A <= ord(ch) <= 0x202E
+        or 0x2066 <= ord(ch) <= 0x2069
+    ]
 
 
 # ---- the CLI ----------------------------------------------------------------------------------
 def cli_args(door: str, path: Path) -> list[str]:
-    return {"budget": ["budget", str(path)], "validate": ["validate", str(path)],
-            "optimize": ["optimize", str(path)], "max-effect": ["optimize", str(path), "--objective", "max-effect"],
-            "packages": ["packages", str(path)]}[door]
+    return {
+        "budget": ["budget", str(path)],
+        "validate": ["validate", str(path)],
+        "optimize": ["optimize", str(path)],
+        "max-effect": ["optimize", str(path), "--objective", "max-effect"],
+        "packages": ["packages", str(path)],
+    }[door]
 
 
 @pytest.mark.parametrize("door", DOORS[:5])
@@ -185,8 +200,12 @@ def zbb_cli() -> Path:
 
 # ---- Python -----------------------------------------------------------------------------------
 def questions(model: zbb.Model) -> dict[str, Any]:
-    return {"budget": model.budget, "optimize": model.least_cost, "max-effect": model.max_effect,
-            "packages": model.packages}
+    return {
+        "budget": model.budget,
+        "optimize": model.least_cost,
+        "max-effect": model.max_effect,
+        "packages": model.packages,
+    }
 
 
 def check_python(model_of: Any, case: dict[str, Any], door: str | None) -> None:
@@ -279,8 +298,16 @@ def test_accepted_models_survive_zbb_writers(name: str, tmp_path: Path) -> None:
 def test_the_suite_covers_the_issue_values() -> None:
     """The extreme values the hostile-input issue lists each have a case."""
     text = json.dumps(SUITE["cases"])
-    for needle in ("1e+308", "999999999999999999999999999999", "\\u0000", "\\n", "\\u202e",
-                   "5e-324", "9007199254740993", "0.9999999"):
+    for needle in (
+        "1e+308",
+        "999999999999999999999999999999",
+        "\\u0000",
+        "\\n",
+        "\\u202e",
+        "5e-324",
+        "9007199254740993",
+        "0.9999999",
+    ):
         assert needle in text, needle
     assert any(c.get("nest") == 1_000_000 for c in SUITE["cases"])
     assert set(DOORS) >= {d for c in SUITE["cases"] for d in c.get("doors", {})}
@@ -292,18 +319,32 @@ def test_scenario_edits_meet_the_range_policy() -> None:
     """Every scenario edit and an explicit plan go through the same range policy as a file."""
     model = zbb.read_json(REPO / "tests" / "cli" / "models" / "small.json")
     edits = {
-        "plan volume": (lambda: model.with_plan_volume("G-home", "A-case", 1e300), zbb.ModelError,
-                        "plan 'G-home -> A-case', field 'volume': 1e+300 is beyond the numeric range"),
-        "target": (lambda: model.with_target("G-home", 1e300), zbb.ModelError,
-                   "goal 'G-home', field 'target': 1e+300 is beyond the numeric range"),
-        "price": (lambda: model.with_price("R-cm", "90071992547409.92"), zbb.MoneyOverflowError,
-                  "resource 'R-cm', field 'price': \"90071992547409.92\" is beyond the numeric range"),
-        "frame": (lambda: model.with_frame({"budget": "9" * 30}), zbb.MoneyOverflowError,
-                  "frame, field 'budget'"),
-        "explicit plan": (lambda: model.budget(plan=[{"goal": "G-home", "activity": "A-case", "volume": 2e12}]),
-                          zbb.ModelError, "field 'volume': 2000000000000 is beyond the numeric range"),
-        "max-effect budget": (lambda: model.max_effect(budget="90071992547409.92"), zbb.MoneyOverflowError,
-                              "field 'budget': \"90071992547409.92\" is beyond the numeric range"),
+        "plan volume": (
+            lambda: model.with_plan_volume("G-home", "A-case", 1e300),
+            zbb.ModelError,
+            "plan 'G-home -> A-case', field 'volume': 1e+300 is beyond the numeric range",
+        ),
+        "target": (
+            lambda: model.with_target("G-home", 1e300),
+            zbb.ModelError,
+            "goal 'G-home', field 'target': 1e+300 is beyond the numeric range",
+        ),
+        "price": (
+            lambda: model.with_price("R-cm", "90071992547409.92"),
+            zbb.MoneyOverflowError,
+            "resource 'R-cm', field 'price': \"90071992547409.92\" is beyond the numeric range",
+        ),
+        "frame": (lambda: model.with_frame({"budget": "9" * 30}), zbb.MoneyOverflowError, "frame, field 'budget'"),
+        "explicit plan": (
+            lambda: model.budget(plan=[{"goal": "G-home", "activity": "A-case", "volume": 2e12}]),
+            zbb.ModelError,
+            "field 'volume': 2000000000000 is beyond the numeric range",
+        ),
+        "max-effect budget": (
+            lambda: model.max_effect(budget="90071992547409.92"),
+            zbb.MoneyOverflowError,
+            "field 'budget': \"90071992547409.92\" is beyond the numeric range",
+        ),
     }
     for name, (edit, cls, text) in edits.items():
         with pytest.raises(cls) as info:

@@ -73,8 +73,11 @@ def import_graph(package: Path) -> dict[str, set[str]]:
     """Module -> the modules it imports, for every ``.py`` file of ``package``; compiled modules (``_core``)
     are leaves."""
     files = {p.stem: p for p in sorted(package.glob("*.py"))}
-    modules = set(files) | {p.name.split(".")[0] for p in package.glob("*.pyi")} | {
-        p.name.split(".")[0] for p in package.glob("*.so")}
+    modules = (
+        set(files)
+        | {p.name.split(".")[0] for p in package.glob("*.pyi")}
+        | {p.name.split(".")[0] for p in package.glob("*.so")}
+    )
     graph = {}
     for name, path in files.items():
         edges = module_imports(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)), modules)
@@ -149,8 +152,9 @@ def test_zbb_has_no_import_cycle() -> None:
     assert {"__init__", "_budget", "_model", "_optimize", "_packages", "_excel"} <= set(graph)
     found = components(graph)
     report = [f"  {', '.join(sorted(c))}: e.g. {' -> '.join(circle(graph, c))}" for c in found]
-    assert not found, "import cycles in src/zbb (imports inside functions count; only TYPE_CHECKING is " \
-        "exempt):\n" + "\n".join(report)
+    assert not found, (
+        "import cycles in src/zbb (imports inside functions count; only TYPE_CHECKING is exempt):\n" + "\n".join(report)
+    )
 
 
 def test_the_graph_sees_the_imports_the_package_makes() -> None:
@@ -169,23 +173,29 @@ def _package(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_imports_inside_functions_count_and_type_checking_does_not(tmp_path: Path) -> None:
-    root = _package(tmp_path, {
-        "__init__": "from ._a import A\n",
-        "_a": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._b import B\nclass A:\n"
-              "    def b(self):\n        from ._b import B\n        return B\n",
-        "_b": "import typing\nif typing.TYPE_CHECKING:\n    from ._a import A\nelse:\n    import zbb._c\n",
-        "_c": "def f():\n    from . import _a\n",
-        "_d": "from zbb import A\n",
-    })
+    root = _package(
+        tmp_path,
+        {
+            "__init__": "from ._a import A\n",
+            "_a": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ._b import B\nclass A:\n"
+            "    def b(self):\n        from ._b import B\n        return B\n",
+            "_b": "import typing\nif typing.TYPE_CHECKING:\n    from ._a import A\nelse:\n    import zbb._c\n",
+            "_c": "def f():\n    from . import _a\n",
+            "_d": "from zbb import A\n",
+        },
+    )
     graph = import_graph(root)
     assert graph == {"__init__": {"_a"}, "_a": {"_b"}, "_b": {"_c"}, "_c": {"_a"}, "_d": {"__init__"}}
     assert cycles(graph) == [["_a", "_b", "_c", "_a"]]
 
 
-@pytest.mark.parametrize(("graph", "expected"), [
-    ({"a": {"b"}, "b": set()}, []),
-    ({"a": {"b"}, "b": {"a"}}, [["a", "b", "a"]]),
-    ({"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": {"e"}, "e": {"d"}}, [["a", "b", "c", "a"], ["d", "e", "d"]]),
-])
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        ({"a": {"b"}, "b": set()}, []),
+        ({"a": {"b"}, "b": {"a"}}, [["a", "b", "a"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": {"e"}, "e": {"d"}}, [["a", "b", "c", "a"], ["d", "e", "d"]]),
+    ],
+)
 def test_cycles_are_reported_as_paths(graph: dict[str, set[str]], expected: list[list[str]]) -> None:
     assert cycles(graph) == expected

@@ -24,8 +24,13 @@ def test_breakdown_frames(example_model: zbb.Model) -> None:
     budget = example_model.budget()
     assert isinstance(budget.total, Decimal) and budget.total == Decimal("2257509.25")
     assert budget.total_minor == 225750925
-    for attr, by in (("by_goal", "goal"), ("by_activity", "activity"), ("by_resource", "resource"),
-                     ("by_partner", "partner"), ("by_category", "category")):
+    for attr, by in (
+        ("by_goal", "goal"),
+        ("by_activity", "activity"),
+        ("by_resource", "resource"),
+        ("by_partner", "partner"),
+        ("by_category", "category"),
+    ):
         frame = getattr(budget, attr)
         assert frame.index.name == by
         assert frame["amount_minor"].dtype == np.int64
@@ -241,8 +246,13 @@ def test_import_error_says_compile_only_when_the_extension_is_missing(tmp_path: 
         if core is not None:
             suffix = next(p.name for p in source.glob("_core*.so"))
             (root / "zbb" / suffix).write_bytes(core)
-        r = subprocess.run([sys.executable, "-c", "import zbb"], cwd=root, capture_output=True, text=True,
-                           env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+        r = subprocess.run(
+            [sys.executable, "-c", "import zbb"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        )
         assert r.returncode != 0
         if case == "missing":
             assert "Did you forget to compile?" in r.stderr

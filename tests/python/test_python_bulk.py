@@ -41,6 +41,7 @@ def test_pandas_dtypes_are_accepted(example_model: zbb.Model) -> None:
     expected = example_model.budget().total
     for variant in variants:
         assert zbb.from_dataframes({**tables, "plan": variant}, frame=example_model.frame).budget().total == expected
-    strided = {c: np.asarray(plan[c].to_numpy(dtype=object if c != "volume" else np.float64))[::-1][::-1]
-               for c in plan.columns}
+    strided = {
+        c: np.asarray(plan[c].to_numpy(dtype=object if c != "volume" else np.float64))[::-1][::-1] for c in plan.columns
+    }
     assert example_model.budget(plan=pd.DataFrame(strided)).total == expected

@@ -68,9 +68,20 @@ EXPECTED: dict[str, tuple[type[Exception], str, object, str]] = {
     "negative-weight": (M, "goal", "G-carer", "weight"),
     "negative-available": (M, "resource", "R-mgr", "available"),
     "min-above-max": (M, "activity", "A-case", "max"),
-    **{f"decimal-{k}": (M, "resource", "R-mgr", "price")
-       for k in ("comma", "exponent", "trailing-point", "leading-point", "leading-space", "letters",
-                 "plus-sign", "two-points", "empty")},
+    **{
+        f"decimal-{k}": (M, "resource", "R-mgr", "price")
+        for k in (
+            "comma",
+            "exponent",
+            "trailing-point",
+            "leading-point",
+            "leading-space",
+            "letters",
+            "plus-sign",
+            "two-points",
+            "empty",
+        )
+    },
     "share-malformed": (M, "funding", "A-case -> P-care", "share"),
     "price-40-digits": (OV, "resource", "R-mgr", "price"),
     "shares-sum-0.99": (M, "funding", "A-case", "share"),
@@ -94,25 +105,28 @@ EXPECTED: dict[str, tuple[type[Exception], str, object, str]] = {
     "unknown-currency": (M, "model", "", "currency"),
     "currency-not-iso": (M, "model", "", "currency"),
     "minor-units-out-of-range": (M, "model", "", "minor_units"),
-    **{f"unknown-{k}": (M, e, i, f) for k, (e, i, f) in {
-        "activity-partner": ("activity", "A-course", "partner"),
-        "consumption-activity": ("consumption", "A-nope -> R-cm", "activity"),
-        "consumption-resource": ("consumption", "A-course -> R-nope", "resource"),
-        "effects-activity": ("effects", "G-carer -> A-nope", "activity"),
-        "effects-goal": ("effects", "G-nope -> A-course", "goal"),
-        "funding-activity": ("funding", "A-nope -> P-care", "activity"),
-        "funding-partner": ("funding", "A-case -> P-nope", "partner"),
-        "plan-activity": ("plan", "G-carer -> A-nope", "activity"),
-        "plan-goal": ("plan", "G-nope -> A-course", "goal"),
-        "support-consumer": ("support", "A-mgmt -> A-nope", "consumer"),
-        "support-supplier": ("support", "A-nope -> A-course", "supplier"),
-    }.items()},
+    **{
+        f"unknown-{k}": (M, e, i, f)
+        for k, (e, i, f) in {
+            "activity-partner": ("activity", "A-course", "partner"),
+            "consumption-activity": ("consumption", "A-nope -> R-cm", "activity"),
+            "consumption-resource": ("consumption", "A-course -> R-nope", "resource"),
+            "effects-activity": ("effects", "G-carer -> A-nope", "activity"),
+            "effects-goal": ("effects", "G-nope -> A-course", "goal"),
+            "funding-activity": ("funding", "A-nope -> P-care", "activity"),
+            "funding-partner": ("funding", "A-case -> P-nope", "partner"),
+            "plan-activity": ("plan", "G-carer -> A-nope", "activity"),
+            "plan-goal": ("plan", "G-nope -> A-course", "goal"),
+            "support-consumer": ("support", "A-mgmt -> A-nope", "consumer"),
+            "support-supplier": ("support", "A-nope -> A-course", "supplier"),
+        }.items()
+    },
 }
 BAD = bad_model_paths()
 
 
 def case_of(path: Path) -> str:
-    return path.name[len("bad-"):-len(".json")]
+    return path.name[len("bad-") : -len(".json")]
 
 
 def test_every_expectation_has_a_bad_model() -> None:
@@ -139,8 +153,9 @@ def test_bad_model_raises_located_error(path: Path) -> None:
 
 @pytest.mark.parametrize("path", BAD, ids=case_of)
 def test_bad_model_message_equals_cli(cli: Path, path: Path) -> None:
-    proc = subprocess.run([str(cli), "budget", str(path)], capture_output=True, text=True, encoding="utf-8",
-                          check=False)
+    proc = subprocess.run(
+        [str(cli), "budget", str(path)], capture_output=True, text=True, encoding="utf-8", check=False
+    )
     assert proc.returncode == 1
     with pytest.raises(zbb.ZbbError) as info:
         zbb.read_json(path).budget()
@@ -156,10 +171,13 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_translation_of_every_core_exception() -> None:
-    for kind, cls, base in (("model", zbb.ModelError, ValueError), ("loop", zbb.SupportLoopError, ValueError),
-                            ("infeasible", zbb.InfeasibleError, ValueError),
-                            ("overflow", zbb.MoneyOverflowError, OverflowError),
-                            ("int128", zbb.MoneyOverflowError, OverflowError)):
+    for kind, cls, base in (
+        ("model", zbb.ModelError, ValueError),
+        ("loop", zbb.SupportLoopError, ValueError),
+        ("infeasible", zbb.InfeasibleError, ValueError),
+        ("overflow", zbb.MoneyOverflowError, OverflowError),
+        ("int128", zbb.MoneyOverflowError, OverflowError),
+    ):
         with pytest.raises(cls) as info:
             _core._raise_for_test(kind, "G-x")
         assert isinstance(info.value, base)
@@ -192,8 +210,9 @@ def test_float_price_refused_unless_allowed(example_model: zbb.Model) -> None:
     with pytest.raises(zbb.ModelError, match="allow_float_prices") as info:
         zbb.from_dataframes(tables)
     assert (info.value.entity, info.value.id, info.value.field) == ("resource", "R-cm", "price")
-    model = zbb.from_dataframes(tables, allow_float_prices=True, name=example_model.name,
-                                description=example_model.description)
+    model = zbb.from_dataframes(
+        tables, allow_float_prices=True, name=example_model.name, description=example_model.description
+    )
     assert model.budget().total == example_model.budget().total
     assert model.table("resources")["price"][0] == Decimal("78.4")  # through repr(78.4)
 
@@ -215,27 +234,32 @@ def test_float_price_in_dict_and_with_price(example_model: zbb.Model) -> None:
     assert zbb.from_dict(data, allow_float_prices=True).table("resources")["price"][0] == Decimal("78.4")
     with pytest.raises(zbb.ModelError):
         example_model.with_price("R-cm", 80.5)
-    assert example_model.with_price("R-cm", 80.5, allow_float_prices=True).table("resources")["price"][0] == \
-        Decimal("80.5")
+    assert example_model.with_price("R-cm", 80.5, allow_float_prices=True).table("resources")["price"][0] == Decimal(
+        "80.5"
+    )
 
 
-@pytest.mark.parametrize("table, column, value, entity, ident, field, match", [
-    ("goals", "baseline", "620", "goal", "G-home", "baseline", "must be a number"),
-    ("goals", "target", True, "goal", "G-home", "target", "must be a number"),
-    ("goals", "target", None, "goal", "G-home", "target", "required field is missing"),
-    ("goals", "target", float("inf"), "goal", "G-home", "target", "must be a finite number"),
-    ("goals", "id", 17, "goals[0]", "", "id", "must be a string"),
-    ("goals", "id", None, "goals[0]", "", "id", "required field is missing"),
-    ("plan", "volume", -1.0, "plan", "G-home -> A-case", "volume", "must not be negative"),
-    ("plan", "activity", "A-nope", "plan", "G-home -> A-nope", "activity", "unknown id"),
-    ("resources", "price", "7,50", "resource", "R-cm", "price", "malformed decimal"),
-    ("resources", "price", Decimal("NaN"), "resource", "R-cm", "price", "finite"),
-    ("resources", "price", None, "resource", "R-cm", "price", "required field is missing"),
-    ("resources", "price", [1], "resource", "R-cm", "price", "must be a decimal"),
-    ("funding", "share", "1.5", "funding", "A-case -> P-ins", "share", "exceeds 1"),
-])
-def test_bad_cells_in_dataframes(example_model: zbb.Model, table: str, column: str, value: object,
-                                 entity: str, ident: str, field: str, match: str) -> None:
+@pytest.mark.parametrize(
+    "table, column, value, entity, ident, field, match",
+    [
+        ("goals", "baseline", "620", "goal", "G-home", "baseline", "must be a number"),
+        ("goals", "target", True, "goal", "G-home", "target", "must be a number"),
+        ("goals", "target", None, "goal", "G-home", "target", "required field is missing"),
+        ("goals", "target", float("inf"), "goal", "G-home", "target", "must be a finite number"),
+        ("goals", "id", 17, "goals[0]", "", "id", "must be a string"),
+        ("goals", "id", None, "goals[0]", "", "id", "required field is missing"),
+        ("plan", "volume", -1.0, "plan", "G-home -> A-case", "volume", "must not be negative"),
+        ("plan", "activity", "A-nope", "plan", "G-home -> A-nope", "activity", "unknown id"),
+        ("resources", "price", "7,50", "resource", "R-cm", "price", "malformed decimal"),
+        ("resources", "price", Decimal("NaN"), "resource", "R-cm", "price", "finite"),
+        ("resources", "price", None, "resource", "R-cm", "price", "required field is missing"),
+        ("resources", "price", [1], "resource", "R-cm", "price", "must be a decimal"),
+        ("funding", "share", "1.5", "funding", "A-case -> P-ins", "share", "exceeds 1"),
+    ],
+)
+def test_bad_cells_in_dataframes(
+    example_model: zbb.Model, table: str, column: str, value: object, entity: str, ident: str, field: str, match: str
+) -> None:
     tables = frames(example_model)
     frame = tables[table].astype({column: object})
     frame.at[0, column] = value
@@ -281,33 +305,54 @@ def test_support_loop_from_dataframes(example_model: zbb.Model) -> None:
     assert info.value.activities == ["A-case"]
 
 
-@pytest.mark.parametrize("junk", [
-    None, 3, "text", b"bytes", [1, 2], {"goals": 5}, {"goals": [1, 2]}, {"goals": [{"id": None}]},
-    {"format": 7}, {"resources": [{"id": "R", "price": object()}]}, {"minor_units": 1.5},
-    {"currency": "EURO"}, {"goals": [{"id": "G", "baseline": float("nan"), "target": 1}]},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None,
+        3,
+        "text",
+        b"bytes",
+        [1, 2],
+        {"goals": 5},
+        {"goals": [1, 2]},
+        {"goals": [{"id": None}]},
+        {"format": 7},
+        {"resources": [{"id": "R", "price": object()}]},
+        {"minor_units": 1.5},
+        {"currency": "EURO"},
+        {"goals": [{"id": "G", "baseline": float("nan"), "target": 1}]},
+    ],
+)
 def test_junk_dicts_raise_cleanly(junk: object) -> None:
     with pytest.raises((zbb.ZbbError, TypeError, ValueError)):
         zbb.from_dict(junk)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("junk", [
-    {"goals": np.zeros((2, 2))}, {"goals": {"id": np.array([1.0, 2.0])}},
-    {"goals": pd.DataFrame({"id": ["G"], "baseline": [1], "target": [2], "weight": ["x"]})},
-    {"plan": pd.DataFrame({"goal": [None], "activity": ["A"], "volume": [1]})},
-    {"partners": pd.DataFrame({"id": ["P", "P"]})},
-    {"partners": pd.DataFrame({"id": ["\ud800"]})},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"goals": np.zeros((2, 2))},
+        {"goals": {"id": np.array([1.0, 2.0])}},
+        {"goals": pd.DataFrame({"id": ["G"], "baseline": [1], "target": [2], "weight": ["x"]})},
+        {"plan": pd.DataFrame({"goal": [None], "activity": ["A"], "volume": [1]})},
+        {"partners": pd.DataFrame({"id": ["P", "P"]})},
+        {"partners": pd.DataFrame({"id": ["\ud800"]})},
+    ],
+)
 def test_junk_tables_raise_cleanly(junk: dict[str, object]) -> None:
     with pytest.raises((zbb.ZbbError, TypeError, ValueError)):
         zbb.from_dataframes(junk)
 
 
 def test_core_rejects_malformed_columns_without_crashing() -> None:
-    for tables in ({"goals": {"id": np.zeros((2, 2), dtype=object)}},
-                   {"goals": {"id": np.array(["G"], dtype=object), "baseline": np.array([1], dtype=np.int32)}},
-                   {"goals": {"id": np.array(["G", "H"], dtype=object), "baseline": np.zeros(1)}},
-                   {"goals": {"id": [1, 2]}}, {"goals": 5}, {"nope": {}}):
+    for tables in (
+        {"goals": {"id": np.zeros((2, 2), dtype=object)}},
+        {"goals": {"id": np.array(["G"], dtype=object), "baseline": np.array([1], dtype=np.int32)}},
+        {"goals": {"id": np.array(["G", "H"], dtype=object), "baseline": np.zeros(1)}},
+        {"goals": {"id": [1, 2]}},
+        {"goals": 5},
+        {"nope": {}},
+    ):
         with pytest.raises(zbb.ModelError):
             _core.build_model(tables)  # type: ignore[arg-type]
 

@@ -21,15 +21,21 @@ NESTED = ("levels", "packages", "package_volumes")
 
 
 def header(model: zbb.Model) -> dict[str, Any]:
-    return {"name": model.name, "description": model.description, "currency": model.currency,
-            "minor_units": model.minor_units, "frame": model.frame}
+    return {
+        "name": model.name,
+        "description": model.description,
+        "currency": model.currency,
+        "minor_units": model.minor_units,
+        "frame": model.frame,
+    }
 
 
 def with_levels_and_packages(seed: int) -> dict[str, Any]:
     """A generated model (plain dict) with levels on some activities and decision packages."""
     rng = random.Random(seed)
-    doc = generate_model(rng, rng.randint(1, 4), rng.randint(3, 12), rng.randint(1, 5), rng.randint(1, 4),
-                         rng.randint(0, 2))
+    doc = generate_model(
+        rng, rng.randint(1, 4), rng.randint(3, 12), rng.randint(1, 5), rng.randint(1, 4), rng.randint(0, 2)
+    )
     for activity in doc["activities"]:
         if rng.random() < 0.5:
             up_to, effect = 0, 1000
@@ -50,8 +56,10 @@ def with_levels_and_packages(seed: int) -> dict[str, Any]:
                 package["name"] = rng.choice(["minimum", "current", "enhanced «plus»", ""])
             if rng.random() < 0.5:
                 package["priority"] = rng.choice([1, 2, Decimal("2.5"), -1])
-            package["volumes"] = [{"activity": a, "volume": rng.choice([0, 30, Decimal("12.5")])}
-                                  for a in rng.sample(ids, rng.randint(0, min(3, len(ids))))]
+            package["volumes"] = [
+                {"activity": a, "volume": rng.choice([0, 30, Decimal("12.5")])}
+                for a in rng.sample(ids, rng.randint(0, min(3, len(ids))))
+            ]
             packages.append(package)
     rng.shuffle(packages)  # rows keep their order; levels need not be sorted
     doc["packages"] = packages
@@ -95,7 +103,11 @@ def test_example_round_trips_through_dataframes_and_excel(example_model: zbb.Mod
     ws = wb["levels"]
     assert [c.value for c in ws[1]] == ["activity", "up_to", "effect"]
     assert [(r[2].value, r[2].number_format) for r in ws.iter_rows(min_row=2)] == [
-        ("1", "@"), ("0.6", "@"), ("1", "@"), ("0.7", "@")]
+        ("1", "@"),
+        ("0.6", "@"),
+        ("1", "@"),
+        ("0.7", "@"),
+    ]
 
 
 def test_generated_models_round_trip(generated_model: zbb.Model, tmp_path: Path) -> None:
@@ -108,9 +120,12 @@ def test_generated_models_round_trip(generated_model: zbb.Model, tmp_path: Path)
         pd.testing.assert_frame_equal(frame, tables[name])
     # the same tables as row dicts and dicts of columns, levels interleaved across activities
     levels = tables["levels"].sort_values("up_to", kind="stable")
-    as_rows = {**tables, "levels": levels.to_dict("records"),
-               "packages": tables["packages"].to_dict("records"),
-               "package_volumes": tables["package_volumes"].to_dict("list")}
+    as_rows = {
+        **tables,
+        "levels": levels.to_dict("records"),
+        "packages": tables["packages"].to_dict("records"),
+        "package_volumes": tables["package_volumes"].to_dict("list"),
+    }
     assert zbb.from_dataframes(as_rows, **header(model)) == model
     model.to_excel(tmp_path / "m.xlsx")
     assert zbb.read_excel(tmp_path / "m.xlsx") == model
@@ -119,8 +134,9 @@ def test_generated_models_round_trip(generated_model: zbb.Model, tmp_path: Path)
 def test_other_cell_types_give_the_same_model(example_model: zbb.Model) -> None:
     tables = example_model.to_dataframes()
     variants = {
-        "levels": tables["levels"].assign(effect=["1", "0.6", 1, Decimal("0.7")],
-                                          up_to=[450, 600, Decimal(1000), 1460]),
+        "levels": tables["levels"].assign(
+            effect=["1", "0.6", 1, Decimal("0.7")], up_to=[450, 600, Decimal(1000), 1460]
+        ),
         "packages": tables["packages"].astype({"level": "float64"}),
         "package_volumes": tables["package_volumes"].astype({"level": "Int64", "unit": "string"}),
     }
@@ -129,8 +145,10 @@ def test_other_cell_types_give_the_same_model(example_model: zbb.Model) -> None:
 
 def test_empty_or_absent_tables_give_no_levels_or_packages(example_model: zbb.Model, tmp_path: Path) -> None:
     tables = example_model.to_dataframes()
-    for without in ({k: v for k, v in tables.items() if k not in NESTED},
-                    {**tables, **{name: tables[name].iloc[:0] for name in NESTED}}):
+    for without in (
+        {k: v for k, v in tables.items() if k not in NESTED},
+        {**tables, **{name: tables[name].iloc[:0] for name in NESTED}},
+    ):
         model = zbb.from_dataframes(without, **header(example_model))
         doc = model.to_dict()
         assert "packages" not in doc and all("levels" not in a for a in doc["activities"])
@@ -164,6 +182,7 @@ def test_bad_levels_row(example_model: zbb.Model) -> None:
 
     def change(doc: dict[str, Any]) -> None:
         doc["activities"][0]["levels"][1]["effect"] = "0,6"
+
     expected = json_error(example_model, change)
     assert str(info.value) == str(expected)
     assert where(info.value) == where(expected) == ("activity.levels[1]", "A-case", "effect")
@@ -174,6 +193,7 @@ def test_bad_levels_row(example_model: zbb.Model) -> None:
 
     def increasing(doc: dict[str, Any]) -> None:
         doc["activities"][0]["levels"][0]["effect"] = "0.5"
+
     assert str(info.value) == str(json_error(example_model, increasing))
     # a float effect is refused like a float price, unless allowed
     floats = tables["levels"].assign(effect=[1.0, 0.6, 1.0, 0.7])
@@ -181,16 +201,16 @@ def test_bad_levels_row(example_model: zbb.Model) -> None:
         zbb.from_dataframes({**tables, "levels": floats})
     assert where(info.value) == ("activity.levels[0]", "A-case", "effect")
     allowed = zbb.from_dataframes({**tables, "levels": floats}, allow_float_prices=True)
-    assert list(allowed.table("levels")["effect"]) == [Decimal("1.0"), Decimal("0.6"), Decimal("1.0"),
-                                                       Decimal("0.7")]
+    assert list(allowed.table("levels")["effect"]) == [Decimal("1.0"), Decimal("0.6"), Decimal("1.0"), Decimal("0.7")]
     # a level of an activity the model does not have, a missing activity, a missing up_to
     unknown = tables["levels"].assign(activity=["A-case", "A-case", "A-nope", "A-respite"])
     with pytest.raises(zbb.ModelError, match="unknown activity 'A-nope'") as info:
         zbb.from_dataframes({**tables, "levels": unknown})
     assert where(info.value) == ("levels[2]", "", "activity")
     with pytest.raises(zbb.ModelError, match="required field is missing") as info:
-        zbb.from_dataframes({**tables, "levels": tables["levels"].assign(activity=[None, "A-case", "A-respite",
-                                                                                   "A-respite"])})
+        zbb.from_dataframes(
+            {**tables, "levels": tables["levels"].assign(activity=[None, "A-case", "A-respite", "A-respite"])}
+        )
     assert where(info.value) == ("levels[0]", "", "activity")
     with pytest.raises(zbb.ModelError, match="required field is missing") as info:
         zbb.from_dataframes({**tables, "levels": tables["levels"].assign(up_to=[450, float("nan"), 1000, 1460])})
@@ -210,6 +230,7 @@ def test_bad_package_rows(example_model: zbb.Model) -> None:
 
     def fractional(doc: dict[str, Any]) -> None:
         doc["packages"][1]["level"] = 1.5
+
     expected = json_error(example_model, fractional)
     assert str(info.value) == str(expected)
     assert where(info.value) == where(expected) == ("packages[1]", "DU-case", "level")
@@ -223,6 +244,7 @@ def test_bad_package_rows(example_model: zbb.Model) -> None:
 
     def gap(doc: dict[str, Any]) -> None:
         doc["packages"][2]["level"] = 4
+
     assert str(info.value) == str(json_error(example_model, gap))
     # a negative volume and an unknown activity
     for column, value, match in (("volume", -5.0, "must not be negative"), ("activity", "A-nope", "A-nope")):
@@ -231,6 +253,7 @@ def test_bad_package_rows(example_model: zbb.Model) -> None:
 
         def change(doc: dict[str, Any], column: str = column, value: Any = value) -> None:
             doc["packages"][0]["volumes"][0][column] = value
+
         with pytest.raises(zbb.ModelError, match=match) as info:
             zbb.from_dataframes({**tables, "package_volumes": volumes})
         expected = json_error(example_model, change)

@@ -48,8 +48,15 @@ def optimisation_model(seed: int) -> dict[str, Any]:
     toward the baseline), so x0 is feasible and the least-cost LP has an optimum.
     """
     rng = random.Random(1000 + seed)
-    doc = generate_model(rng, rng.randint(2, 6), rng.randint(4, 14), rng.randint(2, 6), rng.randint(1, 3),
-                         rng.randint(0, 3), omit_optional=0.0)
+    doc = generate_model(
+        rng,
+        rng.randint(2, 6),
+        rng.randint(4, 14),
+        rng.randint(2, 6),
+        rng.randint(1, 3),
+        rng.randint(0, 3),
+        omit_optional=0.0,
+    )
     doc.pop("plan", None)
     lp = LP(doc)
     d0 = np.array([rng.uniform(0, 300) if rng.random() < 0.8 else 0.0 for _ in lp.acts])
@@ -73,8 +80,10 @@ def optimisation_model(seed: int) -> dict[str, Any]:
         if x0[a] <= 1 or lrng.random() > 0.4 or not np.all(col[col != 0] * linear[col != 0] > 0):
             continue
         first = _dec(x0[a] * lrng.uniform(0.3, 0.9), ROUND_DOWN)
-        row["levels"] = [{"up_to": first, "effect": "1"},
-                         {"up_to": row["max"], "effect": lrng.choice(["0.8", "0.5", "0.25"])}]
+        row["levels"] = [
+            {"up_to": first, "effect": "1"},
+            {"up_to": row["max"], "effect": lrng.choice(["0.8", "0.5", "0.25"])},
+        ]
     lp = LP(doc)
     progress = lp.E @ lp.effective(x0)
     u = [rng.uniform(0.3, 1.0) for _ in doc["goals"]]
@@ -205,8 +214,15 @@ class LP:
             rhs.append(-abs(t[g] - self.baseline[g]))
         a_eq, b_eq = self.level_rows(0)
         bounds = list(zip(self.lo, self.hi)) + [(0.0, width) for _, width, _ in self.segments]
-        return linprog(np.concatenate([self.c, np.zeros(m)]), A_ub=np.array(rows), b_ub=np.array(rhs),
-                       A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        return linprog(
+            np.concatenate([self.c, np.zeros(m)]),
+            A_ub=np.array(rows),
+            b_ub=np.array(rhs),
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=bounds,
+            method="highs",
+        )
 
     def max_effect(self, budget: float, caps: dict[str, float] | None = None) -> Any:
         """max sum w_g a_g, a_g in [0, 1], a_g gap_g <= sigma_g E_g x, c^T x <= budget (with the documented margin)."""
@@ -226,14 +242,15 @@ class LP:
             rows.append(np.concatenate([self.F[self.partners.index(partner)] * self.c, np.zeros(m + k)]))
             rhs.append(max(0.0, cap - max(0.01, 1e-7 * cap)))
         objective = np.concatenate([np.zeros(n + m), -self.weight[moving]])
-        bounds = (list(zip(self.lo, self.hi)) + [(0.0, width) for _, width, _ in self.segments]
-                  + [(0.0, 1.0)] * k)
+        bounds = list(zip(self.lo, self.hi)) + [(0.0, width) for _, width, _ in self.segments] + [(0.0, 1.0)] * k
         a_eq, b_eq = self.level_rows(k)
-        return linprog(objective, A_ub=np.array(rows), b_ub=np.array(rhs), A_eq=a_eq, b_eq=b_eq, bounds=bounds,
-                       method="highs"), moving
+        return linprog(
+            objective, A_ub=np.array(rows), b_ub=np.array(rhs), A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+        ), moving
 
     def check_plan(self, x: np.ndarray, *, goals: bool = True) -> None:
         """Every constraint of the least-cost LP, checked on zbb's volumes (1e-6 relative)."""
+
         def tol(*scale: float) -> float:
             return 1e-6 * max(1.0, *(abs(s) for s in scale))
 
@@ -289,8 +306,9 @@ def test_least_cost_agrees_with_highs(seed: int) -> None:
         assert harder.objective_value is not None
         assert math.isclose(harder.objective_value, lp.least_cost(raised).fun, rel_tol=1e-7, abs_tol=1e-9)
     else:
-        assert lp.least_cost(np.where(np.arange(len(lp.goals)) == g, lp.target + lp.sigma * step,
-                                      lp.target)).status == 2
+        assert (
+            lp.least_cost(np.where(np.arange(len(lp.goals)) == g, lp.target + lp.sigma * step, lp.target)).status == 2
+        )
 
 
 # ---------------------------------------------------------------------- max-effect against HiGHS
@@ -334,13 +352,19 @@ def test_unreachable_goal_is_explained(seed: int) -> None:
     # The furthest goal 0 can move toward its target within the bounds and capacities (HiGHS).
     g = next(i for i in range(len(lp.goals)) if np.any(lp.E[i] != 0))
     rows, rhs = lp.common_rows(0)
-    best = linprog(-lp.sigma[g] * lp.E[g], A_ub=np.array(rows) if rows else None,
-                   b_ub=np.array(rhs) if rhs else None, bounds=list(zip(lp.lo, lp.hi)), method="highs")
+    best = linprog(
+        -lp.sigma[g] * lp.E[g],
+        A_ub=np.array(rows) if rows else None,
+        b_ub=np.array(rhs) if rhs else None,
+        bounds=list(zip(lp.lo, lp.hi)),
+        method="highs",
+    )
     assert best.status == 0
     reach = -best.fun
     bad = copy.deepcopy(doc)
     bad["goals"][g]["target"] = Decimal(bad["goals"][g]["baseline"]) + _dec(
-        lp.sigma[g] * (abs(reach) + 10), ROUND_CEILING)
+        lp.sigma[g] * (abs(reach) + 10), ROUND_CEILING
+    )
     result = load(bad).least_cost()
     assert result.status == "infeasible"
     assert result.budget is None and result.volumes is None and result.marginal_cost is None
@@ -437,7 +461,7 @@ def _variants(model: zbb.Model) -> dict[str, Any]:
 def _check_table(table: Any, model: zbb.Model, what: str) -> None:
     assert list(table.index) == ["base", "carer 420", "dearer case manager", "as a model"]
     goal_columns = [f"goal:{g}" for g in model.goal_ids]
-    assert list(table.columns[-len(goal_columns):]) == goal_columns
+    assert list(table.columns[-len(goal_columns) :]) == goal_columns
     for name, row in table.iterrows():
         assert isinstance(row["total"], Decimal)
         assert sum(row[goal_columns]) == row["total"], name
@@ -461,8 +485,9 @@ def test_compute_variants_with_threads(example_model: zbb.Model, what: str) -> N
 
 
 def test_compute_variants_max_effect_and_options(example_model: zbb.Model) -> None:
-    table = zbb.compute_variants(example_model, [("smaller", lambda m: m)], what="max-effect", budget="900000.00",
-                                 base=None)
+    table = zbb.compute_variants(
+        example_model, [("smaller", lambda m: m)], what="max-effect", budget="900000.00", base=None
+    )
     assert list(table.index) == ["smaller"] and "change" not in table.columns
     assert table.loc["smaller", "total"] <= Decimal("900000.00")
     assert 0 < table.loc["smaller", "weighted_attainment"] < 4
@@ -493,8 +518,9 @@ def test_compute_variants_with_dask(example_model: zbb.Model) -> None:
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
     try:
         with distributed.Client(cluster) as client:
-            table = zbb.compute_variants(example_model, _variants(example_model), what="least-cost",
-                                         executor=client.get_executor())
+            table = zbb.compute_variants(
+                example_model, _variants(example_model), what="least-cost", executor=client.get_executor()
+            )
     finally:
         cluster.close()
     _check_table(table, example_model, "least-cost")
@@ -588,8 +614,9 @@ def test_budget_and_optimiser_share_one_goal_reached_rule(example_path: Any) -> 
     assert list(budget_goals["reached"]) == list(optimiser_goals["shortfall"] == 0)
     assert all(budget_goals["reached"])
     assert list(budget_goals["gap"]) == list(optimiser_goals["shortfall"])
-    at = _core.goal_progress(np.array([100.0, 50.0, 7.0]), np.array([120.0, 30.0, 7.0]),
-                             np.array([120 - 1e-7 * 120 * 0.99, 40.0, 6.0]))
+    at = _core.goal_progress(
+        np.array([100.0, 50.0, 7.0]), np.array([120.0, 30.0, 7.0]), np.array([120 - 1e-7 * 120 * 0.99, 40.0, 6.0])
+    )
     assert list(at["reached"]) == [True, False, False]
     assert list(at["shortfall"]) == [0.0, 10.0, pytest.approx(1.0)]
     assert _core.goal_tolerance == 1e-7

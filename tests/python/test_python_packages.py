@@ -61,8 +61,13 @@ def hand_model(*, priorities: bool = False) -> dict[str, Any]:
     W/2 (10, 40). Weighted effect = progress / 1000. As in tests/cpp/test_packages.cpp.
     """
     acts = [("A-x", 1.5), ("A-y", 1), ("A-z", 0.9375), ("A-w1", 0.2), ("A-w2", 4)]
-    packages = [("X", 1, "A-x", 20), ("Y", 1, "A-y", 90), ("Z", 1, "A-z", 80), ("W", 1, "A-w1", 50),
-                ("W", 2, "A-w2", 10)]
+    packages = [
+        ("X", 1, "A-x", 20),
+        ("Y", 1, "A-y", 90),
+        ("Z", 1, "A-z", 80),
+        ("W", 1, "A-w1", 50),
+        ("W", 2, "A-w2", 10),
+    ]
     prio = [2, 1, 3, 4, 0]  # W/2 first by number, but only after W/1
     return {
         "name": "packages by hand",
@@ -72,9 +77,15 @@ def hand_model(*, priorities: bool = False) -> dict[str, Any]:
         "partners": [{"id": "P1"}],
         "effects": [{"goal": "G", "activity": a, "per_unit": e} for a, e in acts],
         "consumption": [{"activity": a, "resource": "R", "per_unit": 1} for a, _ in acts],
-        "packages": [{"unit": u, "level": k, "volumes": [{"activity": a, "volume": v}],
-                      **({"priority": prio[i]} if priorities else {})}
-                     for i, (u, k, a, v) in enumerate(packages)],
+        "packages": [
+            {
+                "unit": u,
+                "level": k,
+                "volumes": [{"activity": a, "volume": v}],
+                **({"priority": prio[i]} if priorities else {}),
+            }
+            for i, (u, k, a, v) in enumerate(packages)
+        ],
     }
 
 
@@ -147,12 +158,14 @@ def test_levels_count_level_by_level_within_the_unit() -> None:
     # Unit V adds 40 units of A-v at each level; A-v moves G by 1 a unit, the first 50 units at full
     # effect, the next 50 at half: V/1 40, V/2 10 + 30/2 = 25, V/3 20/2 = 10.
     doc = hand_model()
-    doc["activities"].append({"id": "A-v", "partner": "P1",
-                              "levels": [{"up_to": 50, "effect": "1"}, {"up_to": 100, "effect": "0.5"}]})
+    doc["activities"].append(
+        {"id": "A-v", "partner": "P1", "levels": [{"up_to": 50, "effect": "1"}, {"up_to": 100, "effect": "0.5"}]}
+    )
     doc["consumption"].append({"activity": "A-v", "resource": "R", "per_unit": 1})
     doc["effects"].append({"goal": "G", "activity": "A-v", "per_unit": 1})
-    doc["packages"] += [{"unit": "V", "level": k, "volumes": [{"activity": "A-v", "volume": v}]}
-                        for k, v in ((1, 40), (2, 40), (3, 20))]
+    doc["packages"] += [
+        {"unit": "V", "level": k, "volumes": [{"activity": "A-v", "volume": v}]} for k, v in ((1, 40), (2, 40), (3, 20))
+    ]
     r = zbb.from_dict(doc).packages("100.00")
     assert r.effects.loc[["V/1", "V/2", "V/3"], "G"].to_numpy() == pytest.approx([40, 25, 10])
     # X/1 + Z/1 (progress 105) still beats X/1 + V/1 + V/2 (95) thanks to V/2's diminished effect.
@@ -161,8 +174,14 @@ def test_levels_count_level_by_level_within_the_unit() -> None:
 
 # ---------------------------------------------------------------------- (b) equal to the CLI
 def cli_json(cli: Path, path: Path, *args: str) -> str:
-    proc = subprocess.run([str(cli), "packages", str(path), "--json", *args], capture_output=True, text=True,
-                          encoding="utf-8", check=False, timeout=60)
+    proc = subprocess.run(
+        [str(cli), "packages", str(path), "--json", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     return proc.stdout
 
@@ -174,8 +193,12 @@ def test_result_equals_the_cli(cli: Path, budget: str) -> None:
     assert r.report_json() == text
     assert r.report_json(indent=4) == json.dumps(json.loads(text), indent=4, ensure_ascii=False) + "\n"
     doc = json.loads(text)
-    assert (r.status, r.message, r.ranked_by, r.currency) == (doc["status"], doc["message"], doc["ranked_by"],
-                                                             doc["currency"])
+    assert (r.status, r.message, r.ranked_by, r.currency) == (
+        doc["status"],
+        doc["message"],
+        doc["ranked_by"],
+        doc["currency"],
+    )
     assert r.budget == Decimal(doc["budget"]) and r.cutoff == doc["cutoff"]
     assert (r.funded, r.unfunded) == (doc["funded"], doc["unfunded"])
     assert r.funded_cost == Decimal(doc["funded_cost"]) and r.funded_attainment == doc["funded_attainment"]
@@ -191,17 +214,25 @@ def test_result_equals_the_cli(cli: Path, budget: str) -> None:
         assert (row["cost"], row["cumulative"]) == (Decimal(p["cost"]), Decimal(p["cumulative"]))
         assert row["weighted_effect"] == p["weighted_effect"]
         assert p["effect_per_euro"] == p["effect_per_currency_unit"]  # the deprecated key, same value
-        assert (row["effect_per_currency_unit"] == p["effect_per_currency_unit"]
-                if p["effect_per_currency_unit"] is not None
-                else not math.isfinite(row["effect_per_currency_unit"]))
+        assert (
+            row["effect_per_currency_unit"] == p["effect_per_currency_unit"]
+            if p["effect_per_currency_unit"] is not None
+            else not math.isfinite(row["effect_per_currency_unit"])
+        )
         assert row["effect_per_euro"] == row["effect_per_currency_unit"] or not math.isfinite(row["effect_per_euro"])
         assert (bool(row["funded"]), bool(row["in_optimal"])) == (p["funded"], p["in_optimal"])
         assert r.effects.loc[p["id"]].to_dict() == p["effects"]
 
 
 def test_text_report_and_rounding_equal_the_cli(cli: Path) -> None:
-    proc = subprocess.run([str(cli), "packages", str(PACKAGES_JSON), "--budget", "500000.00"], capture_output=True,
-                          text=True, encoding="utf-8", check=True, timeout=60)
+    proc = subprocess.run(
+        [str(cli), "packages", str(PACKAGES_JSON), "--budget", "500000.00"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+        timeout=60,
+    )
     assert zbb.read_json(PACKAGES_JSON).packages("500000.00").report_text() == proc.stdout
     text = cli_json(cli, PACKAGES_JSON, "--budget", "500000.00", "--rounding", "ceiling", "--time-limit", "10")
     assert zbb.read_json(PACKAGES_JSON).packages("500000.00", rounding="ceiling", time_limit=10).report_json() == text
@@ -224,9 +255,20 @@ def test_result_api(example_path: Path) -> None:
     html = r._repr_html_()
     assert "cut-off: budget EUR 500,000.00" in html and "458,715.95" in html and "2.4500" in html
     assert html.index("DU-carer/2") < html.index("cut-off") < html.index("DU-home/1")
-    assert list(r.ranked.columns) == ["rank", "unit", "level", "name", "priority", "cost", "cumulative",
-                                      "weighted_effect", "effect_per_currency_unit", "effect_per_euro", "funded",
-                                      "in_optimal"]
+    assert list(r.ranked.columns) == [
+        "rank",
+        "unit",
+        "level",
+        "name",
+        "priority",
+        "cost",
+        "cumulative",
+        "weighted_effect",
+        "effect_per_currency_unit",
+        "effect_per_euro",
+        "funded",
+        "in_optimal",
+    ]
     assert r.ranked.index.name == "id" and list(r.effects.index) == list(r.ranked.index)
     assert list(r.effects.columns) == ["G-home", "G-carer"]
     assert r.ranked["level"].dtype == np.int64 and r.ranked["funded"].dtype == bool
@@ -270,17 +312,32 @@ def generation(seed: int, *, levels: bool, units: int | None = None) -> dict[str
     """
     rng = random.Random(7000 + seed)
     n_acts = rng.randint(3, 10)
-    doc = generate_model(rng, rng.randint(1, 4), n_acts, rng.randint(1, 4), rng.randint(1, 3),
-                         rng.randint(0, min(3, n_acts - 1)), omit_optional=0.0)
+    doc = generate_model(
+        rng,
+        rng.randint(1, 4),
+        n_acts,
+        rng.randint(1, 4),
+        rng.randint(1, 3),
+        rng.randint(0, min(3, n_acts - 1)),
+        omit_optional=0.0,
+    )
     doc.pop("plan", None)
     acts = [a["id"] for a in doc["activities"]]
     suppliers = {s["supplier"] for s in doc.get("support", [])}
     packages: list[dict[str, Any]] = []
     for u in range(units or rng.randint(2, 5)):
         for level in range(1, rng.randint(1, 3) + 1):
-            packages.append({"unit": f"DU-{u}", "level": level, "name": f"unit {u} level {level}",
-                             "volumes": [{"activity": a, "volume": _amount(rng)}
-                                         for a in rng.sample(acts, rng.randint(1, min(3, len(acts))))]})
+            packages.append(
+                {
+                    "unit": f"DU-{u}",
+                    "level": level,
+                    "name": f"unit {u} level {level}",
+                    "volumes": [
+                        {"activity": a, "volume": _amount(rng)}
+                        for a in rng.sample(acts, rng.randint(1, min(3, len(acts))))
+                    ],
+                }
+            )
     if rng.random() < 0.3:  # every package has a priority (ties happen): ranked by priority
         for p in packages:
             p["priority"] = rng.randint(0, 4)
@@ -303,9 +360,11 @@ def generation(seed: int, *, levels: bool, units: int | None = None) -> dict[str
         last = total + rng.randint(0, 50)
         if rng.random() < 0.5:  # three levels
             middle = ((first + last) / 2).quantize(CENT, rounding=ROUND_DOWN)
-            row["levels"] = [{"up_to": first, "effect": "1"}, {"up_to": middle, "effect": "0.6"},
-                             {"up_to": last, "effect": "0.25"}] if first < middle < last else [
-                {"up_to": last, "effect": "0.8"}]
+            row["levels"] = (
+                [{"up_to": first, "effect": "1"}, {"up_to": middle, "effect": "0.6"}, {"up_to": last, "effect": "0.25"}]
+                if first < middle < last
+                else [{"up_to": last, "effect": "0.8"}]
+            )
         else:
             row["levels"] = [{"up_to": first, "effect": "1"}, {"up_to": last, "effect": "0.5"}]
     rng.shuffle(packages)  # model order is not level order
@@ -367,14 +426,19 @@ class Knapsack:
 
     def precedence(self) -> list[tuple[int, int]]:
         """(package, the package one level below in its unit)."""
-        return [(p, q) for p in range(len(self.ids)) for q in range(len(self.ids))
-                if self.unit[p] == self.unit[q] and self.level[q] == self.level[p] - 1]
+        return [
+            (p, q)
+            for p in range(len(self.ids))
+            for q in range(len(self.ids))
+            if self.unit[p] == self.unit[q] and self.level[q] == self.level[p] - 1
+        ]
 
     def attainment(self, effects: np.ndarray, chosen: np.ndarray) -> float:
         moving = self.gap > 0
         change = effects[chosen].sum(axis=0)
-        return float(np.sum(self.weight[moving] * np.minimum(1.0, self.sigma[moving] * change[moving]
-                                                             / self.gap[moving])))
+        return float(
+            np.sum(self.weight[moving] * np.minimum(1.0, self.sigma[moving] * change[moving] / self.gap[moving]))
+        )
 
     def highs(self, cost: np.ndarray, effects: np.ndarray, budget: float) -> float:
         """max sum_g w_g a_g; cost z <= budget; z_(u,k) <= z_(u,k-1); gap_g a_g <= sigma_g e_g z; a_g <= 1."""
@@ -391,11 +455,13 @@ class Knapsack:
             row[n + j] = self.gap[g]
             rows.append(row)
             ub.append(0.0)
-        res = milp(np.concatenate([np.zeros(n), -self.weight[moving]]),
-                   constraints=LinearConstraint(np.array(rows), -np.inf, np.array(ub)),
-                   integrality=np.concatenate([np.ones(n), np.zeros(k)]),
-                   bounds=Bounds(np.concatenate([np.zeros(n), np.full(k, -np.inf)]), np.ones(n + k)),
-                   options={"mip_rel_gap": 0.0})
+        res = milp(
+            np.concatenate([np.zeros(n), -self.weight[moving]]),
+            constraints=LinearConstraint(np.array(rows), -np.inf, np.array(ub)),
+            integrality=np.concatenate([np.ones(n), np.zeros(k)]),
+            bounds=Bounds(np.concatenate([np.zeros(n), np.full(k, -np.inf)]), np.ones(n + k)),
+            options={"mip_rel_gap": 0.0},
+        )
         assert res.status == 0, res.message
         # the attainment of HiGHS's selection, evaluated as zbb does (capped at each target)
         return self.attainment(effects, res.x[:n] > 0.5)
@@ -404,8 +470,9 @@ class Knapsack:
         """The best attainment over every selection that takes a prefix of each unit's levels."""
         units = sorted(set(self.unit))
         best = -math.inf
-        for depth in itertools.product(*[range(max(k for u2, k in zip(self.unit, self.level) if u2 == u) + 1)
-                                         for u in units]):
+        for depth in itertools.product(
+            *[range(max(k for u2, k in zip(self.unit, self.level) if u2 == u) + 1) for u in units]
+        ):
             reach = dict(zip(units, depth))
             chosen = np.array([self.level[p] <= reach[self.unit[p]] for p in range(len(self.ids))])
             if sum((c for c, z in zip(cost, chosen) if z), Decimal(0)) <= budget:
@@ -457,8 +524,11 @@ def test_optimum_agrees_with_highs_and_brute_force(seed: int) -> None:
 
 # ---------------------------------------------------------------------- (d) properties
 @SETTINGS
-@given(seed=st.integers(0, 10**6), fractions=st.lists(st.fractions(0, Fraction(6, 5)), min_size=2, max_size=3),
-       rounding=st.sampled_from(zbb.ROUNDING_MODES))
+@given(
+    seed=st.integers(0, 10**6),
+    fractions=st.lists(st.fractions(0, Fraction(6, 5)), min_size=2, max_size=3),
+    rounding=st.sampled_from(zbb.ROUNDING_MODES),
+)
 def test_properties(seed: int, fractions: list[Fraction], rounding: str) -> None:
     doc = generation(seed, levels=seed % 3 == 0)
     model = load(doc)
@@ -507,8 +577,14 @@ def test_properties(seed: int, fractions: list[Fraction], rounding: str) -> None
 
 # ---------------------------------------------------------------------- (e) errors
 def _cli_error(cli: Path, path: Path, *args: str) -> str:
-    proc = subprocess.run([str(cli), "packages", str(path), *args], capture_output=True, text=True,
-                          encoding="utf-8", check=False, timeout=60)
+    proc = subprocess.run(
+        [str(cli), "packages", str(path), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
     assert proc.returncode == 1 and proc.stdout == "", proc.stderr
     return proc.stderr
 
@@ -525,6 +601,7 @@ def _levels(activity: str, up_to: float) -> Any:
     def change(doc: dict[str, Any]) -> None:
         row = next(a for a in doc["activities"] if a["id"] == activity)
         row["levels"] = [{"up_to": up_to / 2, "effect": "1"}, {"up_to": up_to, "effect": "0.5"}]
+
     return change
 
 
@@ -535,42 +612,83 @@ def _set(path: str, value: Any) -> Any:
         for key in keys[:-1]:
             target = target[int(key)] if isinstance(target, list) else target[key]
         target[int(keys[-1]) if isinstance(target, list) else keys[-1]] = value
+
     return change
 
 
 # (case, how to make the model, extra CLI arguments, the message's start) - docs/errors.md
 ERRORS: list[tuple[str, Any, tuple[str, ...], str]] = [
-    ("level-gap", CLI_MODELS / "bad-packages-level-gap.json", ("--budget", "1"),
-     "packages 'DU-carer/3', field 'level': unit 'DU-carer' has level 3 but no level 2"),
-    ("unknown-activity", CLI_MODELS / "bad-packages-unknown-activity.json", ("--budget", "1"),
-     "packages 'DU-carer/1', field 'volumes': unknown activity 'A-nope'"),
-    ("level-not-whole", CLI_MODELS / "bad-packages-level-not-whole.json", ("--budget", "1"),
-     "packages[1] 'DU-home', field 'level': must be a whole number from 1"),
-    ("duplicate-level", _set("packages.1.level", 1), ("--budget", "1"),
-     "packages 'DU-home/1', field 'level': duplicate package"),
-    ("activity-twice", _set("packages.0.volumes", [{"activity": "A-case", "volume": 1},
-                                                    {"activity": "A-case", "volume": 2}]), ("--budget", "1"),
-     "packages 'DU-home/1', field 'volumes'"),
-    ("negative-volume", _set("packages.0.volumes.0.volume", -1), ("--budget", "1"),
-     "packages 'DU-home/1', field 'volumes'"),
-    ("levels-two-units", _levels("A-case", 1000), ("--budget", "1"),
-     "packages 'DU-carer/2', field 'volumes': activity 'A-case' has levels and gets volume from decision units "
-     "'DU-home' and 'DU-carer'"),
-    ("levels-supplier", _levels("A-mgmt", 10**6), ("--budget", "1"),
-     "packages 'DU-home/1', field 'volumes': activity 'A-mgmt' has levels and supplies support"),
-    ("levels-beyond", _levels("A-course", 80), ("--budget", "1"),
-     "packages 'DU-carer/2', field 'volumes': activity 'A-course' reaches volume 100 at this level, beyond its "
-     "last level's up_to 80"),
+    (
+        "level-gap",
+        CLI_MODELS / "bad-packages-level-gap.json",
+        ("--budget", "1"),
+        "packages 'DU-carer/3', field 'level': unit 'DU-carer' has level 3 but no level 2",
+    ),
+    (
+        "unknown-activity",
+        CLI_MODELS / "bad-packages-unknown-activity.json",
+        ("--budget", "1"),
+        "packages 'DU-carer/1', field 'volumes': unknown activity 'A-nope'",
+    ),
+    (
+        "level-not-whole",
+        CLI_MODELS / "bad-packages-level-not-whole.json",
+        ("--budget", "1"),
+        "packages[1] 'DU-home', field 'level': must be a whole number from 1",
+    ),
+    (
+        "duplicate-level",
+        _set("packages.1.level", 1),
+        ("--budget", "1"),
+        "packages 'DU-home/1', field 'level': duplicate package",
+    ),
+    (
+        "activity-twice",
+        _set("packages.0.volumes", [{"activity": "A-case", "volume": 1}, {"activity": "A-case", "volume": 2}]),
+        ("--budget", "1"),
+        "packages 'DU-home/1', field 'volumes'",
+    ),
+    (
+        "negative-volume",
+        _set("packages.0.volumes.0.volume", -1),
+        ("--budget", "1"),
+        "packages 'DU-home/1', field 'volumes'",
+    ),
+    (
+        "levels-two-units",
+        _levels("A-case", 1000),
+        ("--budget", "1"),
+        "packages 'DU-carer/2', field 'volumes': activity 'A-case' has levels and gets volume from decision units "
+        "'DU-home' and 'DU-carer'",
+    ),
+    (
+        "levels-supplier",
+        _levels("A-mgmt", 10**6),
+        ("--budget", "1"),
+        "packages 'DU-home/1', field 'volumes': activity 'A-mgmt' has levels and supplies support",
+    ),
+    (
+        "levels-beyond",
+        _levels("A-course", 80),
+        ("--budget", "1"),
+        "packages 'DU-carer/2', field 'volumes': activity 'A-course' reaches volume 100 at this level, beyond its "
+        "last level's up_to 80",
+    ),
     ("no-packages", SMALL_JSON, ("--budget", "1000.00"), "model, field 'packages': the model has no decision packages"),
     ("no-budget", PACKAGES_JSON, (), "frame, field 'budget': packages need a budget"),
-    ("budget-decimals", PACKAGES_JSON, ("--budget", "1.001"), "option, field 'budget': has more decimals than the "
-     "currency's 2"),
+    (
+        "budget-decimals",
+        PACKAGES_JSON,
+        ("--budget", "1.001"),
+        "option, field 'budget': has more decimals than the currency's 2",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "make", "args", "message"), ERRORS, ids=[e[0] for e in ERRORS])
-def test_documented_errors_equal_the_cli(cli: Path, tmp_path: Path, case: str, make: Any, args: tuple[str, ...],
-                                         message: str) -> None:
+def test_documented_errors_equal_the_cli(
+    cli: Path, tmp_path: Path, case: str, make: Any, args: tuple[str, ...], message: str
+) -> None:
     path = make if isinstance(make, Path) else _variant(tmp_path, case, make)
     stderr = _cli_error(cli, path, *args)
     budget = args[1] if args else None
@@ -624,9 +742,15 @@ def test_the_analysis_releases_the_gil() -> None:
     doc = generate_model(rng, 30, 200, 20, 3, 5, omit_optional=0.0)
     doc.pop("plan")
     acts = [a["id"] for a in doc["activities"]]
-    doc["packages"] = [{"unit": f"U{u}", "level": k, "volumes": [{"activity": a, "volume": rng.randint(1, 300)}
-                                                                for a in rng.sample(acts, 3)]}
-                       for u in range(100) for k in range(1, rng.randint(1, 3) + 1)]
+    doc["packages"] = [
+        {
+            "unit": f"U{u}",
+            "level": k,
+            "volumes": [{"activity": a, "volume": rng.randint(1, 300)} for a in rng.sample(acts, 3)],
+        }
+        for u in range(100)
+        for k in range(1, rng.randint(1, 3) + 1)
+    ]
     for g in doc["goals"]:
         g["target"] = g["baseline"] + 5000
     model = load(doc)

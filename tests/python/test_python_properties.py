@@ -34,8 +34,14 @@ def check_cross_footing(budget: zbb.Budget) -> None:
         assert np.all(np.abs(minor - values) < 1.0 + 1e-6 * np.maximum(1.0, np.abs(values))), by
 
 
-sizes = st.tuples(st.integers(0, 10**6), st.integers(1, 6), st.integers(1, 20), st.integers(1, 8),
-                  st.integers(1, 5), st.integers(0, 6))
+sizes = st.tuples(
+    st.integers(0, 10**6),
+    st.integers(1, 6),
+    st.integers(1, 20),
+    st.integers(1, 8),
+    st.integers(1, 5),
+    st.integers(0, 6),
+)
 
 
 @SETTINGS
@@ -90,15 +96,30 @@ def frame_models(draw: Any) -> dict[str, pd.DataFrame]:
         "activities": pd.DataFrame({"id": acts, "partner": "P"}),
         "resources": pd.DataFrame({"id": res, "price": pd.Series(price_objs, dtype=object)}),
         "partners": pd.DataFrame({"id": ["P", "Q"]}),
-        "consumption": pd.DataFrame({"activity": [a for a, _ in sorted(cons)], "resource": [r for _, r in sorted(cons)],
-                                     "per_unit": [draw(per_unit) for _ in cons]}),
-        "support": pd.DataFrame({"supplier": [s for s, _ in support], "consumer": [c for _, c in support],
-                                 "per_unit": [draw(st.one_of(st.just(0.0), st.floats(1e-9, 0.5)))
-                                              for _ in support]}),
-        "funding": pd.DataFrame({"activity": [acts[0], acts[0]], "partner": ["P", "Q"],
-                                 "share": ["0.3", Decimal("0.7")]}),
-        "plan": pd.DataFrame({"goal": [g for g, _ in sorted(plan)], "activity": [a for _, a in sorted(plan)],
-                              "volume": [draw(volume) for _ in plan]}),
+        "consumption": pd.DataFrame(
+            {
+                "activity": [a for a, _ in sorted(cons)],
+                "resource": [r for _, r in sorted(cons)],
+                "per_unit": [draw(per_unit) for _ in cons],
+            }
+        ),
+        "support": pd.DataFrame(
+            {
+                "supplier": [s for s, _ in support],
+                "consumer": [c for _, c in support],
+                "per_unit": [draw(st.one_of(st.just(0.0), st.floats(1e-9, 0.5))) for _ in support],
+            }
+        ),
+        "funding": pd.DataFrame(
+            {"activity": [acts[0], acts[0]], "partner": ["P", "Q"], "share": ["0.3", Decimal("0.7")]}
+        ),
+        "plan": pd.DataFrame(
+            {
+                "goal": [g for g, _ in sorted(plan)],
+                "activity": [a for _, a in sorted(plan)],
+                "volume": [draw(volume) for _ in plan],
+            }
+        ),
     }
 
 

@@ -66,7 +66,11 @@ def test_status_errors_come_from_the_base(example_model: zbb.Model) -> None:
     with pytest.raises(zbb.InfeasibleError, match=r"^least-cost infeasible: .*G-home") as info:
         result.raise_for_status()
     assert (info.value.entity, info.value.id, info.value.field, info.value.status) == (
-        "goal", "G-home", "target", "infeasible")
+        "goal",
+        "G-home",
+        "target",
+        "infeasible",
+    )
     ok = zbb.read_json(PACKAGES_JSON).packages("500000.00")
     assert ok.raise_for_status() is ok
 
@@ -102,9 +106,21 @@ def test_explanations_cross_as_named_columns(example_model: zbb.Model) -> None:
 def test_packages_cross_as_named_columns() -> None:
     r = zbb.read_json(PACKAGES_JSON).packages("500000.00")
     p = r._core.packages()
-    assert list(p) == ["id", "unit", "level", "name", "priority", "cost_minor", "cumulative_minor",
-                       "weighted_effect", "effect_per_currency_unit", "funded", "in_optimal", "model_index",
-                       "cost_value"]
+    assert list(p) == [
+        "id",
+        "unit",
+        "level",
+        "name",
+        "priority",
+        "cost_minor",
+        "cumulative_minor",
+        "weighted_effect",
+        "effect_per_currency_unit",
+        "funded",
+        "in_optimal",
+        "model_index",
+        "cost_value",
+    ]
     assert p["id"] == list(r.ranked.index) == ["DU-carer/1", "DU-carer/2", "DU-home/1", "DU-home/2"]
     # Money stays exact: Python ints in minor units that sum to the total, as the Decimals do.
     assert all(type(m) is int for m in p["cost_minor"] + p["cumulative_minor"])

@@ -17,21 +17,37 @@ from conftest import example_paths
 from model_gen import generate_model, write_model
 
 #: the top-level tables of the JSON format (levels are nested in activities, package volumes in packages)
-JSON_TABLES = ("goals", "activities", "resources", "partners", "effects", "consumption", "support", "funding",
-               "plan", "packages")
+JSON_TABLES = (
+    "goals",
+    "activities",
+    "resources",
+    "partners",
+    "effects",
+    "consumption",
+    "support",
+    "funding",
+    "plan",
+    "packages",
+)
 
 
 def header(model: zbb.Model) -> dict[str, object]:
-    return {"name": model.name, "description": model.description, "currency": model.currency,
-            "minor_units": model.minor_units, "frame": model.frame}
+    return {
+        "name": model.name,
+        "description": model.description,
+        "currency": model.currency,
+        "minor_units": model.minor_units,
+        "frame": model.frame,
+    }
 
 
 def generated_paths(tmp_path: Path) -> list[Path]:
     out = []
     for seed in range(8):
         rng = random.Random(seed)
-        model = generate_model(rng, rng.randint(1, 6), rng.randint(3, 25), rng.randint(1, 8), rng.randint(1, 5),
-                               rng.randint(0, 5))
+        model = generate_model(
+            rng, rng.randint(1, 6), rng.randint(3, 25), rng.randint(1, 8), rng.randint(1, 5), rng.randint(0, 5)
+        )
         out.append(write_model(model, tmp_path / f"gen{seed}.json"))
     return out
 
@@ -166,10 +182,14 @@ def test_budget_workbook(example_model: zbb.Model, tmp_path: Path) -> None:
     path = tmp_path / "budget.xlsx"
     budget.to_excel(path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["summary", "by_goal", "by_activity", "by_resource", "by_partner", "by_category",
-                             "goals"]
-    for sheet, by in (("by_goal", "goal"), ("by_activity", "activity"), ("by_resource", "resource"),
-                      ("by_partner", "partner"), ("by_category", "category")):
+    assert wb.sheetnames == ["summary", "by_goal", "by_activity", "by_resource", "by_partner", "by_category", "goals"]
+    for sheet, by in (
+        ("by_goal", "goal"),
+        ("by_activity", "activity"),
+        ("by_resource", "resource"),
+        ("by_partner", "partner"),
+        ("by_category", "category"),
+    ):
         ws = wb[sheet]
         head = [c.value for c in ws[1]]
         col = head.index("amount")

@@ -65,12 +65,19 @@ def test_shares(example_model: zbb.Model) -> None:
     doc = _doc(example_model)
     first = next(i for i, r in enumerate(doc["funding"]) if r["activity"] == "A-case")
     rest = [r for r in doc["funding"] if r["activity"] != "A-case"]
-    doc["funding"] = rest[:first] + [{"activity": "A-case", "partner": "P-muni", "share": "0.4"},
-                                     {"activity": "A-case", "partner": "P-care", "share": "0.6"}] + rest[first:]
+    doc["funding"] = (
+        rest[:first]
+        + [
+            {"activity": "A-case", "partner": "P-muni", "share": "0.4"},
+            {"activity": "A-case", "partner": "P-care", "share": "0.6"},
+        ]
+        + rest[first:]
+    )
     edited = example_model.with_shares("A-case", {"P-muni": "0.4", "P-care": Decimal("0.6")})
     _same(edited, doc)
-    assert edited.budget().by_partner.loc["P-care", "amount"] > example_model.budget().by_partner.loc["P-care",
-                                                                                                     "amount"]
+    assert (
+        edited.budget().by_partner.loc["P-care", "amount"] > example_model.budget().by_partner.loc["P-care", "amount"]
+    )
     # No shares: the executing partner (P-care) pays it all.
     doc["funding"] = rest
     _same(example_model.with_shares("A-case", {}), doc)
@@ -90,8 +97,12 @@ def test_frame_and_the_kept_methods(example_model: zbb.Model) -> None:
     _row(doc["resources"], id="R-cm")["price"] = "81.20"
     _row(doc["plan"], goal="G-home", activity="A-case")["volume"] = 400
     doc["plan"].append({"goal": "G-crisis", "activity": "A-train", "volume": 5})
-    chained = (example_model.with_target("G-carer", 420).with_price("R-cm", "81.20")
-               .with_plan_volume("G-home", "A-case", 400).with_plan_volume("G-crisis", "A-train", 5))
+    chained = (
+        example_model.with_target("G-carer", 420)
+        .with_price("R-cm", "81.20")
+        .with_plan_volume("G-home", "A-case", 400)
+        .with_plan_volume("G-crisis", "A-train", 5)
+    )
     _same(chained, doc)
 
 
@@ -105,43 +116,99 @@ def test_edits_pickle_and_write_the_change(example_model: zbb.Model) -> None:
     assert again.budget().total == edited.budget().total != example_model.budget().total
 
 
-@pytest.mark.parametrize(("edit", "cls", "where", "text"), [
-    (lambda m: m.with_weight("G-nope", 1), zbb.ModelError, ("goal", "G-nope", "id"), "unknown goal"),
-    (lambda m: m.with_weight("G-home", -1), zbb.ModelError, ("goal", "G-home", "weight"), "must not be negative"),
-    (lambda m: m.with_weight("G-home", 1e7), zbb.ModelError, ("goal", "G-home", "weight"),
-     "beyond the numeric range"),
-    (lambda m: m.with_weight("G-home", "heavy"), zbb.ModelError, ("goal", "G-home", "weight"), "must be a number"),
-    (lambda m: m.with_available("R-nope", 1), zbb.ModelError, ("resource", "R-nope", "id"), "unknown resource"),
-    (lambda m: m.with_available("R-cm", -1), zbb.ModelError, ("resource", "R-cm", "available"),
-     "must not be negative"),
-    (lambda m: m.with_available("R-cm", float("inf")), zbb.ModelError, ("resource", "R-cm", "available"),
-     "must be a finite number"),
-    (lambda m: m.with_bounds("A-nope", 0), zbb.ModelError, ("activity", "A-nope", "id"), "unknown activity"),
-    (lambda m: m.with_bounds("A-case", 10, 5), zbb.ModelError, ("activity", "A-case", "max"), "is below min"),
-    (lambda m: m.with_bounds("A-case", 2e12), zbb.ModelError, ("activity", "A-case", "min"),
-     "beyond the numeric range"),
-    (lambda m: m.with_bounds("A-case", 700), zbb.ModelError, ("activity", "A-case", "levels"),
-     "exceeds the last level's up_to"),
-    (lambda m: m.with_shares("A-nope", {}), zbb.ModelError, ("activity", "A-nope", "id"), "unknown activity"),
-    (lambda m: m.with_shares("A-case", {"P-nope": "1"}), zbb.ModelError, ("funding", "A-case -> P-nope", "partner"),
-     "unknown id 'P-nope'"),
-    (lambda m: m.with_shares("A-case", {"P-muni": "0.5", "P-ins": "0.4"}), zbb.ModelError,
-     ("funding", "A-case", "share"), "funding shares of activity 'A-case' sum to 0.9, not exactly 1"),
-    (lambda m: m.with_shares("A-case", {"P-muni": "1.5"}), zbb.ModelError, ("funding", "A-case -> P-muni", "share"),
-     "share 1.5 exceeds 1"),
-    (lambda m: m.with_shares("A-case", {"P-muni": "0,5"}), zbb.ModelError, ("funding", "A-case -> P-muni", "share"),
-     ""),
-    (lambda m: m.with_shares("A-case", {"P-muni": 0.5, "P-ins": 0.5}), zbb.ModelError,
-     ("funding", "A-case -> P-muni", "share"), "float"),
-    (lambda m: m.with_shares("A-case", [("P-muni", "1")]), zbb.ModelError, ("activity", "A-case", "funding"),
-     "must be a mapping"),
-    (lambda m: m.with_frame({"partner_caps": [{"partner": "P-nope", "cap": "1.00"}]}), zbb.ModelError,
-     ("frame.partner_caps", "P-nope", "partner"), "unknown partner 'P-nope'"),
-    (lambda m: m.with_frame({"budget": "90071992547409.92"}), zbb.MoneyOverflowError, ("frame", "", "budget"),
-     "beyond the numeric range"),
-])
-def test_refusals(example_model: zbb.Model, edit: Any, cls: type[Exception], where: tuple[str, str, str],
-                  text: str) -> None:
+@pytest.mark.parametrize(
+    ("edit", "cls", "where", "text"),
+    [
+        (lambda m: m.with_weight("G-nope", 1), zbb.ModelError, ("goal", "G-nope", "id"), "unknown goal"),
+        (lambda m: m.with_weight("G-home", -1), zbb.ModelError, ("goal", "G-home", "weight"), "must not be negative"),
+        (
+            lambda m: m.with_weight("G-home", 1e7),
+            zbb.ModelError,
+            ("goal", "G-home", "weight"),
+            "beyond the numeric range",
+        ),
+        (lambda m: m.with_weight("G-home", "heavy"), zbb.ModelError, ("goal", "G-home", "weight"), "must be a number"),
+        (lambda m: m.with_available("R-nope", 1), zbb.ModelError, ("resource", "R-nope", "id"), "unknown resource"),
+        (
+            lambda m: m.with_available("R-cm", -1),
+            zbb.ModelError,
+            ("resource", "R-cm", "available"),
+            "must not be negative",
+        ),
+        (
+            lambda m: m.with_available("R-cm", float("inf")),
+            zbb.ModelError,
+            ("resource", "R-cm", "available"),
+            "must be a finite number",
+        ),
+        (lambda m: m.with_bounds("A-nope", 0), zbb.ModelError, ("activity", "A-nope", "id"), "unknown activity"),
+        (lambda m: m.with_bounds("A-case", 10, 5), zbb.ModelError, ("activity", "A-case", "max"), "is below min"),
+        (
+            lambda m: m.with_bounds("A-case", 2e12),
+            zbb.ModelError,
+            ("activity", "A-case", "min"),
+            "beyond the numeric range",
+        ),
+        (
+            lambda m: m.with_bounds("A-case", 700),
+            zbb.ModelError,
+            ("activity", "A-case", "levels"),
+            "exceeds the last level's up_to",
+        ),
+        (lambda m: m.with_shares("A-nope", {}), zbb.ModelError, ("activity", "A-nope", "id"), "unknown activity"),
+        (
+            lambda m: m.with_shares("A-case", {"P-nope": "1"}),
+            zbb.ModelError,
+            ("funding", "A-case -> P-nope", "partner"),
+            "unknown id 'P-nope'",
+        ),
+        (
+            lambda m: m.with_shares("A-case", {"P-muni": "0.5", "P-ins": "0.4"}),
+            zbb.ModelError,
+            ("funding", "A-case", "share"),
+            "funding shares of activity 'A-case' sum to 0.9, not exactly 1",
+        ),
+        (
+            lambda m: m.with_shares("A-case", {"P-muni": "1.5"}),
+            zbb.ModelError,
+            ("funding", "A-case -> P-muni", "share"),
+            "share 1.5 exceeds 1",
+        ),
+        (
+            lambda m: m.with_shares("A-case", {"P-muni": "0,5"}),
+            zbb.ModelError,
+            ("funding", "A-case -> P-muni", "share"),
+            "",
+        ),
+        (
+            lambda m: m.with_shares("A-case", {"P-muni": 0.5, "P-ins": 0.5}),
+            zbb.ModelError,
+            ("funding", "A-case -> P-muni", "share"),
+            "float",
+        ),
+        (
+            lambda m: m.with_shares("A-case", [("P-muni", "1")]),
+            zbb.ModelError,
+            ("activity", "A-case", "funding"),
+            "must be a mapping",
+        ),
+        (
+            lambda m: m.with_frame({"partner_caps": [{"partner": "P-nope", "cap": "1.00"}]}),
+            zbb.ModelError,
+            ("frame.partner_caps", "P-nope", "partner"),
+            "unknown partner 'P-nope'",
+        ),
+        (
+            lambda m: m.with_frame({"budget": "90071992547409.92"}),
+            zbb.MoneyOverflowError,
+            ("frame", "", "budget"),
+            "beyond the numeric range",
+        ),
+    ],
+)
+def test_refusals(
+    example_model: zbb.Model, edit: Any, cls: type[Exception], where: tuple[str, str, str], text: str
+) -> None:
     before = example_model.to_json()
     with pytest.raises(cls) as info:
         edit(example_model)

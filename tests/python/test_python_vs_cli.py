@@ -18,13 +18,24 @@ from model_gen import write_model
 from test_cross_check import CASE_IDS, CASES, SECTIONS, check_report
 from zbb_reference import exact_budget, load_model
 
-BY = {"by_goal": "goal", "by_activity": "activity", "by_resource": "resource", "by_partner": "partner",
-      "by_category": "category"}
+BY = {
+    "by_goal": "goal",
+    "by_activity": "activity",
+    "by_resource": "resource",
+    "by_partner": "partner",
+    "by_category": "category",
+}
 
 
 def cli_report(cli: Path, path: Path, *args: str) -> tuple[str, dict[str, Any]]:
-    proc = subprocess.run([str(cli), "budget", str(path), "--json", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, check=False)
+    proc = subprocess.run(
+        [str(cli), "budget", str(path), "--json", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout, json.loads(proc.stdout, parse_float=Decimal)
 
@@ -38,8 +49,10 @@ def python_report(budget: zbb.Budget) -> dict[str, Any]:
         "total": str(budget.total),
         **{sec: {k: str(v) for k, v in budget.breakdown(by)["amount"].items()} for sec, by in BY.items()},
         "volumes": dict(zip(model.activity_ids, (Decimal(repr(float(v))) for v in budget.volumes))),
-        "goals": {g: {k: Decimal(repr(float(goals.loc[g, k]))) for k in ("baseline", "target", "projected")}
-                  for g in goals.index},
+        "goals": {
+            g: {k: Decimal(repr(float(goals.loc[g, k]))) for k in ("baseline", "target", "projected")}
+            for g in goals.index
+        },
     }
 
 
@@ -98,17 +111,23 @@ def test_generated_equal_cli(cli: Path, tmp_path: Path, case: Any) -> None:
     model = zbb.read_json(path)
     assert_same(model.budget(), text, report)
     # the same model rebuilt from DataFrames gives the same report, byte for byte
-    rebuilt = zbb.from_dataframes(model.to_dataframes(), name=model.name, currency=model.currency,
-                                  minor_units=model.minor_units, description=model.description,
-                                  frame=model.frame)
+    rebuilt = zbb.from_dataframes(
+        model.to_dataframes(),
+        name=model.name,
+        currency=model.currency,
+        minor_units=model.minor_units,
+        description=model.description,
+        frame=model.frame,
+    )
     assert rebuilt.budget().report_json() == text
     errors = check_report(python_report(model.budget()), exact_budget(load_model(path)))
     assert not errors, "\n".join(errors[:20])
 
 
 def test_report_text_equals_cli(cli: Path, example_path: Path) -> None:
-    proc = subprocess.run([str(cli), "budget", str(example_path)], capture_output=True, text=True,
-                          encoding="utf-8", check=True)
+    proc = subprocess.run(
+        [str(cli), "budget", str(example_path)], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert zbb.read_json(example_path).budget().report_text() == proc.stdout
 
 

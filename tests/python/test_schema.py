@@ -106,24 +106,50 @@ NOT_JSON: set[str] = {"malformed-json", "truncated-json", "empty", "deep-nesting
 # (the list "Cross-reference rules" in docs/model-format.md).
 BEYOND_SCHEMA: set[str] = {
     "frame-unknown-partner",
-    "unknown-effects-goal", "unknown-effects-activity", "unknown-consumption-activity",
-    "unknown-consumption-resource", "unknown-support-supplier", "unknown-support-consumer",
-    "unknown-funding-activity", "unknown-funding-partner", "unknown-plan-goal",
-    "unknown-plan-activity", "unknown-activity-partner", "id-with-newline",
-    "dup-goal-id", "dup-activity-id", "dup-resource-id", "dup-partner-id", "dup-effects-row",
-    "dup-consumption-row", "dup-support-row", "dup-funding-row", "dup-plan-row",
-    "min-above-max", "shares-sum-0.99", "shares-sum-1.01", "nobody-pays",
-    "loop-mutual", "loop-self", "loop-three", "loop-three-strong",
+    "unknown-effects-goal",
+    "unknown-effects-activity",
+    "unknown-consumption-activity",
+    "unknown-consumption-resource",
+    "unknown-support-supplier",
+    "unknown-support-consumer",
+    "unknown-funding-activity",
+    "unknown-funding-partner",
+    "unknown-plan-goal",
+    "unknown-plan-activity",
+    "unknown-activity-partner",
+    "id-with-newline",
+    "dup-goal-id",
+    "dup-activity-id",
+    "dup-resource-id",
+    "dup-partner-id",
+    "dup-effects-row",
+    "dup-consumption-row",
+    "dup-support-row",
+    "dup-funding-row",
+    "dup-plan-row",
+    "min-above-max",
+    "shares-sum-0.99",
+    "shares-sum-1.01",
+    "nobody-pays",
+    "loop-mutual",
+    "loop-self",
+    "loop-three",
+    "loop-three-strong",
     "price-40-digits",  # the 30-digit limit is not in the decimal pattern
-    "amount-overflow", "support-amplification",
-    "price-beyond-range", "frame-budget-beyond-range",  # 2^53 minor units: depends on minor_units
-    "levels-increasing", "levels-up-to-order", "levels-volume-beyond",
-    "packages-level-gap", "packages-unknown-activity",
+    "amount-overflow",
+    "support-amplification",
+    "price-beyond-range",
+    "frame-budget-beyond-range",  # 2^53 minor units: depends on minor_units
+    "levels-increasing",
+    "levels-up-to-order",
+    "levels-volume-beyond",
+    "packages-level-gap",
+    "packages-unknown-activity",
 }
 
 
 def bad_cases() -> list[str]:
-    return sorted(p.name[len("bad-"):-len(".json")] for p in MODELS.glob("bad-*.json"))
+    return sorted(p.name[len("bad-") : -len(".json")] for p in MODELS.glob("bad-*.json"))
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -137,14 +163,14 @@ def zbb_cli() -> Path:
     """The zbb CLI: $ZBB_CLI or build/zbb. Missing is a failure, not a skip."""
     path = Path(os.environ.get("ZBB_CLI") or REPO / "build" / "zbb")
     if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"zbb CLI not found at {path}: build it (cmake --build build) or set ZBB_CLI",
-                    pytrace=False)
+        pytest.fail(f"zbb CLI not found at {path}: build it (cmake --build build) or set ZBB_CLI", pytrace=False)
     return path
 
 
 def run_cli(cli: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(cli), *args], cwd=REPO, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=60)
+    return subprocess.run(
+        [str(cli), *args], cwd=REPO, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=60
+    )
 
 
 def json_blocks(markdown: Path) -> list[str]:
@@ -165,8 +191,7 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """A schema node with its $ref followed (within this document)."""
     while "$ref" in node:
-        node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[1]],
-                **{k: v for k, v in node.items() if k != "$ref"}}
+        node = {**schema["$defs"][node["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
 
@@ -208,9 +233,12 @@ def test_schema_is_the_table_description() -> None:
     kinds = {"text": "string", "number": "number", "integer": "integer"}
     for t in tables:
         row = objects[t["name"]]
-        own = t["columns"][t["parent_columns"]:]
-        children = {c["json_key"] for c in tables if c["name"] != "model" and (
-            c["parent"] == t["name"] or (t["name"] == "model" and c["parent"] == ""))}
+        own = t["columns"][t["parent_columns"] :]
+        children = {
+            c["json_key"]
+            for c in tables
+            if c["name"] != "model" and (c["parent"] == t["name"] or (t["name"] == "model" and c["parent"] == ""))
+        }
         extra = {"$schema"} if t["name"] == "model" else set()
         assert set(row["properties"]) == {c["name"] for c in own} | children | extra, t["name"]
         assert row["additionalProperties"] is False, t["name"]
@@ -230,8 +258,9 @@ def test_table_description_is_what_python_uses() -> None:
     tables = {t["name"]: t for t in zbb._core.model_tables()}
     for name, columns in zbb.TABLE_COLUMNS.items():
         assert columns == [c["name"] for c in tables[name]["columns"]], name
-    assert list(zbb.TABLE_COLUMNS) == [n for n, t in tables.items() if n not in ("model", "frame")
-                                       and t["parent"] != "frame"]
+    assert list(zbb.TABLE_COLUMNS) == [
+        n for n, t in tables.items() if n not in ("model", "frame") and t["parent"] != "frame"
+    ]
 
 
 def test_schema_currencies_are_zbbs_table() -> None:
@@ -255,7 +284,8 @@ def test_valid_models_validate(validator: Draft202012Validator, path: Path) -> N
 
 
 def test_format_doc_example_validates_and_the_cli_accepts_it(
-        validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path) -> None:
+    validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path
+) -> None:
     blocks = json_blocks(FORMAT_DOC)
     assert blocks, "docs/model-format.md has no ```json block"
     for i, text in enumerate(blocks):
@@ -270,7 +300,8 @@ def test_format_doc_example_validates_and_the_cli_accepts_it(
 
 
 def test_null_means_absent_in_the_schema_as_in_the_reader(
-        validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path) -> None:
+    validator: Draft202012Validator, zbb_cli: Path, tmp_path: Path
+) -> None:
     doc = json.loads(SMALL.read_text(encoding="utf-8"))
     doc.update({"name": None, "currency": None, "minor_units": None, "support": None})
     doc["activities"][0]["max"] = None
@@ -342,20 +373,26 @@ def _row(doc: dict[str, Any], table: str, **match: Any) -> dict[str, Any]:
 
 
 def _singular(d: dict[str, Any]) -> None:
-    d["support"] = [{"supplier": "A-mgmt", "consumer": "A-mgmt", "per_unit": 0.9999999},
-                    {"supplier": "A-ict", "consumer": "A-ict", "per_unit": 0.9999999},
-                    {"supplier": "A-mgmt", "consumer": "A-ict", "per_unit": 1},
-                    {"supplier": "A-ict", "consumer": "A-case", "per_unit": 1}]
+    d["support"] = [
+        {"supplier": "A-mgmt", "consumer": "A-mgmt", "per_unit": 0.9999999},
+        {"supplier": "A-ict", "consumer": "A-ict", "per_unit": 0.9999999},
+        {"supplier": "A-mgmt", "consumer": "A-ict", "per_unit": 1},
+        {"supplier": "A-ict", "consumer": "A-case", "per_unit": 1},
+    ]
 
 
 def _total_overflow(d: dict[str, Any]) -> None:
     d["support"], d["funding"] = [], []
     _row(d, "resources", id="R-cm")["price"] = "50000000"
     _row(d, "resources", id="R-mgr")["price"] = "50000000"
-    d["consumption"] = [{"activity": "A-case", "resource": "R-cm", "per_unit": 1},
-                        {"activity": "A-course", "resource": "R-mgr", "per_unit": 1}]
-    d["plan"] = [{"goal": "G-home", "activity": "A-case", "volume": 1e6},
-                 {"goal": "G-carer", "activity": "A-course", "volume": 1e6}]
+    d["consumption"] = [
+        {"activity": "A-case", "resource": "R-cm", "per_unit": 1},
+        {"activity": "A-course", "resource": "R-mgr", "per_unit": 1},
+    ]
+    d["plan"] = [
+        {"goal": "G-home", "activity": "A-case", "volume": 1e6},
+        {"goal": "G-carer", "activity": "A-course", "volume": 1e6},
+    ]
 
 
 # The rows marked "no test" in docs/errors.md: small.json changed as the row describes.
@@ -403,7 +440,7 @@ def test_errors_doc_messages_are_what_the_cli_prints(zbb_cli: Path) -> None:
             assert tests.startswith("no test"), tests
             continue
         name = first.group(1).removesuffix(".validate")
-        case = name[len("cli.bad."):]
+        case = name[len("cli.bad.") :]
         if (MODELS / f"bad-{case}.json").exists():
             args = ["budget", f"tests/cli/models/bad-{case}.json"]
         else:
@@ -438,7 +475,7 @@ def test_errors_doc_untested_examples_are_real(zbb_cli: Path, tmp_path: Path) ->
 
 def test_errors_doc_warnings_are_real(zbb_cli: Path, tmp_path: Path) -> None:
     text = ERRORS_DOC.read_text(encoding="utf-8")
-    section = text[text.index("## Warnings"):]
+    section = text[text.index("## Warnings") :]
     expected = re.search(r"```text\n(.*?)```", section, re.S).group(1).splitlines()
     doc = json.loads(json_blocks(FORMAT_DOC)[0])
     _row(doc, "plan", goal="G-home", activity="A-case")["volume"] = 300

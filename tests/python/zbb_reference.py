@@ -38,8 +38,21 @@ FORMAT = "zbb-model/1"
 
 #: ISO 4217 minor-unit decimals for the currencies the reference knows about.
 MINOR_UNITS: dict[str, int] = {
-    "EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "SEK": 2, "NOK": 2, "DKK": 2,
-    "PLN": 2, "CZK": 2, "CAD": 2, "AUD": 2, "JPY": 0, "KRW": 0, "KWD": 3, "BHD": 3,
+    "EUR": 2,
+    "USD": 2,
+    "GBP": 2,
+    "CHF": 2,
+    "SEK": 2,
+    "NOK": 2,
+    "DKK": 2,
+    "PLN": 2,
+    "CZK": 2,
+    "CAD": 2,
+    "AUD": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "BHD": 3,
 }
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -70,7 +83,7 @@ def number(value: Any, what: str) -> Fraction:
 def decimal_string(value: Any, what: str) -> Fraction:
     """Exact value of a decimal-string field such as a price or a share."""
     if not isinstance(value, str) or not _PLAIN_DECIMAL.fullmatch(value):
-        raise ValueError(f"{what}: expected a plain decimal string like \"123.45\", got {value!r}")
+        raise ValueError(f'{what}: expected a plain decimal string like "123.45", got {value!r}')
     return Fraction(value)
 
 
@@ -93,15 +106,19 @@ def _ref(index: Mapping[str, int], key: Any, what: str) -> int:
 
 
 def _links(
-    model: Model, table: str, row_key: str, row_index: Mapping[str, int],
-    col_key: str, col_index: Mapping[str, int], value_key: str,
+    model: Model,
+    table: str,
+    row_key: str,
+    row_index: Mapping[str, int],
+    col_key: str,
+    col_index: Mapping[str, int],
+    value_key: str,
 ) -> dict[tuple[int, int], Fraction]:
     """Sparse (row, col) -> per_unit/volume map; duplicate pairs are rejected."""
     out: dict[tuple[int, int], Fraction] = {}
     for n, row in enumerate(model.get(table) or []):
         what = f"{table}[{n}]"
-        key = (_ref(row_index, row[row_key], f"{what}.{row_key}"),
-               _ref(col_index, row[col_key], f"{what}.{col_key}"))
+        key = (_ref(row_index, row[row_key], f"{what}.{row_key}"), _ref(col_index, row[col_key], f"{what}.{col_key}"))
         if key in out:
             raise ValueError(f"{what}: duplicate ({row[row_key]!r}, {row[col_key]!r}) row")
         out[key] = number(row[value_key], f"{what}.{value_key}")
@@ -129,8 +146,11 @@ def solve(a: Matrix, b: Sequence[Fraction]) -> list[Fraction]:
 
 
 def _solve_support(
-    n: int, support: Mapping[tuple[int, int], Fraction], rhs: Sequence[Fraction],
-    transpose: bool, reduced: bool,
+    n: int,
+    support: Mapping[tuple[int, int], Fraction],
+    rhs: Sequence[Fraction],
+    transpose: bool,
+    reduced: bool,
 ) -> list[Fraction]:
     """Solve ``(I - S) y = rhs`` (or ``(I - S)^T y = rhs``) for all n activities."""
     if not reduced:
@@ -269,7 +289,6 @@ def exact_budget(model: Model, *, reduced: bool = True) -> dict[str, Any]:
         "unit_cost": dict(zip(acts, c)),
         "full_unit_cost": dict(zip(acts, u)),
         "goals": {
-            g: {"baseline": baseline[i], "target": target[i], "projected": projected[i]}
-            for i, g in enumerate(goals)
+            g: {"baseline": baseline[i], "target": target[i], "projected": projected[i]} for i, g in enumerate(goals)
         },
     }

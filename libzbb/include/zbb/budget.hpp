@@ -41,12 +41,12 @@ struct budget {
     breakdown by_partner;   ///< funding shares applied to each activity's own cost
     breakdown by_category;  ///< by_resource summed per cost category
 
-    vector direct_volumes;   ///< d (activity)
-    vector volumes;          ///< x from (I - S) x = d (activity)
-    vector resource_needs;   ///< C x (resource)
-    vector unit_costs;       ///< direct unit cost c (activity), in currency units
-    vector full_unit_costs;  ///< u from (I - S)^T u = c (activity), in currency units
-    vector projected;        ///< baseline + E x (goal)
+    dense_vector direct_volumes;   ///< d (activity)
+    dense_vector volumes;          ///< x from (I - S) x = d (activity)
+    dense_vector resource_needs;   ///< C x (resource)
+    dense_vector unit_costs;       ///< direct unit cost c (activity), in currency units
+    dense_vector full_unit_costs;  ///< u from (I - S)^T u = c (activity), in currency units
+    dense_vector projected;        ///< baseline + E x (goal)
 
     /// Plain-language notes on a valid but questionable plan: volumes outside [min, max] and
     /// resource needs above availability.
@@ -54,7 +54,7 @@ struct budget {
 };
 
 namespace detail {
-inline double neumaier_sum(const vector& v) {
+inline double neumaier_sum(const dense_vector& v) {
     double s = 0.0, c = 0.0;
     for (Eigen::Index i = 0; i < v.size(); ++i) {
         double t = s + v[i];
@@ -77,7 +77,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     const Eigen::Index na = plan.rows();
 
     // d: row sums of the plan (one pass over its non-zeros).
-    b.direct_volumes = vector::Zero(na);
+    b.direct_volumes = dense_vector::Zero(na);
     for (int g = 0; g < plan.outerSize(); ++g)
         for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
             b.direct_volumes[it.row()] += it.value();
@@ -102,13 +102,14 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
             b.full_unit_costs = lm.support_solver().full_unit_costs(b.unit_costs);
         });
 
-    vector activity_value, resource_value, goal_value(plan.cols()), partner_value, category_value;
+    dense_vector activity_value, resource_value, goal_value(plan.cols()), partner_value,
+        category_value;
     detail::run_both(
         parallel,
         [&] {
             b.resource_needs = lm.consumption_by_resource() * b.volumes;
             resource_value = lm.prices().cwiseProduct(b.resource_needs) * minor;
-            category_value = vector::Zero(static_cast<Eigen::Index>(lm.categories().size()));
+            category_value = dense_vector::Zero(static_cast<Eigen::Index>(lm.categories().size()));
             for (Eigen::Index r = 0; r < resource_value.size(); ++r)
                 category_value[lm.resource_category()[static_cast<std::size_t>(r)]] +=
                     resource_value[r];
@@ -128,7 +129,8 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
         });
 
     // Name the line that overflows before the total does.
-    auto check = [](const vector& v, const std::vector<std::string>& keys, const char* entity) {
+    auto check = [](const dense_vector& v, const std::vector<std::string>& keys,
+                    const char* entity) {
         for (Eigen::Index i = 0; i < v.size(); ++i)
             if (!detail::computed_in_range(v[i]))
                 detail::check_computed(v[i], {entity, keys[static_cast<std::size_t>(i)], "cost"});
@@ -141,7 +143,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
 
     // The breakdowns, split from the total; an error is the one of the first breakdown in the
     // order activity, resource, goal, partner, category.
-    auto fill = [&](breakdown& out, key_list keys, const vector& values, const char* entity) {
+    auto fill = [&](breakdown& out, key_list keys, const dense_vector& values, const char* entity) {
         out.values.assign(values.data(), values.data() + values.size());
         out.amounts = allocate_largest_remainder(b.total, out.values, [&](std::size_t i) {
             return error_location{entity, keys[i], "cost"};

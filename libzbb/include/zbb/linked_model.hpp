@@ -194,9 +194,7 @@ void check_non_negative(double v, const Where& where) {
     if (!std::isfinite(v)) fail(located(where), "must be a finite number");
     if (v < 0) fail(located(where), "must not be negative (got " + short_number(v) + ")");
 }
-inline std::string pair_id(const std::string& a, const std::string& b) {
-    return a + " -> " + b;
-}
+using zbb::pair_id;
 
 // Builds a sparse matrix from (row, col, value) while refusing duplicate (row, col) pairs.
 template <class RowName>
@@ -314,9 +312,9 @@ class linked_model {
     /// rows have share 1 for their executing partner.
     const sparse_matrix& funding_shares() const noexcept { return *funding_shares_; }
     /// Unit prices as doubles (the exact decimals are in source().resources).
-    const vector& prices() const noexcept { return *prices_; }
+    const dense_vector& prices() const noexcept { return *prices_; }
     /// Direct unit cost per activity: c = C^T p.
-    const vector& direct_unit_costs() const noexcept { return *direct_unit_costs_; }
+    const dense_vector& direct_unit_costs() const noexcept { return *direct_unit_costs_; }
     /// The factorised support system.
     const support_system& support_solver() const noexcept { return *support_system_; }
     /// Cost categories in order of first appearance, and each resource's category index.
@@ -324,10 +322,10 @@ class linked_model {
     const std::vector<int>& resource_category() const noexcept { return *resource_category_; }
     /// Baselines of the goals, bounds of the activities (max +infinity when unbounded) and
     /// availability of the resources (+infinity when unlimited), in model order.
-    const vector& baselines() const noexcept { return *baselines_; }
-    const vector& activity_min() const noexcept { return *activity_min_; }
-    const vector& activity_max() const noexcept { return *activity_max_; }
-    const vector& resource_available() const noexcept { return *resource_available_; }
+    const dense_vector& baselines() const noexcept { return *baselines_; }
+    const dense_vector& activity_min() const noexcept { return *activity_min_; }
+    const dense_vector& activity_max() const noexcept { return *activity_max_; }
+    const dense_vector& resource_available() const noexcept { return *resource_available_; }
     /// The ids of goals, activities, resources, partners and categories as shared key lists.
     key_list goal_keys() const { return goals_->keys(); }
     key_list activity_keys() const { return activities_->keys(); }
@@ -361,8 +359,8 @@ class linked_model {
     /// multipliers, filled in order (the first up_to units at the first level's effect, ...);
     /// x_a itself for an activity without levels. Projected indicators are baseline + E of this.
     /// Throws model_error (activity id, field "levels") for a volume beyond the last level's up_to.
-    vector effective_volumes(const vector& x) const {
-        vector v = x;
+    dense_vector effective_volumes(const dense_vector& x) const {
+        dense_vector v = x;
         const auto& activities = *src_.activities;
         for (int a = 0; a < x.size(); ++a) {
             const auto& act = activities[static_cast<std::size_t>(a)];
@@ -384,6 +382,13 @@ class linked_model {
     friend struct detail::model_editor;
     template <class T>
     using shared = std::shared_ptr<const T>;
+    // A linked matrix behind a shared pointer, swapped in (Eigen 3.4's SparseMatrix has no move
+    // constructor, so make_shared from a temporary would copy it).
+    static shared<sparse_matrix> shared_matrix(sparse_matrix&& m) {
+        auto p = std::make_shared<sparse_matrix>();
+        p->swap(m);
+        return p;
+    }
     using row_major = Eigen::SparseMatrix<double, Eigen::RowMajor, int>;
 
     // The source as parts: the header fields come from `base`; each table is an aliasing pointer
@@ -494,9 +499,9 @@ class linked_model {
         }
     }
     // c = C^T p, refusing a unit cost that overflows.
-    static vector unit_costs(const sparse_matrix& consumption, const vector& prices,
-                             const id_index& activities) {
-        vector c = consumption.transpose() * prices;
+    static dense_vector unit_costs(const sparse_matrix& consumption, const dense_vector& prices,
+                                   const id_index& activities) {
+        dense_vector c = consumption.transpose() * prices;
         for (int a = 0; a < c.size(); ++a)
             if (!std::isfinite(c[a]))
                 throw money_overflow(
@@ -539,18 +544,18 @@ class linked_model {
             check_activity(a);
         }
         const int na = activities->size();
-        vector baselines(goals->size());
+        dense_vector baselines(goals->size());
         for (int g = 0; g < goals->size(); ++g)
             baselines[g] = m.goals[static_cast<std::size_t>(g)].baseline;
-        vector activity_min(na), activity_max(na);
+        dense_vector activity_min(na), activity_max(na);
         for (int a = 0; a < na; ++a) {
             const auto& act = m.activities[static_cast<std::size_t>(a)];
             activity_min[a] = act.min;
             activity_max[a] = act.max ? *act.max : std::numeric_limits<double>::infinity();
             has_levels_ = has_levels_ || !act.levels.empty();
         }
-        vector prices(static_cast<int>(m.resources.size()));
-        vector resource_available(static_cast<int>(m.resources.size()));
+        dense_vector prices(static_cast<int>(m.resources.size()));
+        dense_vector resource_available(static_cast<int>(m.resources.size()));
         std::vector<int> resource_category;
         resource_category.reserve(m.resources.size());
         for (std::size_t i = 0; i < m.resources.size(); ++i) {
@@ -567,10 +572,10 @@ class linked_model {
             }
             resource_category.push_back(cat);
         }
-        baselines_ = std::make_shared<const vector>(std::move(baselines));
-        activity_min_ = std::make_shared<const vector>(std::move(activity_min));
-        activity_max_ = std::make_shared<const vector>(std::move(activity_max));
-        resource_available_ = std::make_shared<const vector>(std::move(resource_available));
+        baselines_ = std::make_shared<const dense_vector>(std::move(baselines));
+        activity_min_ = std::make_shared<const dense_vector>(std::move(activity_min));
+        activity_max_ = std::make_shared<const dense_vector>(std::move(activity_max));
+        resource_available_ = std::make_shared<const dense_vector>(std::move(resource_available));
         resource_category_ = std::make_shared<const std::vector<int>>(std::move(resource_category));
 
         std::vector<Eigen::Triplet<double, int>> t;
@@ -588,8 +593,8 @@ class linked_model {
                                         {"effects", row(), "per_unit"});
             t.emplace_back(g, a, e.per_unit);
         }
-        effects_ = std::make_shared<const sparse_matrix>(
-            detail::build_unique(goals->size(), na, t, "effects", [&](int g, int a) {
+        effects_ =
+            shared_matrix(detail::build_unique(goals->size(), na, t, "effects", [&](int g, int a) {
                 return detail::pair_id(goals->ids()[static_cast<std::size_t>(g)],
                                        activities->ids()[static_cast<std::size_t>(a)]);
             }));
@@ -611,7 +616,7 @@ class linked_model {
                                         {"consumption", row(), "per_unit"});
             t.emplace_back(r, a, c.per_unit);
         }
-        consumption_ = std::make_shared<const sparse_matrix>(
+        consumption_ = shared_matrix(
             detail::build_unique(resources->size(), na, t, "consumption", [&](int r, int a) {
                 return detail::pair_id(activities->ids()[static_cast<std::size_t>(a)],
                                        resources->ids()[static_cast<std::size_t>(r)]);
@@ -634,23 +639,21 @@ class linked_model {
                                         {"support", row(), "per_unit"});
             t.emplace_back(sup, con, s.per_unit);
         }
-        support_ = std::make_shared<const sparse_matrix>(
-            detail::build_unique(na, na, t, "support", [&](int s, int c) {
-                return detail::pair_id(activities->ids()[static_cast<std::size_t>(s)],
-                                       activities->ids()[static_cast<std::size_t>(c)]);
-            }));
+        support_ = shared_matrix(detail::build_unique(na, na, t, "support", [&](int s, int c) {
+            return detail::pair_id(activities->ids()[static_cast<std::size_t>(s)],
+                                   activities->ids()[static_cast<std::size_t>(c)]);
+        }));
 
-        funding_shares_ =
-            std::make_shared<const sparse_matrix>(link_funding(m.activities, m.funding));
-        plan_ = std::make_shared<const sparse_matrix>(link_plan(m.plan));
+        funding_shares_ = shared_matrix(link_funding(m.activities, m.funding));
+        plan_ = shared_matrix(link_plan(m.plan));
         check_frame(m.frame);
 
         link_packages();
 
         consumption_rows_ = std::make_shared<const row_major>(*consumption_);
-        prices_ = std::make_shared<const vector>(std::move(prices));
+        prices_ = std::make_shared<const dense_vector>(std::move(prices));
         direct_unit_costs_ =
-            std::make_shared<const vector>(unit_costs(*consumption_, *prices_, *activities));
+            std::make_shared<const dense_vector>(unit_costs(*consumption_, *prices_, *activities));
         support_system_ =
             std::make_shared<const support_system>(support_, activities->ids(), options_.support);
     }
@@ -808,8 +811,8 @@ class linked_model {
     shared<sparse_matrix> effects_, consumption_, funding_shares_, plan_;
     shared<sparse_matrix> support_ = std::make_shared<const sparse_matrix>();
     shared<row_major> consumption_rows_;
-    shared<vector> prices_, direct_unit_costs_;
-    shared<vector> baselines_, activity_min_, activity_max_, resource_available_;
+    shared<dense_vector> prices_, direct_unit_costs_;
+    shared<dense_vector> baselines_, activity_min_, activity_max_, resource_available_;
     bool has_levels_ = false;
     shared<std::vector<int>> resource_category_;
     shared<support_system> support_system_;

@@ -128,6 +128,13 @@ struct decision_package {
     std::vector<package_volume> volumes;
 };
 
+/// The id of a link row in error messages and reports: "a -> b" (goal -> activity for effects
+/// and plan rows, activity -> resource for consumption, supplier -> consumer for support,
+/// activity -> partner for funding).
+inline std::string pair_id(const std::string& a, const std::string& b) {
+    return a + " -> " + b;
+}
+
 /// The id of a decision package in every message and report: "<unit>/<level>" ("DU-dementia/2").
 inline std::string package_id(const std::string& unit, int level) {
     return unit + "/" + std::to_string(level);

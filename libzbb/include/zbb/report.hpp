@@ -43,7 +43,8 @@ inline void write_budget_members(json_writer& j, const linked_model& lm, const b
     section("by_resource", b.by_resource);
     section("by_partner", b.by_partner);
     section("by_category", b.by_category);
-    auto numbers = [&](const char* name, const std::vector<std::string>& ids, const vector& v) {
+    auto numbers = [&](const char* name, const std::vector<std::string>& ids,
+                       const dense_vector& v) {
         j.key(name);
         j.begin_object();
         for (std::size_t i = 0; i < ids.size(); ++i) {

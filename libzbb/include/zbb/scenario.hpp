@@ -55,6 +55,12 @@ struct model_editor {
     static std::shared_ptr<const T> share(T v) {
         return std::make_shared<const T>(std::move(v));
     }
+    // Eigen 3.4's SparseMatrix has no move constructor: swap instead of copying the matrix.
+    static std::shared_ptr<const sparse_matrix> share(sparse_matrix& m) {
+        auto p = std::make_shared<sparse_matrix>();
+        p->swap(m);
+        return p;
+    }
     static std::size_t index_of(const id_index& ids, const std::string& id, const char* entity) {
         const int i = ids.find(id);
         if (i < 0) fail({entity, id, "id"}, std::string("unknown ") + entity);
@@ -88,7 +94,7 @@ struct model_editor {
 
     static linked_model price(const linked_model& lm, const std::string& id, const decimal& p) {
         auto [out, r] = resource(lm, id, [&](zbb::resource& res) { res.price = p; });
-        vector prices = *lm.prices_;
+        dense_vector prices = *lm.prices_;
         prices[static_cast<Eigen::Index>(r)] = p.to_double();
         out.prices_ = share(std::move(prices));
         out.direct_unit_costs_ =
@@ -99,7 +105,7 @@ struct model_editor {
     static linked_model available(const linked_model& lm, const std::string& id,
                                   std::optional<double> units) {
         auto [out, r] = resource(lm, id, [&](zbb::resource& res) { res.available = units; });
-        vector available = *lm.resource_available_;
+        dense_vector available = *lm.resource_available_;
         available[static_cast<Eigen::Index>(r)] =
             units ? *units : std::numeric_limits<double>::infinity();
         out.resource_available_ = share(std::move(available));
@@ -113,7 +119,7 @@ struct model_editor {
         activities[a].min = min;
         activities[a].max = max;
         lm.check_activity(activities[a]);
-        vector lo = *lm.activity_min_, hi = *lm.activity_max_;
+        dense_vector lo = *lm.activity_min_, hi = *lm.activity_max_;
         lo[static_cast<Eigen::Index>(a)] = min;
         hi[static_cast<Eigen::Index>(a)] = max ? *max : std::numeric_limits<double>::infinity();
         linked_model out = lm;
@@ -150,7 +156,7 @@ struct model_editor {
         d.makeCompressed();
         linked_model out = lm;
         out.src_.plan = share(std::move(plan));
-        out.plan_ = share(std::move(d));
+        out.plan_ = share(d);
         out.parts_changed();
         return out;
     }
@@ -159,7 +165,7 @@ struct model_editor {
         auto d = lm.link_plan(plan);
         linked_model out = lm;
         out.src_.plan = share(std::move(plan));
-        out.plan_ = share(std::move(d));
+        out.plan_ = share(d);
         out.parts_changed();
         return out;
     }
@@ -186,7 +192,7 @@ struct model_editor {
         auto f = lm.link_funding(*lm.src_.activities, rows);
         linked_model out = lm;
         out.src_.funding = share(std::move(rows));
-        out.funding_shares_ = share(std::move(f));
+        out.funding_shares_ = share(f);
         out.parts_changed();
         return out;
     }

@@ -20,7 +20,9 @@ namespace zbb {
 
 /// Column-major sparse matrix of doubles with int indices, as used throughout zbb.
 using sparse_matrix = Eigen::SparseMatrix<double, Eigen::ColMajor, int>;
-using vector = Eigen::VectorXd;
+/// Dense vector of doubles (volumes, unit costs, indicators); named so that it never shadows
+/// std::vector for code in or using namespace zbb.
+using dense_vector = Eigen::VectorXd;
 
 /// Which solver the support system uses for its blocks (a named parameter, for testing and for
 /// the rare model where the automatic choice is not the fastest).
@@ -116,9 +118,9 @@ class support_system {
     }
 
     /// Total volumes x from direct volumes d: (I - S) x = d.
-    vector volumes(const vector& d) const;
+    dense_vector volumes(const dense_vector& d) const;
     /// Full unit costs u from direct unit costs c: (I - S)^T u = c (the reciprocal method).
-    vector full_unit_costs(const vector& c) const;
+    dense_vector full_unit_costs(const dense_vector& c) const;
 
     /// Largest total volume per unit of direct volume that zbb accepts from a support loop.
     static constexpr double max_amplification = 1e12;
@@ -171,7 +173,7 @@ class support_system {
     static detail::csc_block inside(const impl& m, std::size_t k, bool with_identity);
     static void residual(const impl& m, std::size_t k, const double* rhs, const double* x,
                          bool transposed, double* out);
-    static vector solve_supplier_system(const impl& m, vector rhs, bool transposed);
+    static dense_vector solve_supplier_system(const impl& m, dense_vector rhs, bool transposed);
 
     std::shared_ptr<const impl> impl_;
 };
@@ -435,7 +437,8 @@ inline void support_system::solve_block(const impl& m, std::size_t k, double* v,
 }
 
 // Solves the supplier system in block order; rhs is indexed in block order.
-inline vector support_system::solve_supplier_system(const impl& m, vector x, bool transposed) {
+inline dense_vector support_system::solve_supplier_system(const impl& m, dense_vector x,
+                                                          bool transposed) {
     const std::size_t blocks = m.info.size();
     std::vector<double> work;
     const int* rs = m.row_start.data();
@@ -591,7 +594,7 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
     std::vector<double> y, rhs, work;
     // The whole supplier system's amplification y = (I - S_PP)^-1 1, block by block as the blocks
     // are factorised (loops in series multiply).
-    vector yall(p);
+    dense_vector yall(p);
     auto global_amplification = [&](std::size_t k, bool local_is_global) {
         const int b0 = m->block_start[k], b1 = m->block_start[k + 1];
         bool external = false;
@@ -765,36 +768,36 @@ inline support_system::support_system(std::shared_ptr<const sparse_matrix> share
     impl_ = std::move(m);
 }
 
-inline vector support_system::volumes(const vector& d) const {
+inline dense_vector support_system::volumes(const dense_vector& d) const {
     if (!impl_ || impl_->p == 0) return d;
     const impl& m = *impl_;
     const int* outer = m.support->outerIndexPtr();
     const int* target = m.target.data();
     const double* value = m.support->valuePtr();
     // rhs = d_P + S_PN d_N: the supplier rows of S times d outside the suppliers.
-    vector rhs(m.p);
+    dense_vector rhs(m.p);
     for (int i = 0; i < m.p; ++i) rhs[i] = d[m.activity[i]];
     for (int a = 0; a < m.n; ++a) {
         const double da = d[a];
         if (da == 0.0 || m.index_of[a] >= 0) continue;
         for (int e = outer[a]; e < outer[a + 1]; ++e) rhs[target[e]] += value[e] * da;
     }
-    const vector xp = solve_supplier_system(m, std::move(rhs), false);
-    vector x = d;
+    const dense_vector xp = solve_supplier_system(m, std::move(rhs), false);
+    dense_vector x = d;
     for (int i = 0; i < m.p; ++i) x[m.activity[i]] = xp[i];
     return x;
 }
 
-inline vector support_system::full_unit_costs(const vector& c) const {
+inline dense_vector support_system::full_unit_costs(const dense_vector& c) const {
     if (!impl_ || impl_->p == 0) return c;
     const impl& m = *impl_;
     const int* outer = m.support->outerIndexPtr();
     const int* target = m.target.data();
     const double* value = m.support->valuePtr();
-    vector cp(m.p);
+    dense_vector cp(m.p);
     for (int i = 0; i < m.p; ++i) cp[i] = c[m.activity[i]];
-    const vector up = solve_supplier_system(m, std::move(cp), true);
-    vector u(m.n);  // u_N = c_N + S_PN^T u_P, u_P from the supplier system
+    const dense_vector up = solve_supplier_system(m, std::move(cp), true);
+    dense_vector u(m.n);  // u_N = c_N + S_PN^T u_P, u_P from the supplier system
     for (int a = 0; a < m.n; ++a) {
         const int i = m.index_of[a];
         if (i >= 0) {

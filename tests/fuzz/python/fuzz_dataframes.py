@@ -23,12 +23,59 @@ with atheris.instrument_imports(include=["zbb", "oracle"]):
 import numpy as np
 import pandas as pd
 
-MAGNITUDES = [0.0, -0.0, 1.0, 0.5, 2.0, 10.0, 1e-9, 1e9, 1e12, 1e-12, 1e308, -1e308, 5e-324,
-              2.2250738585072014e-308, 9007199254740993.0, float("nan"), float("inf"), -float("inf"),
-              1e15, 0.9999999, 1.0000001, -1.0, 1e6, 1e-6, 1.0000000001e12, 1e9 + 1]
-DECIMALS = ["0", "1", "0.5", "78.40", "0.000000000000000000000000000001", "9" * 30, "9" * 31,
-            "90071992547409.91", "90071992547409.92", "1e5", "-1", "", " 1", "1.", ".5", "0.25", "0.75",
-            "1.000", "1.0000000000000000000000000000001", "\u0661", "NaN", "Infinity", "0x10"]
+MAGNITUDES = [
+    0.0,
+    -0.0,
+    1.0,
+    0.5,
+    2.0,
+    10.0,
+    1e-9,
+    1e9,
+    1e12,
+    1e-12,
+    1e308,
+    -1e308,
+    5e-324,
+    2.2250738585072014e-308,
+    9007199254740993.0,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e15,
+    0.9999999,
+    1.0000001,
+    -1.0,
+    1e6,
+    1e-6,
+    1.0000000001e12,
+    1e9 + 1,
+]
+DECIMALS = [
+    "0",
+    "1",
+    "0.5",
+    "78.40",
+    "0.000000000000000000000000000001",
+    "9" * 30,
+    "9" * 31,
+    "90071992547409.91",
+    "90071992547409.92",
+    "1e5",
+    "-1",
+    "",
+    " 1",
+    "1.",
+    ".5",
+    "0.25",
+    "0.75",
+    "1.000",
+    "1.0000000000000000000000000000001",
+    "\u0661",
+    "NaN",
+    "Infinity",
+    "0x10",
+]
 HOSTILE_IDS = ["", "\x00", "a\nb", "\u202e", "x" * 10000, "\ud800", " ", "G0", "A0", "P0", "R0", "\t"]
 
 
@@ -91,34 +138,59 @@ def tables(c: Cells) -> tuple[dict[str, Any], dict[str, Any] | None]:
     res = [c.ident("R", i) for i in range(c.count(3))]
     partners = [c.ident("P", i) for i in range(1 + c.count(2))]
     t: dict[str, Any] = {
-        "goals": pd.DataFrame({"id": goals, "baseline": [c.number() for _ in goals],
-                               "target": [c.number() for _ in goals], "weight": [c.number() for _ in goals]}),
-        "activities": pd.DataFrame({"id": acts, "partner": [c.ref(partners, "P") for _ in acts],
-                                    "min": [c.number() if c.hostile(2) else 0.0 for _ in acts],
-                                    "max": [c.number() if c.count(3) == 0 else None for _ in acts]}),
-        "resources": pd.DataFrame({"id": res, "price": [c.decimal() for _ in res],
-                                   "category": [c.pick(["", None]) if c.hostile(8) else c.pick(["staff", "ict"])
-                                                for _ in res]}),
+        "goals": pd.DataFrame(
+            {
+                "id": goals,
+                "baseline": [c.number() for _ in goals],
+                "target": [c.number() for _ in goals],
+                "weight": [c.number() for _ in goals],
+            }
+        ),
+        "activities": pd.DataFrame(
+            {
+                "id": acts,
+                "partner": [c.ref(partners, "P") for _ in acts],
+                "min": [c.number() if c.hostile(2) else 0.0 for _ in acts],
+                "max": [c.number() if c.count(3) == 0 else None for _ in acts],
+            }
+        ),
+        "resources": pd.DataFrame(
+            {
+                "id": res,
+                "price": [c.decimal() for _ in res],
+                "category": [c.pick(["", None]) if c.hostile(8) else c.pick(["staff", "ict"]) for _ in res],
+            }
+        ),
         "partners": pd.DataFrame({"id": partners}),
     }
-    links = {"effects": ("goal", goals, "G", "activity", acts, "A"),
-             "consumption": ("activity", acts, "A", "resource", res, "R"),
-             "support": ("supplier", acts, "A", "consumer", acts, "A"),
-             "plan": ("goal", goals, "G", "activity", acts, "A")}
+    links = {
+        "effects": ("goal", goals, "G", "activity", acts, "A"),
+        "consumption": ("activity", acts, "A", "resource", res, "R"),
+        "support": ("supplier", acts, "A", "consumer", acts, "A"),
+        "plan": ("goal", goals, "G", "activity", acts, "A"),
+    }
     value = {"effects": "per_unit", "consumption": "per_unit", "support": "per_unit", "plan": "volume"}
     for table, (a, ids_a, pa, b, ids_b, pb) in links.items():
         n = c.count(6) if (ids_a and ids_b) or c.hostile(8) else 0
         pairs = [(c.ref(ids_a, pa), c.ref(ids_b, pb)) for _ in range(n)]
         if not c.hostile(8):  # a row twice now and then
             pairs = list(dict.fromkeys(pairs))
-        t[table] = pd.DataFrame({a: [p[0] for p in pairs], b: [p[1] for p in pairs],
-                                 value[table]: [c.number(0.1 if table == "support" else 100.0)
-                                               for _ in pairs]}, columns=[a, b, value[table]])
+        t[table] = pd.DataFrame(
+            {
+                a: [p[0] for p in pairs],
+                b: [p[1] for p in pairs],
+                value[table]: [c.number(0.1 if table == "support" else 100.0) for _ in pairs],
+            },
+            columns=[a, b, value[table]],
+        )
     n = c.count(3) if c.count(3) == 0 else 0  # shares must sum to 1: funding rows now and then
-    t["funding"] = pd.DataFrame({"activity": [c.ref(acts, "A") for _ in range(n)],
-                                 "partner": [c.ref(partners, "P") for _ in range(n)],
-                                 "share": [c.pick(["0.5", "0.25", "0.75", "1"]) if c.count(1) else c.decimal()
-                                           for _ in range(n)]})
+    t["funding"] = pd.DataFrame(
+        {
+            "activity": [c.ref(acts, "A") for _ in range(n)],
+            "partner": [c.ref(partners, "P") for _ in range(n)],
+            "share": [c.pick(["0.5", "0.25", "0.75", "1"]) if c.count(1) else c.decimal() for _ in range(n)],
+        }
+    )
     if c.hostile(8):  # a column twice
         name = c.pick(list(t))
         frame = t[name]
@@ -132,11 +204,15 @@ def tables(c: Cells) -> tuple[dict[str, Any], dict[str, Any] | None]:
             frame["partner_caps"] = [{"partner": c.ref(partners, "P"), "cap": c.decimal()}]
     if c.count(2) == 0 and acts:
         second = c.pick([2, 3, 1.5, "2"]) if c.hostile(2) else 2
-        t["packages"] = pd.DataFrame({"unit": ["DU", "DU"], "level": [1, second],
-                                      "name": ["a", "b"]})
-        t["package_volumes"] = pd.DataFrame({"unit": ["DU", "DU"], "level": [1, 2],
-                                             "activity": [c.ref(acts, "A"), c.ref(acts, "A")],
-                                             "volume": [c.number(), c.number()]})
+        t["packages"] = pd.DataFrame({"unit": ["DU", "DU"], "level": [1, second], "name": ["a", "b"]})
+        t["package_volumes"] = pd.DataFrame(
+            {
+                "unit": ["DU", "DU"],
+                "level": [1, 2],
+                "activity": [c.ref(acts, "A"), c.ref(acts, "A")],
+                "volume": [c.number(), c.number()],
+            }
+        )
     return t, frame
 
 
@@ -146,8 +222,9 @@ def test_one_input(data: bytes) -> None:
     currency = c.pick(["EUR", "JPY", "BHD", "XYZ", "eur"]) if c.hostile(4) else "EUR"
     minor = c.pick([None, 0, 6, 7, -1]) if c.hostile(4) else None
     try:
-        model = zbb.from_dataframes(t, name=c.pick(["m", "\x00", "a\u202eb"]), currency=currency,
-                                    minor_units=minor, frame=frame)
+        model = zbb.from_dataframes(
+            t, name=c.pick(["m", "\x00", "a\u202eb"]), currency=currency, minor_units=minor, frame=frame
+        )
     except zbb.ZbbError:
         return
     oracle.check_model(model)

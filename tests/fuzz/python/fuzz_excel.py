@@ -40,12 +40,47 @@ def _workbook_bytes(model: zbb.Model) -> bytes:
     return path.read_bytes()
 
 
-BASES = [_workbook_bytes(zbb.read_json(REPO / p)) for p in
-         ("tests/cli/models/packages.json", "tests/cli/models/optimize-levels.json")]
-VALUES: list[Any] = [0, -0.0, 1.5, 1e308, -1e308, 5e-324, float("nan"), float("inf"), 9007199254740993, "", " ",
-                     "G-home", "A-case", "R-cm", "P-muni", "\u202e", "a\nb", "x" * 40000, "9" * 31,
-                     "90071992547409.92", "78.40", "-5", "=1+1", "=A1", True, None, "zbb-model/2", "JPY", 7,
-                     datetime.datetime(2026, 12, 1), datetime.time(12, 0), "id", "volume", "price", "#N/A"]
+BASES = [
+    _workbook_bytes(zbb.read_json(REPO / p))
+    for p in ("tests/cli/models/packages.json", "tests/cli/models/optimize-levels.json")
+]
+VALUES: list[Any] = [
+    0,
+    -0.0,
+    1.5,
+    1e308,
+    -1e308,
+    5e-324,
+    float("nan"),
+    float("inf"),
+    9007199254740993,
+    "",
+    " ",
+    "G-home",
+    "A-case",
+    "R-cm",
+    "P-muni",
+    "\u202e",
+    "a\nb",
+    "x" * 40000,
+    "9" * 31,
+    "90071992547409.92",
+    "78.40",
+    "-5",
+    "=1+1",
+    "=A1",
+    True,
+    None,
+    "zbb-model/2",
+    "JPY",
+    7,
+    datetime.datetime(2026, 12, 1),
+    datetime.time(12, 0),
+    "id",
+    "volume",
+    "price",
+    "#N/A",
+]
 
 
 def edited(f: atheris.FuzzedDataProvider) -> bytes:

@@ -30,11 +30,45 @@ import numpy as np
 warnings.simplefilter("ignore")  # numpy casts of hostile values warn; the outcome is what counts
 
 REPO = Path(__file__).resolve().parents[3]
-BASES = [zbb.read_json(REPO / p)._core.state() for p in
-         ("tests/cli/models/packages.json", "tests/cli/models/optimize-levels.json", "examples/dementia-friendly.json")]
-VALUES: list[Any] = [0.0, -0.0, 1.0, 1e308, -1e308, 5e-324, float("nan"), float("inf"), 9007199254740993.0, 1e12,
-                     2**63 - 1, -1, "", "\x00", "\ud800", "a\nb", "\u202e", "x" * 5000, None, True, b"bytes",
-                     "1e5", "0.5", "9" * 31, "90071992547409.92", 1.5, [1], {"a": 1}, object()]
+BASES = [
+    zbb.read_json(REPO / p)._core.state()
+    for p in (
+        "tests/cli/models/packages.json",
+        "tests/cli/models/optimize-levels.json",
+        "examples/dementia-friendly.json",
+    )
+]
+VALUES: list[Any] = [
+    0.0,
+    -0.0,
+    1.0,
+    1e308,
+    -1e308,
+    5e-324,
+    float("nan"),
+    float("inf"),
+    9007199254740993.0,
+    1e12,
+    2**63 - 1,
+    -1,
+    "",
+    "\x00",
+    "\ud800",
+    "a\nb",
+    "\u202e",
+    "x" * 5000,
+    None,
+    True,
+    b"bytes",
+    "1e5",
+    "0.5",
+    "9" * 31,
+    "90071992547409.92",
+    1.5,
+    [1],
+    {"a": 1},
+    object(),
+]
 
 
 def mutate_column(f: atheris.FuzzedDataProvider, col: Any) -> Any:
@@ -97,7 +131,8 @@ def test_one_input(data: bytes) -> None:
         elif what == 7:
             key = ["nope", "goals", "frame", "levels"][f.ConsumeIntInRange(0, 3)]
             tables[key] = [{}, {"id": np.array(["x"], dtype=object)}, VALUES[f.ConsumeIntInRange(0, 5)]][
-                f.ConsumeIntInRange(0, 2)]
+                f.ConsumeIntInRange(0, 2)
+            ]
         else:
             key = ["format", "name", "description", "currency", "minor_units", "nope"][f.ConsumeIntInRange(0, 5)]
             if f.ConsumeBool() and key in header:

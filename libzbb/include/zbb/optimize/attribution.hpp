@@ -21,7 +21,7 @@ namespace detail {
 // by a min bound) is split in proportion to the goals' consumption of that support activity and,
 // failing that, in proportion to the goals' full cost so far (equally when that is zero too).
 inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry& geo,
-                                    const vector& d, const std::vector<double>& y) {
+                                    const dense_vector& d, const std::vector<double>& y) {
     const int n = lm.activities().size(), ng = lm.goals().size();
     const auto& E = lm.effects();
     std::vector<triplet> t;
@@ -55,8 +55,8 @@ inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry&
     if (unserved.empty()) return D;
 
     // Per goal: support consumed (x_g - d_g in the supplier rows) and full cost so far.
-    const vector u = lm.support_solver().full_unit_costs(lm.direct_unit_costs());
-    std::vector<vector> consumed;
+    const dense_vector u = lm.support_solver().full_unit_costs(lm.direct_unit_costs());
+    std::vector<dense_vector> consumed;
     std::vector<double> cost(static_cast<std::size_t>(ng));
     double cost_sum = 0.0;
     const bool any_supplier_unserved = std::any_of(unserved.begin(), unserved.end(), [&](int a) {
@@ -64,7 +64,7 @@ inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry&
         return std::binary_search(s.begin(), s.end(), a);
     });
     for (int g = 0; g < ng; ++g) {
-        const vector dg = D.col(g);
+        const dense_vector dg = D.col(g);
         cost[static_cast<std::size_t>(g)] = u.dot(dg);
         cost_sum += cost[static_cast<std::size_t>(g)];
         if (any_supplier_unserved) consumed.push_back(lm.support_solver().volumes(dg) - dg);
@@ -91,11 +91,11 @@ inline sparse_matrix attribute_plan(const linked_model& lm, const goal_geometry&
 }
 
 // Direct volumes d = (I - S) x of an LP solution, tiny negatives (solver tolerance) clamped to 0.
-inline vector direct_volumes(const linked_model& lm, const std::vector<double>& xs) {
+inline dense_vector direct_volumes(const linked_model& lm, const std::vector<double>& xs) {
     const int n = lm.activities().size();
-    vector x(n);
+    dense_vector x(n);
     for (int a = 0; a < n; ++a) x[a] = std::max(0.0, xs[static_cast<std::size_t>(a)]);
-    vector d = x - lm.support() * x;
+    dense_vector d = x - lm.support() * x;
     for (int a = 0; a < n; ++a)
         if (d[a] < 0.0) d[a] = 0.0;
     return d;
@@ -112,7 +112,7 @@ inline void finish_plan(const linked_model& lm, const goal_geometry& geo, const 
             y[static_cast<std::size_t>(g)] =
                 std::max(0.0, sol.row_dual[static_cast<std::size_t>(row)]);
     }
-    const vector d = direct_volumes(lm, sol.x);
+    const dense_vector d = direct_volumes(lm, sol.x);
     r.plan = attribute_plan(lm, geo, d, y);
     r.budget = compute_budget(lm, r.plan, o.report);
     r.weighted_attainment = 0.0;

@@ -57,7 +57,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
     std::vector<limit> excess;
     if (limits_relaxed) {
         const int n = lm.activities().size();
-        vector x(n);
+        dense_vector x(n);
         for (int a = 0; a < n; ++a) x[a] = sol.x[static_cast<std::size_t>(a)];
         for (int a = 0; a < n; ++a) {
             const auto& act = src.activities[static_cast<std::size_t>(a)];
@@ -65,21 +65,21 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                 excess.push_back(
                     {"activity", act.id, "max", *act.max, x[a], 0, x[a] - *act.max, ""});
         }
-        const vector need = lm.consumption() * x;
+        const dense_vector need = lm.consumption() * x;
         for (int k = 0; k < lm.resources().size(); ++k) {
             const auto& res = src.resources[static_cast<std::size_t>(k)];
             if (res.available && need[k] > *res.available * (1 + 1e-7) + 1e-9)
                 excess.push_back({"resource", res.id, "available", *res.available, need[k], 0,
                                   need[k] - *res.available, ""});
         }
-        const vector own = lm.direct_unit_costs().cwiseProduct(x);
+        const dense_vector own = lm.direct_unit_costs().cwiseProduct(x);
         if (L.budget_row >= 0) {
             const double used = own.sum();
             if (used > L.budget_value * (1 + 1e-7))
                 excess.push_back({"frame", "", "budget", L.budget_value, used, 0,
                                   used - L.budget_value, L.budget_text});
         }
-        const vector by_partner = lm.funding_shares() * own;
+        const dense_vector by_partner = lm.funding_shares() * own;
         for (std::size_t k = 0; k < L.partner_rows.size(); ++k) {
             const double used = by_partner[lm.partners().find(L.partner_rows[k].first)];
             if (used > L.partner_cap_value[k] * (1 + 1e-7))
@@ -97,8 +97,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                     ex.limits.end());
 
     if (goals_elastic && !limits_relaxed) {
-        const vector projected_change = [&] {
-            vector x(lm.activities().size());
+        const dense_vector projected_change = [&] {
+            dense_vector x(lm.activities().size());
             for (int a = 0; a < x.size(); ++a)
                 x[a] = std::max(0.0, sol.x[static_cast<std::size_t>(a)]);
             if (lm.has_levels())
@@ -106,7 +106,7 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                     const auto& lv = lm.view().activities[static_cast<std::size_t>(a)].levels;
                     if (!lv.empty()) x[a] = std::min(x[a], lv.back().up_to);
                 }
-            return vector(lm.effects() * (lm.has_levels() ? lm.effective_volumes(x) : x));
+            return dense_vector(lm.effects() * (lm.has_levels() ? lm.effective_volumes(x) : x));
         }();
         const auto& E = lm.effects();
         const auto& C = lm.consumption();

@@ -54,7 +54,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     r.budget = money::from_minor(budget->units_at_scale(digits));
     const double scale = std::pow(10.0, digits);
     const int n = lm.activities().size(), ng = lm.goals().size();
-    const vector u = lm.support_solver().full_unit_costs(lm.direct_unit_costs());
+    const dense_vector u = lm.support_solver().full_unit_costs(lm.direct_unit_costs());
 
     // Volumes of every package: the direct volumes d and the induced total volumes x (support).
     std::vector<package_outcome> ps;
@@ -70,7 +70,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
         out.name = p.name;
         out.priority = p.priority;
         out.model_index = static_cast<int>(i);
-        vector d = vector::Zero(n);
+        dense_vector d = dense_vector::Zero(n);
         for (const auto& v : p.volumes) d[lm.activities().find(v.activity)] += v.volume;
         xs.push_back(lm.support_solver().volumes(d).sparseView());
         out.cost_value = u.dot(d) * scale;
@@ -145,7 +145,7 @@ inline packages_result rank_packages(const linked_model& lm, const packages_opti
     for (std::size_t p = 0; p < ps.size(); ++p) {
         auto& out = ps[p];
         const Eigen::SparseVector<double> es = lm.effects() * xs[p];
-        const vector e = es.toDense();
+        const dense_vector e = es.toDense();
         out.effects.assign(e.data(), e.data() + ng);
         for (int g = 0; g < ng; ++g) {
             const auto& goal = src.goals[static_cast<std::size_t>(g)];
