@@ -10,11 +10,22 @@
 //   BM_budget                   compute_budget alone, for reference
 //   BM_edited_source            source() of an edited model: assembling the whole model (what
 //                               writing it as JSON or pickling it needs first)
+//   BM_price_variants_1000      1,000 price variants (a different resource and price each), each
+//                               edit + budget keeping its total and cost by goal: the variant
+//                               loop of docs/benchmarks.md, "Price variants"
+//
+// `bench_scenario --json FILE` writes the national model as a zbb-model/1 file instead (for
+// benchmarks/price_variants.py, the same loop from Python beside pandas + scipy).
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "national_model.hpp"
+#include "zbb/scenario.hpp"
 #include "zbb/zbb.hpp"
 
 namespace {
@@ -100,6 +111,53 @@ void BM_edited_source(benchmark::State& state) {
 }
 BENCHMARK(BM_edited_source)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
+// The price of variant k: a different resource each time, a price in cents that varies with k.
+std::string variant_price(int k) {
+    return std::to_string(50 + k % 97) + "." + std::to_string(10 + k % 90);
+}
+
+void BM_price_variants_1000(benchmark::State& state) {
+    const auto& lm = shared_linked();
+    const auto& resources = lm.resources().ids();
+    struct kept {
+        zbb::money total;
+        std::vector<zbb::money> by_goal;
+    };
+    std::vector<kept> results;
+    results.reserve(1000);
+    for (auto _ : state) {
+        results.clear();
+        for (int k = 0; k < 1000; ++k) {
+            const auto& r = resources[static_cast<std::size_t>(k * 7) % resources.size()];
+            const auto edited = zbb::with_resource_price(lm, r, variant_price(k));
+            auto b = zbb::compute_budget(edited);
+            results.push_back({b.total, std::move(b.by_goal.amounts)});
+        }
+        benchmark::DoNotOptimize(results.data());
+    }
+    // Time per iteration / 1000 = time per variant.
+    state.counters["variants"] = 1000;
+}
+BENCHMARK(BM_price_variants_1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+int write_json(const char* path) {
+    std::ofstream out(path, std::ios::binary);
+    out << zbb::write_model_json(shared_model(), -1);
+    if (!out) {
+        std::fprintf(stderr, "cannot write %s\n", path);
+        return 1;
+    }
+    std::printf("wrote %s\n", path);
+    return 0;
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    if (argc == 3 && std::strcmp(argv[1], "--json") == 0) return write_json(argv[2]);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
