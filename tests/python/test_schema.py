@@ -403,7 +403,15 @@ _SPLIT_ARG = "examples/variants/insurer-split.json"
 CLI_ARGS.update(
     {
         f"cli.bad.variant-{case}": ["compare", _EXAMPLE_ARG, f"tests/cli/variants/bad-{case}.json"]
-        for case in ("unknown-goal", "unknown-field", "price-number", "shares-sum", "volume-beyond-range", "malformed", "name-base")
+        for case in (
+            "unknown-goal",
+            "unknown-field",
+            "price-number",
+            "shares-sum",
+            "volume-beyond-range",
+            "malformed",
+            "name-base",
+        )
     }
 )
 CLI_ARGS.update(
