@@ -37,6 +37,13 @@ constexpr command_help commands[] = {
      "                                                 rank the decision packages, draw the\n"
      "                                                 cut-off line at the budget (or the\n"
      "                                                 model's frame), compare with the optimum\n"},
+    {"compare",
+     "  compare BASE.json VARIANT.json... [--reference NAME] [--objective OBJ|budget]\n"
+     "          [--json|--csv] [--rounding MODE] [--budget AMOUNT] [--time-limit SECONDS]\n"
+     "                                                 compare the base model with variants\n"
+     "                                                 (zbb-variant/1 files): one column each,\n"
+     "                                                 the change against --reference (default\n"
+     "                                                 base) and dominance (docs/variants.md)\n"},
     {"demo",
      "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
      "                                                 (dementia-friendly municipality)\n"
@@ -81,6 +88,9 @@ struct usage_error : std::runtime_error {
 struct options {
     std::string command;
     std::string path;
+    std::vector<std::string> variant_paths;  // compare: the variant files
+    std::string reference = "base";          // compare
+    bool compare_budget = true;              // compare: --objective budget (the default)
     bool json = false;
     bool csv = false;
     bool print_model = false;
@@ -114,7 +124,8 @@ options parse_args(int argc, char** argv) {
         const auto& a = args[i];
         if (a == "--json") {
             o.json = true;
-        } else if (a == "--csv" && (o.command == "budget" || o.command == "demo")) {
+        } else if (a == "--csv" &&
+                   (o.command == "budget" || o.command == "demo" || o.command == "compare")) {
             o.csv = true;
         } else if (is_option(a, "--support-solver")) {
             try {
@@ -132,13 +143,24 @@ options parse_args(int argc, char** argv) {
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
+        } else if (o.command == "compare" && is_option(a, "--reference")) {
+            o.reference = option_value(args, i, "--reference", "a variant name");
+        } else if (o.command == "compare" && is_option(a, "--objective")) {
+            const std::string v = option_value(args, i, "--objective");
+            o.compare_budget = v == "budget";
+            if (!o.compare_budget) try {
+                    o.objective = zbb::parse_objective(v);
+                } catch (const zbb::model_error&) {
+                    throw usage_error("unknown objective \"" + v +
+                                      "\"; use budget, least-cost or max-effect");
+                }
         } else if (o.command == "optimize" && is_option(a, "--objective")) {
             try {
                 o.objective = zbb::parse_objective(option_value(args, i, "--objective"));
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
-        } else if ((o.command == "optimize" || o.command == "packages") &&
+        } else if ((o.command == "optimize" || o.command == "packages" || o.command == "compare") &&
                    is_option(a, "--budget")) {
             try {
                 o.budget_cap = zbb::decimal::parse(option_value(args, i, "--budget"),
@@ -146,7 +168,7 @@ options parse_args(int argc, char** argv) {
             } catch (const std::exception& e) {
                 throw usage_error(e.what());
             }
-        } else if ((o.command == "optimize" || o.command == "packages") &&
+        } else if ((o.command == "optimize" || o.command == "packages" || o.command == "compare") &&
                    is_option(a, "--time-limit")) {
             const std::string v = option_value(args, i, "--time-limit");
             char* end = nullptr;
@@ -165,6 +187,8 @@ options parse_args(int argc, char** argv) {
             throw usage_error("unknown option '" + a + "'");
         } else if (o.path.empty() && o.command != "demo") {
             o.path = a;
+        } else if (o.command == "compare") {
+            o.variant_paths.push_back(a);
         } else {
             throw usage_error("unexpected argument '" + a + "'");
         }
@@ -172,6 +196,16 @@ options parse_args(int argc, char** argv) {
     if (o.command == "optimize" && o.budget_cap &&
         o.objective != zbb::optimize_objective::max_effect)
         throw usage_error("--budget applies to --objective max-effect");
+    if (o.command == "compare") {
+        if (o.budget_cap &&
+            (o.compare_budget || o.objective != zbb::optimize_objective::max_effect))
+            throw usage_error("--budget applies to --objective max-effect");
+        if (o.time_limit > 0 && o.compare_budget)
+            throw usage_error("--time-limit applies to --objective least-cost or max-effect");
+        if (o.path.empty()) throw usage_error("compare needs a BASE.json argument");
+        if (o.variant_paths.empty())
+            throw usage_error("compare needs at least one VARIANT.json after BASE.json");
+    }
     if ((o.command == "budget" || o.command == "validate" || o.command == "optimize" ||
          o.command == "packages") &&
         o.path.empty())
@@ -234,6 +268,50 @@ int print_packages(zbb::model m, const options& o) {
     return 4;
 }
 
+// zbb compare: the base and its variants, one column each; exit 0 whatever the columns' statuses
+// (a variant without an optimal plan is data). Variant names must be unique and never "base".
+void print_compare(zbb::model m, const options& o) {
+    const zbb::linked_model base(std::move(m), o.link);
+    std::vector<zbb::variant> variants;
+    for (const auto& path : o.variant_paths) {
+        variants.push_back(zbb::read_variant_file(path));
+        const auto& name = variants.back().name;
+        if (name == "base")
+            throw zbb::model_error({"file", path, "name"},
+                                   "\"base\" names the base model's column; give the variant "
+                                   "another name");
+        for (std::size_t i = 0; i + 1 < variants.size(); ++i)
+            if (variants[i].name == name)
+                throw zbb::model_error({"file", path, "name"},
+                                       "variant name '" + name + "' is used by '" +
+                                           o.variant_paths[i] +
+                                           "' too; names in a comparison must be unique");
+    }
+    zbb::compare_options copt;
+    copt.reference = o.reference;
+    copt.budget = o.budget;
+    if (o.reference != "base" &&
+        std::none_of(variants.begin(), variants.end(),
+                     [&](const zbb::variant& v) { return v.name == o.reference; }))
+        throw zbb::model_error({"option", "", "reference"}, "no variant is named '" + o.reference +
+                                                                "'; use base or the name "
+                                                                "of a variant");
+    zbb::comparison c;
+    if (o.compare_budget) {
+        c = zbb::compare_budgets(base, variants, copt);
+    } else {
+        zbb::optimize_options opt;
+        opt.report = o.budget;
+        opt.budget_cap = o.budget_cap;
+        opt.time_limit_seconds = o.time_limit;
+        c = zbb::compare_optimized(base, variants, o.objective, opt, copt);
+    }
+    const std::string out = o.json  ? zbb::compare_report_json(c)
+                            : o.csv ? zbb::compare_report_csv(c)
+                                    : zbb::compare_report_text(c);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
 // The model named on the command line: a file, or standard input for "-".
 zbb::model read_model(const std::string& path) {
     if (path != "-") return zbb::read_model_file(path);
@@ -285,6 +363,8 @@ int run(int argc, char** argv) {
         return print_optimized(read_model(o.path), o);
     } else if (o.command == "packages") {
         return print_packages(read_model(o.path), o);
+    } else if (o.command == "compare") {
+        print_compare(read_model(o.path), o);
     } else if (o.command == "validate") {
         const zbb::linked_model lm(read_model(o.path), o.link);
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well

@@ -340,6 +340,37 @@ def test_beyond_schema_is_accepted_by_the_schema(validator: Draft202012Validator
     assert errors_of(validator, doc) == []
 
 
+# ---- variant files (docs/variants.md) -----------------------------------------------------------
+VARIANT_SCHEMA_PATH = DOCS / "zbb-variant-1.schema.json"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(REPO.glob("examples/variants/*.json")) + [MODELS.parent / "variants" / "unreachable.json"],
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_variant_files_validate(path: Path) -> None:
+    schema = json.loads(VARIANT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    assert errors_of(validator, json.loads(path.read_text(encoding="utf-8"))) == []
+
+
+def test_variant_schema_refuses_what_the_reader_refuses() -> None:
+    validator = Draft202012Validator(json.loads(VARIANT_SCHEMA_PATH.read_text(encoding="utf-8")))
+    base = {"format": "zbb-variant/1", "name": "v"}
+    bad = [
+        {**base, "changes": [{"set": "resource.price", "id": "R-cm", "value": 81.2}]},
+        {**base, "changes": [{"set": "goal.baseline", "id": "G-home", "value": 1}]},
+        {**base, "changes": [{"set": "plan.volume", "goal": "G-home", "value": 1}]},
+        {**base, "changes": [{"set": "goal.target", "id": "G-home", "value": None}]},
+        {**base, "changes": [], "extra": 1},
+        {"format": "zbb-variant/1", "changes": []},
+    ]
+    for doc in bad:
+        assert errors_of(validator, doc) != [], doc
+
+
 # ---- docs/errors.md -----------------------------------------------------------------------------
 def _cli_test_names() -> set[str]:
     text = CLI_CMAKE.read_text(encoding="utf-8")
@@ -366,6 +397,31 @@ CLI_ARGS: dict[str, list[str]] = {
     "cli.bad.usage-help-unknown": ["help", "nope"],
     "cli.bad.usage-validate-json": ["validate", _SMALL_ARG, "--json"],
 }
+# zbb compare (docs/variants.md): the example and a variant file.
+_EXAMPLE_ARG = "examples/dementia-friendly.json"
+_SPLIT_ARG = "examples/variants/insurer-split.json"
+CLI_ARGS.update(
+    {
+        f"cli.bad.variant-{case}": ["compare", _EXAMPLE_ARG, f"tests/cli/variants/bad-{case}.json"]
+        for case in (
+            "unknown-goal",
+            "unknown-field",
+            "price-number",
+            "shares-sum",
+            "volume-beyond-range",
+            "malformed",
+            "name-base",
+        )
+    }
+)
+CLI_ARGS.update(
+    {
+        "cli.bad.variant-duplicate-name": ["compare", _EXAMPLE_ARG, _SPLIT_ARG, _SPLIT_ARG],
+        "cli.bad.compare-unknown-reference": ["compare", _EXAMPLE_ARG, _SPLIT_ARG, "--reference", "nope"],
+        "cli.bad.compare-usage-no-variant": ["compare", _EXAMPLE_ARG],
+        "cli.bad.compare-usage-bad-objective": ["compare", _EXAMPLE_ARG, _SPLIT_ARG, "--objective", "sideways"],
+    }
+)
 
 
 def _row(doc: dict[str, Any], table: str, **match: Any) -> dict[str, Any]:

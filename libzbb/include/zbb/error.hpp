@@ -100,6 +100,12 @@ class model_error : public std::invalid_argument {
   public:
     model_error(error_location where, const std::string& what)
         : std::invalid_argument(detail::located_message(where, what)), where_(std::move(where)) {}
+    /// `context: message`, the message as given (for example another error's what()), made one
+    /// line by printable(); where() as given. Used by rethrow_with_context.
+    model_error(error_location where, std::string_view context, std::string_view message)
+        : std::invalid_argument(
+              detail::printable(std::string(context) + ": " + std::string(message))),
+          where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
   private:
@@ -112,6 +118,9 @@ class support_loop_error : public model_error {
   public:
     support_loop_error(std::vector<std::string> loop, const std::string& what)
         : model_error({"support", join(loop), "per_unit"}, what), loop_(std::move(loop)) {}
+    /// `e` with `context: ` before its message; where() and activities() kept.
+    support_loop_error(const support_loop_error& e, std::string_view context)
+        : model_error(e.where(), context, e.what()), loop_(e.loop_) {}
     const std::vector<std::string>& activities() const noexcept { return loop_; }
 
   private:
@@ -129,6 +138,10 @@ class infeasible : public std::domain_error {
   public:
     infeasible(error_location where, const std::string& what)
         : std::domain_error(detail::located_message(where, what)), where_(std::move(where)) {}
+    /// `context: message`, the message as given, where() as given (see model_error).
+    infeasible(error_location where, std::string_view context, std::string_view message)
+        : std::domain_error(detail::printable(std::string(context) + ": " + std::string(message))),
+          where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
   private:
@@ -141,11 +154,34 @@ class money_overflow : public std::overflow_error {
   public:
     money_overflow(error_location where, const std::string& what)
         : std::overflow_error(detail::located_message(where, what)), where_(std::move(where)) {}
+    /// `context: message`, the message as given, where() as given (see model_error).
+    money_overflow(error_location where, std::string_view context, std::string_view message)
+        : std::overflow_error(
+              detail::printable(std::string(context) + ": " + std::string(message))),
+          where_(std::move(where)) {}
     const error_location& where() const noexcept { return where_; }
 
   private:
     error_location where_;
 };
+
+/// Throws the zbb exception being handled (call it inside a catch block) again as the same class
+/// with `context: ` before its message, keeping where() (and a support loop's activities()):
+/// "variant 'v', changes[0] (goal.target): goal 'G-x', field 'id': unknown goal". Exceptions of
+/// other classes are rethrown unchanged.
+[[noreturn]] inline void rethrow_with_context(std::string_view context) {
+    try {
+        throw;
+    } catch (const support_loop_error& e) {
+        throw support_loop_error(e, context);
+    } catch (const model_error& e) {
+        throw model_error(e.where(), context, e.what());
+    } catch (const money_overflow& e) {
+        throw money_overflow(e.where(), context, e.what());
+    } catch (const infeasible& e) {
+        throw infeasible(e.where(), context, e.what());
+    }
+}
 
 namespace detail {
 /// A number for a message: six significant digits.

@@ -135,3 +135,6 @@ inline const optimize_result& require_optimal(const optimize_result& r) {
 }
 
 }  // namespace zbb
+
+// Variants compared on the optimiser's plans (zbb compare --objective ...).
+#include "zbb/optimize/compare.hpp"  // IWYU pragma: export

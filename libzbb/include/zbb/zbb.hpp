@@ -3,6 +3,7 @@
 #pragma once
 
 #include "zbb/budget.hpp"
+#include "zbb/compare.hpp"
 #include "zbb/decimal.hpp"
 #include "zbb/error.hpp"
 #include "zbb/goals.hpp"
@@ -16,4 +17,5 @@
 #include "zbb/scenario.hpp"
 #include "zbb/support.hpp"
 #include "zbb/text_table.hpp"
+#include "zbb/variant.hpp"
 #include "zbb/version.hpp"
