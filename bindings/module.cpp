@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_budget(m);
     zbb_py::register_optimize(m);
     zbb_py::register_packages(m);
+    zbb_py::register_variants(m);
 }

@@ -32,12 +32,12 @@ struct budget_handle {
     zbb::rounding_mode rounding = zbb::rounding_mode::half_even;
 };
 
-/// Links `m` (validation, matrices, support factorisation) without holding the GIL.
 /// A model_error naming `where` (the bindings refuse bad arguments as the library does).
 [[noreturn]] inline void fail(const zbb::error_location& where, const std::string& what) {
     throw zbb::model_error(where, what);
 }
 
+/// Links `m` (validation, matrices, support factorisation) without holding the GIL.
 inline model_handle link(zbb::model m) {
     const py::gil_scoped_release release;
     return {std::make_shared<const zbb::linked_model>(std::move(m))};
@@ -101,5 +101,6 @@ void register_columns(py::module_& m);
 void register_budget(py::module_& m);
 void register_optimize(py::module_& m);
 void register_packages(py::module_& m);
+void register_variants(py::module_& m);
 
 }  // namespace zbb_py

@@ -29,6 +29,7 @@ except ImportError as e:
 # (a missing shared library such as COIN-OR's, an ABI mismatch) passes the loader's error.
 
 from ._budget import Budget, compare
+from ._compare import Variant, VariantComparison, compare_variants, read_variant
 from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError
 from ._model import Model, from_dataframes, from_dict, read_excel, read_json
 from ._optimize import OBJECTIVES, OptimizationResult
@@ -56,12 +57,16 @@ __all__ = [
     "OptimizationResult",
     "PackagesResult",
     "SupportLoopError",
+    "Variant",
+    "VariantComparison",
     "ZbbError",
     "__version__",
     "compare",
+    "compare_variants",
     "compute_variants",
     "from_dataframes",
     "from_dict",
     "read_excel",
     "read_json",
+    "read_variant",
 ]

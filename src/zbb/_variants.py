@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._compare import read_variant
 from ._errors import ModelError
 from ._model import Model
 
@@ -88,7 +89,13 @@ def _named(variants: Mapping[str, Variant] | Iterable[Variant | tuple[str, Varia
             name, variant = item
         else:
             variant = item
-            name = getattr(item, "__name__", "") or (item.name if isinstance(item, Model) else "") or f"variant {i}"
+            if isinstance(variant, (str, os.PathLike)):  # the path of a variant file (zbb-variant/1)
+                variant = read_variant(variant)
+            name = (
+                getattr(variant, "__name__", "")
+                or (variant.name if isinstance(variant, Model) else "")
+                or f"variant {i}"
+            )
         if not (isinstance(variant, Model) or callable(variant)):
             raise ModelError(
                 f"option '{name}', field 'variants': must be a zbb.Model or a function Model -> Model",
@@ -133,10 +140,12 @@ def compute_variants(
         ``{name: variant}``, ``[(name, variant), ...]`` or bare variants
         (named by the function's ``__name__`` or the model's name). A variant
         is a :class:`zbb.Model` or a function ``Model -> Model`` (for example
-        ``lambda m: m.with_target("G-carer", 420)``). For process pools and
+        ``lambda m: m.with_target("G-carer", 420)``), a :class:`zbb.Variant`
+        or the path of a variant file (``zbb-variant/1``; bare variants and
+        paths are named by the variant's name). For process pools and
         Dask the functions must pickle: use module-level functions,
         ``functools.partial`` or ``operator.methodcaller`` (a Model pickles as
-        its JSON text).
+        its JSON text, a Variant as its file's text).
     what : {"budget", "least-cost", "max-effect"}, default "budget"
         The bottom-up budget of each variant's own plan, or an optimisation.
     executor : concurrent.futures.Executor, optional

@@ -1,0 +1,291 @@
+"""Variant files (``zbb-variant/1``) and their comparison side by side, through the core.
+
+A :class:`Variant` is a named, ordered list of changes to a model, read from a file
+(:func:`read_variant`) and checked by the C++ reader; applied to a model (``variant(model)``) it
+gives the changed model by the scenario edits of ``zbb/scenario.hpp``. :func:`compare_variants`
+computes the base and every variant (budget, least-cost or max-effect) and returns a
+:class:`VariantComparison`: one column per variant, the exact change of every line against the
+reference, dominance, DataFrames per breakdown and a chart of cost against attainment. The same
+computation and numbers as ``zbb compare`` (docs/variants.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import _core
+from ._model import Model
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["Variant", "VariantComparison", "compare_variants", "read_variant"]
+
+#: The breakdowns of a comparison, in report order.
+COMPARE_BREAKDOWNS: tuple[str, ...] = ("goal", "partner", "activity", "resource", "category")
+
+
+class Variant:
+    """A variant of a model (``zbb-variant/1``): a name, a description and an ordered list of changes.
+
+    Made by :func:`read_variant` (or ``Variant(text, source)`` from the file's text). Calling it
+    on a model, ``variant(model)``, returns the changed model; so a ``Variant`` can be given to
+    :func:`zbb.compute_variants` like any function ``Model -> Model``. It pickles as its file's
+    text (for process pools and Dask).
+    """
+
+    def __init__(self, text: str | bytes, source: str = "variant") -> None:
+        self._text = text
+        self._source = source
+        self._core = _core.read_variant_text(text, source)
+
+    @property
+    def name(self) -> str:
+        """The variant's name (the column it gets in a comparison)."""
+        return str(self._core.name)
+
+    @property
+    def __name__(self) -> str:  # named like a function, so compute_variants names it
+        return self.name
+
+    @property
+    def description(self) -> str:
+        """The variant's description ("" when the file has none)."""
+        return str(self._core.description)
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """The changes in file order: ``set`` ("goal.target", ...), ``keys`` (dict of the row's key
+        fields) and ``value`` (None, a float, or the exact decimal text of a price, share or amount)."""
+        c = self._core.changes()
+        return pd.DataFrame({"set": c["set"], "keys": c["keys"], "value": c["value"]}, dtype=object)
+
+    def __call__(self, model: Model) -> Model:
+        """The model with this variant's changes applied (``zbb::apply_variant``)."""
+        if not isinstance(model, Model):
+            raise TypeError("a variant applies to a zbb.Model")
+        return Model(_core.apply_variant(model._core, self._core))
+
+    apply = __call__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Variant, (self._text, self._source))
+
+    def __repr__(self) -> str:
+        return f"<zbb.Variant {self.name!r}: {len(self.changes)} change(s)>"
+
+
+def read_variant(path: str | os.PathLike[str]) -> Variant:
+    """Read a variant file (``zbb-variant/1``, docs/variants.md).
+
+    Raises
+    ------
+    ModelError
+        For a file that cannot be read or is not a valid variant file; the message names the file
+        or the variant and the change's position (``variant 'NAME', changes[K] (goal.target): ...``).
+    """
+    p = os.fspath(path)
+    try:
+        data = Path(p).read_bytes()
+    except OSError:
+        _core.read_variant_file(p)  # the core's own ModelError naming the file
+        raise
+    return Variant(data, p)
+
+
+def _as_variant(item: Variant | str | os.PathLike[str]) -> Variant:
+    if isinstance(item, Variant):
+        return item
+    if isinstance(item, (str, os.PathLike)):
+        return read_variant(item)
+    raise TypeError(f"a variant is a zbb.Variant or the path of a variant file, not {type(item).__name__}")
+
+
+def _amount(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+class VariantComparison:
+    """The base model and its variants side by side (the result of :func:`compare_variants`).
+
+    Attributes
+    ----------
+    model : Model
+        The base model.
+    reference : str
+        The column every change is measured against.
+    currency : str
+    names : list of str
+        The columns: ``"base"`` first, then the variants in the order given.
+    """
+
+    def __init__(self, model: Model, variants: list[Variant], *, objective: str, reference: str, rounding: str) -> None:
+        self.model = model
+        self._variants = variants
+        self._options = {"objective": objective, "reference": reference, "rounding": rounding}
+        cores = [v._core for v in variants]
+        self._json: str = _core.compare_report(model._core, cores, format="json", **self._options)
+        self._report: dict[str, Any] = json.loads(self._json)
+        self.reference: str = self._report["reference"]
+        self.currency: str = self._report["currency"]
+        self.names: list[str] = list(self._report["variants"])
+
+    @property
+    def objective(self) -> str:
+        """``"budget"``, ``"least-cost"`` or ``"max-effect"``."""
+        return self._options["objective"]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per column: ``status``, ``total`` and ``change`` (Decimal; None without a budget),
+        ``weighted_attainment`` (float), ``goals_reached`` (int) and ``dominated_by`` (list of names)."""
+        index = pd.Index(self.names, name="variant", dtype=object)
+        rows = [self._report["variants"][n] for n in self.names]
+        return pd.DataFrame(
+            {
+                "status": pd.Series([r["status"] for r in rows], index=index, dtype=object),
+                "total": pd.Series([_amount(r["total"]) for r in rows], index=index, dtype=object),
+                "change": pd.Series(
+                    [_amount(r["change"]["total"]) if r.get("change") else None for r in rows],
+                    index=index,
+                    dtype=object,
+                ),
+                "weighted_attainment": pd.Series(
+                    [float("nan") if r["weighted_attainment"] is None else r["weighted_attainment"] for r in rows],
+                    index=index,
+                    dtype="float64",
+                ),
+                "goals_reached": pd.Series([r["goals_reached"] for r in rows], index=index, dtype="Int64"),
+                "dominated_by": pd.Series([list(r["dominated_by"]) for r in rows], index=index, dtype=object),
+            },
+            index=index,
+        )
+
+    def _frame(self, by: str, change: bool) -> pd.DataFrame:
+        if by not in COMPARE_BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {by!r}; use {', '.join(COMPARE_BREAKDOWNS)}")
+        section = f"by_{by}"
+        keys: list[str] = []
+        columns: dict[str, dict[str, Decimal | None]] = {}
+        for name in self.names:
+            r = self._report["variants"][name]
+            source = (r.get("change") or {}).get(section) if change else r.get(section)
+            values = source or {}
+            keys += [k for k in values if k not in keys]
+            columns[name] = {k: _amount(v) for k, v in values.items()}
+        index = pd.Index(keys, name=by, dtype=object)
+        return pd.DataFrame(
+            {n: pd.Series([columns[n].get(k) for k in keys], index=index, dtype=object) for n in self.names},
+            index=index,
+        )
+
+    def breakdown(self, by: str) -> pd.DataFrame:
+        """One breakdown side by side: rows are the lines (ids), columns the variants, exact
+        ``Decimal`` amounts (None for a variant without a budget)."""
+        return self._frame(by, change=False)
+
+    def change(self, by: str) -> pd.DataFrame:
+        """The exact change of each line against the reference, allocated by largest remainder over
+        the lines whose exact value changed: a line that did not change shows 0, and each column
+        sums exactly to the change of the total (docs/variants.md)."""
+        return self._frame(by, change=True)
+
+    def report_json(self, indent: int | None = None) -> str:
+        """The ``zbb compare --json`` report (``zbb-compare/1``)."""
+        if indent is None:
+            indent = 2
+        return json.dumps(self._report, indent=indent, ensure_ascii=False) + "\n"
+
+    def report_text(self) -> str:
+        """The readable report of ``zbb compare``."""
+        cores = [v._core for v in self._variants]
+        return str(_core.compare_report(self.model._core, cores, format="text", **self._options))
+
+    def report_csv(self) -> str:
+        """``zbb compare --csv``: columns ``variant,breakdown,key,amount,change``."""
+        cores = [v._core for v in self._variants]
+        return str(_core.compare_report(self.model._core, cores, format="csv", **self._options))
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Cost against weighted attainment, one point per variant; dominated variants marked ``x``."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4.5))
+        s = self.summary
+        ok = s[s["total"].notna()]
+        for name, row in ok.iterrows():
+            dominated = bool(row["dominated_by"])
+            ax.scatter(
+                float(row["total"]),
+                row["weighted_attainment"],
+                marker="x" if dominated else "o",
+                color="tab:red" if dominated else "tab:blue",
+                zorder=3,
+            )
+            ax.annotate(
+                f"{name} (dominated)" if dominated else str(name),
+                (float(row["total"]), row["weighted_attainment"]),
+                textcoords="offset points",
+                xytext=(6, 4),
+                fontsize=8,
+            )
+        ax.set_xlabel(f"total ({self.currency})")
+        ax.set_ylabel("weighted attainment")
+        ax.set_title(f"Variants of {self.model.name or 'the model'}: cost against attainment")
+        ax.grid(True, alpha=0.3)
+        return ax
+
+    def __repr__(self) -> str:
+        return f"<zbb.VariantComparison {len(self.names)} columns ({self.objective}), reference {self.reference!r}>"
+
+
+def compare_variants(
+    model: Model,
+    variants: Iterable[Variant | str | os.PathLike[str]],
+    *,
+    objective: str = "budget",
+    reference: str = "base",
+    rounding: str = "half-even",
+) -> VariantComparison:
+    """The base model and its variants side by side, as ``zbb compare`` computes them.
+
+    Parameters
+    ----------
+    model : Model
+        The base model (column ``"base"``).
+    variants : iterable of Variant or path
+        Variant objects or the paths of variant files; names unique and never ``"base"``.
+    objective : {"budget", "least-cost", "max-effect"}, default "budget"
+        The bottom-up budget of each variant's own plan, or an optimisation per variant.
+    reference : str, default "base"
+        The column every change is measured against.
+    rounding : str, default "half-even"
+        Rounding mode of every budget.
+
+    Returns
+    -------
+    VariantComparison
+
+    Raises
+    ------
+    ModelError
+        A bad variant file or change (naming the variant, the change's position and the id), a
+        name used twice or named ``base``, an unknown reference.
+    """
+    if not isinstance(model, Model):
+        raise TypeError("model must be a zbb.Model")
+    return VariantComparison(
+        model,
+        [_as_variant(v) for v in variants],
+        objective=objective.replace("_", "-"),
+        reference=reference,
+        rounding=rounding,
+    )
