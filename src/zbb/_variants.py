@@ -11,8 +11,9 @@ lossless JSON text) and returns plain data (exact ``Decimal`` amounts).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from decimal import Decimal
 from typing import Any
 
@@ -124,6 +125,7 @@ def compute_variants(
     budget: Decimal | str | int | None = None,
     partner_caps: Mapping[str, Decimal | str | int] | None = None,
     time_limit: float | None = None,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Budget (or optimise) many variants of a model through an executor and compare them exactly.
 
@@ -148,6 +150,10 @@ def compute_variants(
         its JSON text, a Variant as its file's text).
     what : {"budget", "least-cost", "max-effect"}, default "budget"
         The bottom-up budget of each variant's own plan, or an optimisation.
+    progress : bool, optional
+        Show a progress bar (tqdm, ``pip install tqdm``) as the variants come
+        back. Default: shown for 100 variants or more when standard error is
+        a terminal.
     executor : concurrent.futures.Executor, optional
         Where the tasks run. Default: a ``ThreadPoolExecutor`` made for this
         call and shut down at its end (the core releases the GIL, so threads
@@ -206,6 +212,12 @@ def compute_variants(
         futures: list[Future[dict[str, Any]]] = [
             pool.submit(_evaluate, model, variant, kind, options) for _, variant in tasks
         ]
+        show = progress if progress is not None else len(futures) >= 100 and sys.stderr.isatty()
+        if show:
+            from tqdm import tqdm
+
+            for _ in tqdm(as_completed(futures), total=len(futures), desc="zbb variants", unit="variant"):
+                pass
         results = []
         for (name, _), future in zip(tasks, futures):
             try:

@@ -149,3 +149,26 @@ def test_the_chart_marks_dominated_variants(example_model: zbb.Model) -> None:
     labels = [t.get_text() for t in ax.texts]
     assert "dearer-case-manager (dominated)" in labels and "base" in labels
     assert len(ax.collections) == 4
+
+
+def test_a_thousand_variants_on_a_dask_cluster_equal_one_process(
+    example_model: zbb.Model, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past one machine: the same call through Dask distributed's concurrent.futures interface."""
+    import operator
+
+    import pandas as pd
+
+    distributed = pytest.importorskip("distributed")
+    variants = {f"cm {k}": operator.methodcaller("with_price", "R-cm", f"{60 + k / 100:.2f}") for k in range(1000)}
+    with ThreadPoolExecutor(max_workers=1) as one:
+        here = zbb.compute_variants(example_model, variants, executor=one, progress=False)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client:
+            there = zbb.compute_variants(example_model, variants, executor=client.get_executor(), progress=True)
+    finally:
+        cluster.close()
+    pd.testing.assert_frame_equal(here, there)
+    assert len(there) == 1001 and there["total"].nunique() > 900
+    assert "1001/1001" in capsys.readouterr().err  # the progress bar
