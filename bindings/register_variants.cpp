@@ -52,7 +52,8 @@ zbb::comparison compare(const model_handle& base, const std::vector<zbb::variant
     options.reference = reference;
     options.budget.rounding = zbb::parse_rounding_mode(rounding);
     const bool budget = objective == "budget";
-    const auto goal = budget ? zbb::optimize_objective::least_cost : zbb::parse_objective(objective);
+    const auto goal =
+        budget ? zbb::optimize_objective::least_cost : zbb::parse_objective(objective);
     const py::gil_scoped_release release;
     if (budget) return zbb::compare_budgets(*base.lm, variants, options);
     zbb::optimize_options o;
@@ -94,14 +95,16 @@ void register_variants(py::module_& m) {
         [](const model_handle& base, const std::vector<V>& variants, const std::string& objective,
            const std::string& reference, const std::string& rounding, const std::string& format) {
             if (format != "json" && format != "text" && format != "csv")
-                fail({"option", "", "format"}, "unknown format '" + format + "'; use json, text or csv");
+                fail({"option", "", "format"},
+                     "unknown format '" + format + "'; use json, text or csv");
             const auto c = compare(base, variants, objective, reference, rounding);
             if (format == "json") return zbb::compare_report_json(c, -1);
             if (format == "csv") return zbb::compare_report_csv(c);
             return zbb::compare_report_text(c);
         },
         py::arg("model"), py::arg("variants"), py::kw_only(), py::arg("objective") = "budget",
-        py::arg("reference") = "base", py::arg("rounding") = "half-even", py::arg("format") = "json");
+        py::arg("reference") = "base", py::arg("rounding") = "half-even",
+        py::arg("format") = "json");
 }
 
 }  // namespace zbb_py
