@@ -25,7 +25,12 @@ struct command_help {
 constexpr command_help commands[] = {
     {"budget",
      "  budget MODEL.json [--json|--csv] [--rounding MODE]\n"
-     "                                                 bottom-up budget of the model's plan\n"},
+     "                                                 bottom-up budget of the model's plan\n"
+     "         [--by goal,KIND]                        full cost of each goal by KIND: activity,\n"
+     "                                                 resource, category or partner\n"
+     "         [--prior PRIOR.csv|.json] [--waterfall KIND]\n"
+     "                                                 against last year's budget: per line and a\n"
+     "                                                 waterfall of the change by goal\n"},
     {"validate",
      "  validate MODEL.json                            check a model; exit 0 when valid\n"},
     {"optimize",
@@ -99,6 +104,9 @@ struct options {
     zbb::optimize_objective objective = zbb::optimize_objective::least_cost;
     std::optional<zbb::decimal> budget_cap;
     double time_limit = 0;
+    std::string by;         // budget --by goal,KIND: the KIND
+    std::string prior;      // budget --prior FILE
+    std::string waterfall;  // budget --waterfall KIND
 };
 
 // The value of "--name VALUE" or "--name=VALUE" (`what` names it in the usage error).
@@ -143,6 +151,24 @@ options parse_args(int argc, char** argv) {
             } catch (const zbb::model_error& e) {
                 throw usage_error(e.what());
             }
+        } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--by")) {
+            const std::string v = option_value(args, i, "--by", "goal,KIND");
+            const std::string kind = v.rfind("goal,", 0) == 0 ? v.substr(5) : "";
+            if (kind != "activity" && kind != "resource" && kind != "category" &&
+                kind != "partner")
+                throw usage_error("--by takes goal,activity, goal,resource, goal,category or "
+                                  "goal,partner, got '" +
+                                  v + "'");
+            o.by = kind;
+        } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
+            o.prior = option_value(args, i, "--prior", "a prior budget file");
+        } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--waterfall")) {
+            o.waterfall = option_value(args, i, "--waterfall", "a kind");
+            if (o.waterfall != "activity" && o.waterfall != "resource" &&
+                o.waterfall != "category" && o.waterfall != "partner" && o.waterfall != "goal")
+                throw usage_error("--waterfall takes activity, resource, category, partner or "
+                                  "goal, got '" +
+                                  o.waterfall + "'");
         } else if (o.command == "compare" && is_option(a, "--reference")) {
             o.reference = option_value(args, i, "--reference", "a variant name");
         } else if (o.command == "compare" && is_option(a, "--objective")) {
@@ -211,6 +237,10 @@ options parse_args(int argc, char** argv) {
         o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
+    if (!o.by.empty() && !o.prior.empty())
+        throw usage_error("--by and --prior exclude each other");
+    if (!o.waterfall.empty() && o.prior.empty())
+        throw usage_error("--waterfall needs --prior");
     if (o.json && o.csv) throw usage_error("--json and --csv exclude each other");
     if (o.print_model && (o.json || o.csv))
         throw usage_error("demo --model prints the model itself; drop --json");
@@ -222,6 +252,26 @@ options parse_args(int argc, char** argv) {
 void print_budget(zbb::model m, const options& o) {
     const zbb::linked_model lm(std::move(m), o.link);
     const auto b = zbb::compute_budget(lm, o.budget);
+    if (!o.by.empty() || !o.prior.empty()) {
+        const auto tables = zbb::compute_goal_tables(lm, b);
+        std::string out;
+        if (!o.by.empty()) {
+            const auto& t = tables.of(o.by);
+            out = o.json  ? zbb::goal_table_json(lm, b, t)
+                  : o.csv ? zbb::goal_table_csv(b, t)
+                          : zbb::goal_table_text(lm, b, t);
+        } else {
+            const auto prior = zbb::read_prior_file(o.prior, b.currency.minor_digits);
+            const auto c = zbb::compare_prior(
+                lm, b, tables, prior,
+                o.waterfall.empty() ? std::nullopt : std::optional<std::string>(o.waterfall));
+            out = o.json  ? zbb::prior_report_json(lm, b, c)
+                  : o.csv ? zbb::prior_report_csv(c)
+                          : zbb::budget_report_text(lm, b) + "\n" + zbb::prior_report_text(lm, c);
+        }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return;
+    }
     const std::string out = o.json  ? zbb::budget_report_json(lm, b)
                             : o.csv ? zbb::budget_report_csv(lm, b)
                                     : zbb::budget_report_text(lm, b);

@@ -442,7 +442,9 @@ inline std::string compare_report_text(const comparison& c) {
     out << "Amounts in " << c.currency.code << "; changes against '" << printable(c.reference)
         << "'\n\n";
     auto signed_text = [&](const money& m) {
-        return (m.minor_units() > 0 ? "+" : "") + grouped_text(m, digits);
+        std::string text = grouped_text(m, digits);
+        if (m.minor_units() > 0) text.insert(text.begin(), '+');
+        return text;
     };
     {
         text_table t{{"variant", "status", "total", "change", "weighted attainment",
