@@ -154,11 +154,11 @@ options parse_args(int argc, char** argv) {
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--by")) {
             const std::string v = option_value(args, i, "--by", "goal,KIND");
             const std::string kind = v.rfind("goal,", 0) == 0 ? v.substr(5) : "";
-            if (kind != "activity" && kind != "resource" && kind != "category" &&
-                kind != "partner")
-                throw usage_error("--by takes goal,activity, goal,resource, goal,category or "
-                                  "goal,partner, got '" +
-                                  v + "'");
+            if (kind != "activity" && kind != "resource" && kind != "category" && kind != "partner")
+                throw usage_error(
+                    "--by takes goal,activity, goal,resource, goal,category or "
+                    "goal,partner, got '" +
+                    v + "'");
             o.by = kind;
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
             o.prior = option_value(args, i, "--prior", "a prior budget file");
@@ -166,9 +166,10 @@ options parse_args(int argc, char** argv) {
             o.waterfall = option_value(args, i, "--waterfall", "a kind");
             if (o.waterfall != "activity" && o.waterfall != "resource" &&
                 o.waterfall != "category" && o.waterfall != "partner" && o.waterfall != "goal")
-                throw usage_error("--waterfall takes activity, resource, category, partner or "
-                                  "goal, got '" +
-                                  o.waterfall + "'");
+                throw usage_error(
+                    "--waterfall takes activity, resource, category, partner or "
+                    "goal, got '" +
+                    o.waterfall + "'");
         } else if (o.command == "compare" && is_option(a, "--reference")) {
             o.reference = option_value(args, i, "--reference", "a variant name");
         } else if (o.command == "compare" && is_option(a, "--objective")) {
@@ -237,10 +238,8 @@ options parse_args(int argc, char** argv) {
         o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
-    if (!o.by.empty() && !o.prior.empty())
-        throw usage_error("--by and --prior exclude each other");
-    if (!o.waterfall.empty() && o.prior.empty())
-        throw usage_error("--waterfall needs --prior");
+    if (!o.by.empty() && !o.prior.empty()) throw usage_error("--by and --prior exclude each other");
+    if (!o.waterfall.empty() && o.prior.empty()) throw usage_error("--waterfall needs --prior");
     if (o.json && o.csv) throw usage_error("--json and --csv exclude each other");
     if (o.print_model && (o.json || o.csv))
         throw usage_error("demo --model prints the model itself; drop --json");

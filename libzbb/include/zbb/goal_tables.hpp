@@ -31,9 +31,9 @@ struct goal_cell {
 /// goal and every column to the budget's `by_K` amount (both ways to the cent). Only cells whose
 /// computed value is not zero are stored, sorted by column.
 struct goal_table {
-    std::string kind;  ///< "activity", "resource", "category" or "partner"
-    key_list goals;    ///< the rows (the model's goal ids)
-    key_list columns;  ///< the model's ids of the kind
+    std::string kind;                          ///< "activity", "resource", "category" or "partner"
+    key_list goals;                            ///< the rows (the model's goal ids)
+    key_list columns;                          ///< the model's ids of the kind
     std::vector<std::vector<goal_cell>> rows;  ///< per goal, its non-zero cells
     /// Cells that are not the floor or ceiling of their value: 0 unless the goal and column
     /// amounts, each rounded on its own, cannot both be met that way (docs/prior-year.md).
@@ -75,8 +75,8 @@ namespace detail {
 /// within columns, from rows above their amount to rows below it, along shortest chains of moves
 /// that keep every cell at the floor or ceiling of its value. Should no such chain exist, moves
 /// that leave those bounds are allowed (counted in off_bound).
-inline void round_goal_table(goal_table& t, const std::vector<std::vector<std::pair<int, double>>>&
-                                                columns_values,
+inline void round_goal_table(goal_table& t,
+                             const std::vector<std::vector<std::pair<int, double>>>& columns_values,
                              const breakdown& rows, const breakdown& cols) {
     const std::size_t ng = rows.amounts.size(), nk = cols.amounts.size();
     struct cell {
@@ -144,7 +144,8 @@ inline void round_goal_table(goal_table& t, const std::vector<std::vector<std::p
                         auto to = static_cast<int>(h);
                         while (from_goal[static_cast<std::size_t>(to)] >= 0) {
                             const int fg = from_goal[static_cast<std::size_t>(to)];
-                            auto& column = col[static_cast<std::size_t>(via[static_cast<std::size_t>(to)])];
+                            auto& column =
+                                col[static_cast<std::size_t>(via[static_cast<std::size_t>(to)])];
                             for (auto& x : column) {
                                 if (x.goal == fg) x.amount -= 1;
                                 if (x.goal == to) x.amount += 1;
@@ -192,8 +193,9 @@ inline void round_goal_table(goal_table& t, const std::vector<std::vector<std::p
         best->amount -= 1;
         --excess[g];
         auto& column = col[best_k];
-        auto it = std::find_if(column.begin(), column.end(),
-                               [&](const cell& x) { return static_cast<std::size_t>(x.goal) == h; });
+        auto it = std::find_if(column.begin(), column.end(), [&](const cell& x) {
+            return static_cast<std::size_t>(x.goal) == h;
+        });
         if (it == column.end())
             column.push_back({static_cast<int>(h), 0.0, 1, 0, 0});
         else
@@ -256,8 +258,8 @@ inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matr
         const dense_vector need = cons * x;
         cat_value.setZero();
         for (std::size_t r = 0; r < nr; ++r) {
-            const double v =
-                lm.prices()[static_cast<Eigen::Index>(r)] * need[static_cast<Eigen::Index>(r)] * minor;
+            const double v = lm.prices()[static_cast<Eigen::Index>(r)] *
+                             need[static_cast<Eigen::Index>(r)] * minor;
             if (v == 0) continue;
             res[r].emplace_back(g, v);
             cat_value[lm.resource_category()[r]] += v;

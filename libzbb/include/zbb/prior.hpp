@@ -38,8 +38,8 @@ struct prior_line {
 
 /// A prior budget: last year's budget or realisation, as read from a file (docs/prior-year.md).
 struct prior_budget {
-    std::string source;              ///< the file name (for messages)
-    std::vector<prior_line> lines;   ///< in file order; (kind, id) unique
+    std::string source;             ///< the file name (for messages)
+    std::vector<prior_line> lines;  ///< in file order; (kind, id) unique
     bool has_kind(std::string_view kind) const {
         return std::any_of(lines.begin(), lines.end(),
                            [&](const prior_line& l) { return l.kind == kind; });
@@ -83,7 +83,8 @@ inline money parse_prior_amount(std::string_view text, bool decimal_comma, int m
     const char group = decimal_comma ? '.' : '\0';
     const std::size_t dp = text.find(point);
     std::string_view whole = text.substr(0, dp);
-    const std::string_view frac = dp == std::string_view::npos ? std::string_view{} : text.substr(dp + 1);
+    const std::string_view frac =
+        dp == std::string_view::npos ? std::string_view{} : text.substr(dp + 1);
     if (dp != std::string_view::npos && frac.empty())
         return bad("is not a number; expected digits with an optional " +
                    std::string(decimal_comma ? "decimal comma, such as \"1.234,56\""
@@ -94,7 +95,8 @@ inline money parse_prior_amount(std::string_view text, bool decimal_comma, int m
         bool ok = true;
         while (true) {
             const std::size_t e = whole.find(group, start);
-            const std::string_view part = whole.substr(start, e == std::string_view::npos ? e : e - start);
+            const std::string_view part =
+                whole.substr(start, e == std::string_view::npos ? e : e - start);
             if (part.empty() || part.size() > 3 || (n > 0 && part.size() != 3)) ok = false;
             plain += part;
             ++n;
@@ -177,8 +179,7 @@ inline void add_prior_line(prior_budget& p, std::unordered_map<std::string, std:
         prior_fail(p.source, line.position, csv, "",
                    "unknown kind \"" + line.kind +
                        "\"; use activity, resource, category, partner or goal");
-    if (line.id.empty())
-        prior_fail(p.source, line.position, csv, line.kind, "empty id");
+    if (line.id.empty()) prior_fail(p.source, line.position, csv, line.kind, "empty id");
     std::string key = line.kind;
     key += '\n';
     key += line.id;
@@ -263,7 +264,8 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
         detail::add_prior_line(p, seen, std::move(l), true);
         if (end == text.size()) break;
     }
-    if (!header) detail::prior_fail(p.source, 0, true, "", "empty file; expected the header kind,id,amount");
+    if (!header)
+        detail::prior_fail(p.source, 0, true, "", "empty file; expected the header kind,id,amount");
     return p;
 }
 
@@ -284,7 +286,8 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
     if (auto err = parser.parse(padded).get(doc)) {
         if (err == simdjson::MEMALLOC) throw std::bad_alloc();
         detail::diagnose_json(text, p.source);
-        detail::fail({"file", p.source, ""}, std::string("invalid JSON: ") + simdjson::error_message(err));
+        detail::fail({"file", p.source, ""},
+                     std::string("invalid JSON: ") + simdjson::error_message(err));
     }
     if (!doc.is_object())
         detail::fail({"file", p.source, ""}, "must be a JSON object (a zbb-prior/1 document)");
@@ -297,8 +300,9 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
     }
     simdjson::dom::element format;
     if (top.at_key("format").get(format) || !format.is_string())
-        detail::fail({"file", p.source, "format"},
-                     "missing \"format\"; expected \"zbb-prior/1\" (or a zbb-report/1 budget report)");
+        detail::fail(
+            {"file", p.source, "format"},
+            "missing \"format\"; expected \"zbb-prior/1\" (or a zbb-report/1 budget report)");
     const std::string_view fmt = format.get_string().value_unsafe();
     std::unordered_map<std::string, std::size_t> seen;
     auto amount_of = [&](simdjson::dom::element e, std::size_t pos, const std::string& entity) {
@@ -348,7 +352,8 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
         const simdjson::dom::object obj = e.get_object().value_unsafe();
         for (auto f : obj) {
             if (std::find(fields.begin(), fields.end(), f.key) != fields.end())
-                detail::prior_fail(p.source, pos, false, "", "duplicate key \"" + std::string(f.key) + "\"");
+                detail::prior_fail(p.source, pos, false, "",
+                                   "duplicate key \"" + std::string(f.key) + "\"");
             fields.push_back(f.key);
             if (f.key == "amount") {
                 amount = f.value;
@@ -357,16 +362,18 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
                 if (!f.value.is_string())
                     detail::prior_fail(p.source, pos, false, "",
                                        "\"" + std::string(f.key) + "\" must be a string");
-                (f.key == "kind" ? l.kind : l.id) = std::string(f.value.get_string().value_unsafe());
+                (f.key == "kind" ? l.kind : l.id) =
+                    std::string(f.value.get_string().value_unsafe());
             } else {
-                detail::prior_fail(p.source, pos, false, "",
-                                   "unknown key \"" + std::string(f.key) +
-                                       "\"; a line has kind, id and amount");
+                detail::prior_fail(
+                    p.source, pos, false, "",
+                    "unknown key \"" + std::string(f.key) + "\"; a line has kind, id and amount");
             }
         }
         if (l.kind.empty()) detail::prior_fail(p.source, pos, false, "", "missing \"kind\"");
         if (!has_amount)
-            detail::prior_fail(p.source, pos, false, l.kind + " '" + l.id + "'", "missing \"amount\"");
+            detail::prior_fail(p.source, pos, false, l.kind + " '" + l.id + "'",
+                               "missing \"amount\"");
         l.amount = amount_of(amount, pos, l.kind + " '" + l.id + "'");
         detail::add_prior_line(p, seen, std::move(l), false);
         ++pos;
@@ -439,9 +446,9 @@ struct waterfall_step {
 /// Last year's budget against the zero-based one (docs/prior-year.md).
 struct prior_comparison {
     zbb::currency currency;
-    std::string source;                  ///< the prior file
+    std::string source;                    ///< the prior file
     std::vector<prior_kind_change> kinds;  ///< the kinds the prior has, in prior_kinds order
-    std::string waterfall_kind;          ///< the kind the waterfall is built from
+    std::string waterfall_kind;            ///< the kind the waterfall is built from
     std::vector<waterfall_step> waterfall;
 };
 
@@ -467,8 +474,8 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
                                       const prior_budget& prior,
                                       std::optional<std::string> waterfall_kind = {}) {
     if (prior.lines.empty())
-        throw model_error({"file", prior.source, ""},
-                          "file '" + prior.source + "'", "has no lines; nothing to compare");
+        throw model_error({"file", prior.source, ""}, "file '" + prior.source + "'",
+                          "has no lines; nothing to compare");
     prior_comparison c;
     c.currency = b.currency;
     c.source = prior.source;
@@ -492,8 +499,8 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
         for (auto& l : k.lines) {
             l.change = l.zero_based - l.prior;
             if (l.in_model)
-                l.status = l.prior == l.zero_based ? line_status::same
-                           : l.prior == money{}    ? line_status::new_line
+                l.status = l.prior == l.zero_based   ? line_status::same
+                           : l.prior == money{}      ? line_status::new_line
                            : l.zero_based == money{} ? line_status::stopped
                                                      : line_status::changed;
             k.prior_total += l.prior;
@@ -509,11 +516,13 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
                 break;
             }
     }
-    const auto kc = std::find_if(c.kinds.begin(), c.kinds.end(),
-                                 [&](const prior_kind_change& k) { return k.kind == *waterfall_kind; });
+    const auto kc = std::find_if(c.kinds.begin(), c.kinds.end(), [&](const prior_kind_change& k) {
+        return k.kind == *waterfall_kind;
+    });
     if (kc == c.kinds.end())
-        throw model_error({"option", "", "waterfall"},
-                          "the prior budget has no " + *waterfall_kind + " lines to build the waterfall from");
+        throw model_error(
+            {"option", "", "waterfall"},
+            "the prior budget has no " + *waterfall_kind + " lines to build the waterfall from");
     c.waterfall_kind = *waterfall_kind;
 
     const auto ng = static_cast<std::size_t>(lm.goals().size());
@@ -522,8 +531,10 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
     if (c.waterfall_kind == "goal") {
         for (std::size_t i = 0; i < kc->lines.size(); ++i) {
             const auto& l = kc->lines[i];
-            if (l.in_model && l.zero_based != money{}) by_goal[i] += l.change;
-            else stopped += l.change;
+            if (l.in_model && l.zero_based != money{})
+                by_goal[i] += l.change;
+            else
+                stopped += l.change;
         }
     } else {
         const goal_table& table = t.of(c.waterfall_kind);

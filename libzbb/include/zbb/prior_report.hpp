@@ -165,7 +165,8 @@ inline std::string prior_report_text(const linked_model& lm, const prior_compari
             running = s.amount;
         else
             running += s.amount;
-        w.rows.push_back({s.step, name, grouped_text(s.amount, digits), grouped_text(running, digits)});
+        w.rows.push_back(
+            {s.step, name, grouped_text(s.amount, digits), grouped_text(running, digits)});
     }
     out << "Waterfall: the change attributed to goals (by " << c.waterfall_kind << ")\n"
         << w.render();
