@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_optimize(m);
     zbb_py::register_packages(m);
     zbb_py::register_variants(m);
+    zbb_py::register_prior(m);
 }

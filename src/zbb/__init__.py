@@ -34,6 +34,7 @@ from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoo
 from ._model import Model, from_dataframes, from_dict, read_excel, read_json
 from ._optimize import OBJECTIVES, OptimizationResult
 from ._packages import PackagesResult
+from ._prior import PriorBudget, PriorComparison, read_prior
 from ._tables import TABLES as _TABLES
 from ._variants import compute_variants
 
@@ -56,6 +57,8 @@ __all__ = [
     "MoneyOverflowError",
     "OptimizationResult",
     "PackagesResult",
+    "PriorBudget",
+    "PriorComparison",
     "SupportLoopError",
     "Variant",
     "VariantComparison",
@@ -68,5 +71,6 @@ __all__ = [
     "from_dict",
     "read_excel",
     "read_json",
+    "read_prior",
     "read_variant",
 ]

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._errors import ModelError
 from ._exact import minor_to_decimal
+from ._prior import PriorBudget, PriorComparison, read_prior
 from ._result import Result
 from ._tables import BREAKDOWNS
 
@@ -203,6 +205,73 @@ class Budget(Result[_core.Budget]):
         from ._excel import write_budget_excel
 
         write_budget_excel(self, path)
+
+    # ------------------------------------------------------------------ goal tables, prior budget
+    @cached_property
+    def _goal_tables(self) -> dict[str, Any]:
+        return _core.goal_tables(self._core)
+
+    def goal_table(self, by: str = "activity", *, wide: bool = True) -> pd.DataFrame:
+        """The full cost each goal causes in each activity, resource, category or partner.
+
+        Every row sums exactly to the goal's amount in :attr:`by_goal` and every column to the
+        line's amount in the breakdown ``by`` (both ways to the cent); see ``docs/prior-year.md``.
+
+        Parameters
+        ----------
+        by : {"activity", "resource", "category", "partner"}
+        wide : bool, default True
+            True: a goal x ``by`` DataFrame of exact Decimal amounts (zero where the goal causes
+            nothing). False: one row per non-zero cell, columns ``goal``, ``by``, ``amount``
+            (Decimal), ``amount_minor`` (int) and ``value`` (the computed value in minor units it
+            was rounded from).
+        """
+        if by not in ("activity", "resource", "category", "partner"):
+            raise ModelError(
+                f"unknown goal table '{by}'; use activity, resource, category or partner", entity="option", field="by"
+            )
+        t = self._goal_tables[by]
+        goals = self._core.keys("goal")
+        columns = list(t["columns"])
+        digits = self.minor_digits
+        amounts = [minor_to_decimal(int(m), digits) for m in t["amount_minor"]]
+        if not wide:
+            return pd.DataFrame(
+                {
+                    "goal": [goals[g] for g in t["goal"]],
+                    by: [columns[k] for k in t["column"]],
+                    "amount": amounts,
+                    "amount_minor": t["amount_minor"],
+                    "value": t["value"],
+                }
+            )
+        zero = minor_to_decimal(0, digits)
+        grid = [[zero] * len(columns) for _ in goals]
+        for g, k, a in zip(t["goal"], t["column"], amounts, strict=True):
+            grid[int(g)][int(k)] = a
+        return pd.DataFrame(
+            grid,
+            index=pd.Index(goals, name="goal", dtype=object),
+            columns=pd.Index(columns, name=by, dtype=object),
+            dtype=object,
+        )
+
+    def compare_prior(
+        self, prior: str | os.PathLike[str] | pd.DataFrame | PriorBudget, *, waterfall: str | None = None
+    ) -> PriorComparison:
+        """This budget against last year's: see :class:`zbb.PriorComparison` and ``docs/prior-year.md``.
+
+        Parameters
+        ----------
+        prior : path, DataFrame (kind, id, amount) or PriorBudget
+        waterfall : {"activity", "resource", "category", "partner", "goal"}, optional
+            The kind of line the waterfall is built from; by default the first of activity,
+            resource, category, partner, goal the prior has.
+        """
+        p = read_prior(prior, minor_digits=self.minor_digits)
+        return PriorComparison(
+            _core.compare_prior(self._core, p._core, waterfall=waterfall), self.minor_digits, self.currency
+        )
 
     def compare(self, other: Budget, *, by: str = "goal") -> pd.DataFrame:
         """Compare with another budget; see :func:`zbb.compare`."""
