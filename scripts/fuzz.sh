@@ -4,6 +4,7 @@
 #   fuzz_model     read -> link -> budget -> reports (tests/fuzz/fuzz_model.cpp) for SECONDS
 #   fuzz_optimize  read -> link -> least cost, max effect, packages (fuzz_optimize.cpp) for
 #                  OTHER_SECONDS (default: half of SECONDS)
+#   fuzz_prior     prior budget files against the example (fuzz_prior.cpp) for OTHER_SECONDS
 # Any crash, abort, leak, sanitizer report, untrusted status or input slower than 10 s fails (exit
 # non-zero; the input is saved in build-fuzz/). Usage: bash scripts/fuzz.sh [SECONDS [OTHER_SECONDS]]
 set -euo pipefail
@@ -13,11 +14,15 @@ seconds="${1:-60}"
 other_seconds="${2:-$((seconds / 2))}"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
   -DZBB_BUILD_FUZZ=ON -DZBB_BUILD_TESTS=OFF -DZBB_BUILD_CLI=OFF -DZBB_INSTALL=OFF >/dev/null
-cmake --build build-fuzz --target fuzz_model fuzz_optimize
+cmake --build build-fuzz --target fuzz_model fuzz_optimize fuzz_prior
 cd build-fuzz
-run() {  # harness, corpus directory, seconds
+run() {  # harness, corpus directory, seconds[, seed files]
   mkdir -p "$2"
-  cp -n ../tests/fuzz/corpus/*.json ../tests/cli/models/*.json ../examples/*.json "$2"/ 2>/dev/null || true
+  if [ -n "${4:-}" ]; then
+    cp -n $4 "$2"/ 2>/dev/null || true
+  else
+    cp -n ../tests/fuzz/corpus/*.json ../tests/cli/models/*.json ../examples/*.json "$2"/ 2>/dev/null || true
+  fi
   echo "== $1 for $3 s"
   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1" \
   LSAN_OPTIONS="suppressions=$PWD/../tests/fuzz/lsan.supp:print_suppressions=0" \
@@ -26,3 +31,4 @@ run() {  # harness, corpus directory, seconds
 }
 run fuzz_model corpus "$seconds"
 run fuzz_optimize corpus-optimize "$other_seconds"
+run fuzz_prior corpus-prior "$other_seconds" "../examples/prior-year.csv ../tests/cli/prior/*"

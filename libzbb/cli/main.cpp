@@ -51,7 +51,8 @@ constexpr command_help commands[] = {
      "                                                 base) and dominance (docs/variants.md)\n"},
     {"demo",
      "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
-     "                                                 (dementia-friendly municipality)\n"
+     "                                                 (dementia-friendly municipality); takes\n"
+     "                                                 --by, --prior and --waterfall as budget\n"
      "  demo --model                                   print the built-in example model\n"},
     {"help", "  help [COMMAND]                                 this text, or one command's\n"},
 };
@@ -241,6 +242,8 @@ options parse_args(int argc, char** argv) {
     if (!o.by.empty() && !o.prior.empty()) throw usage_error("--by and --prior exclude each other");
     if (!o.waterfall.empty() && o.prior.empty()) throw usage_error("--waterfall needs --prior");
     if (o.json && o.csv) throw usage_error("--json and --csv exclude each other");
+    if (o.print_model && (!o.by.empty() || !o.prior.empty()))
+        throw usage_error("demo --model prints the model itself; drop --by and --prior");
     if (o.print_model && (o.json || o.csv))
         throw usage_error("demo --model prints the model itself; drop --json");
     return o;

@@ -299,6 +299,26 @@ TEST_CASE("bad prior files are refused naming the file, the line and the id", "[
     CHECK_THROWS_WITH(json(R"([1])"), Contains("must be a JSON object"));
     CHECK_THROWS_WITH(json(R"({"format": )"), Contains("file 'p.json'"));
     CHECK_THROWS_WITH(zbb::read_prior_file("/nonexistent/prior.csv"), Contains("cannot open"));
+    CHECK_THROWS_WITH(csv("kind,id,amount\nactivity,A\xff,1\n"),
+                      Contains("line 2") && Contains("not valid UTF-8"));
+    CHECK_THROWS_WITH(csv("kind,id,amount\nactivity,A1,90071992547409.93\n"),
+                      Contains("line 2 (activity 'A1')") && Contains("beyond the numeric range"));
+    CHECK(csv("kind,id,amount\nactivity,A1,-90071992547409.92\n").lines[0].amount ==
+          money::from_minor(-9007199254740992));
+    CHECK(
+        json(
+            R"({"format": "zbb-prior/1", "lines": [{"kind": "Activity", "id": "A1", "amount": "1"}]})")
+            .lines[0]
+            .kind == "activity");
+    {
+        const zbb::linked_model other(two_goal_model());
+        const auto ob = zbb::compute_budget(other);
+        std::string report = zbb::budget_report_json(other, ob);
+        report.replace(report.find("\"EUR\""), 5, "\"USD\"");
+        CHECK_THROWS_WITH(zbb::compare_prior(other, ob, zbb::compute_goal_tables(other, ob),
+                                             json(report.c_str())),
+                          Contains("in USD, the model in EUR"));
+    }
     // An empty prior has nothing to compare.
     const zbb::linked_model lm(two_goal_model());
     const auto b = zbb::compute_budget(lm);

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_common.hpp"
 #include "zbb/zbb.hpp"
@@ -27,6 +28,22 @@ void budget_and_reports(const zbb::model& m, zbb::support_method method) {
         zbb::money sum;
         for (const auto& a : br->amounts) sum += a;
         check(br->amounts.empty() ? b.total == zbb::money() : sum == b.total);
+    }
+    // The goal tables cross-foot both ways with the budget's breakdowns.
+    const auto tables = zbb::compute_goal_tables(lm, b);
+    for (const auto* t :
+         {&tables.by_activity, &tables.by_resource, &tables.by_category, &tables.by_partner}) {
+        std::vector<zbb::money> column(t->columns.size());
+        for (std::size_t g = 0; g < t->rows.size(); ++g) {
+            zbb::money row;
+            for (const auto& c : t->rows[g]) {
+                row += c.amount;
+                column[c.column] += c.amount;
+            }
+            check(row == b.by_goal.amounts[g]);
+        }
+        const auto& margin = zbb::detail::breakdown_of(b, t->kind);
+        for (std::size_t k = 0; k < column.size(); ++k) check(column[k] == margin.amounts[k]);
     }
     const std::string json = zbb::budget_report_json(lm, b);
     check(!json.empty() && json.back() == '\n');

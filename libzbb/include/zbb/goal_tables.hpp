@@ -108,6 +108,13 @@ inline void round_goal_table(goal_table& t,
     }
     for (std::size_t g = 0; g < ng; ++g) excess[g] -= rows.amounts[g].minor_units();
 
+    // Per goal, its cells: (column, index in the column); the columns do not change shape until
+    // the last resort below.
+    std::vector<std::vector<std::pair<int, int>>> cells_of(ng);
+    for (std::size_t k = 0; k < nk; ++k)
+        for (std::size_t i = 0; i < col[k].size(); ++i)
+            cells_of[static_cast<std::size_t>(col[k][i].goal)].emplace_back(static_cast<int>(k),
+                                                                            static_cast<int>(i));
     // Breadth-first search over goals: an edge g -> h through column k moves one unit from cell
     // (g, k) to cell (h, k). `bounded` keeps both cells within [lo, hi].
     auto augment = [&](bool bounded) -> bool {
@@ -119,12 +126,6 @@ inline void round_goal_table(goal_table& t,
                 seen[g] = 1;
                 queue.push_back(static_cast<int>(g));
             }
-        // Per goal, the columns it has cells in (built lazily once per search).
-        std::vector<std::vector<std::pair<int, int>>> cells_of(ng);  // (column, index in column)
-        for (std::size_t k = 0; k < nk; ++k)
-            for (std::size_t i = 0; i < col[k].size(); ++i)
-                cells_of[static_cast<std::size_t>(col[k][i].goal)].emplace_back(
-                    static_cast<int>(k), static_cast<int>(i));
         while (!queue.empty()) {
             const int g = queue.front();
             queue.pop_front();

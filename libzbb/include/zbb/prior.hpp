@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -39,6 +40,7 @@ struct prior_line {
 /// A prior budget: last year's budget or realisation, as read from a file (docs/prior-year.md).
 struct prior_budget {
     std::string source;             ///< the file name (for messages)
+    std::string currency;           ///< the currency a zbb-report/1 prior states ("" otherwise)
     std::vector<prior_line> lines;  ///< in file order; (kind, id) unique
     bool has_kind(std::string_view kind) const {
         return std::any_of(lines.begin(), lines.end(),
@@ -122,6 +124,8 @@ inline money parse_prior_amount(std::string_view text, bool decimal_comma, int m
         exact.append(frac);
     }
     const auto m = money::parse(exact, minor_digits, {});
+    if (m.minor_units() > int128(std::int64_t{9007199254740992}))  // 2^53, as computed amounts
+        return bad("is beyond the numeric range (at most 2^53 minor units, as computed amounts)");
     return negative ? money{} - m : m;
 }
 
@@ -223,6 +227,9 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
         }
         if (line.find('\0') != std::string_view::npos)
             detail::prior_fail(p.source, line_no, true, "", "contains a NUL byte; not a text file");
+        if (!simdjson::validate_utf8(line.data(), line.size()))
+            detail::prior_fail(p.source, line_no, true, "",
+                               "is not valid UTF-8; save the file as UTF-8 (Excel: CSV UTF-8)");
         if (!header) {
             sep = line.find(';') != std::string_view::npos ? ';' : ',';
             comma = sep == ';';
@@ -230,6 +237,7 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
                 detail::prior_fail(p.source, line_no, true, "", "unterminated quote");
             while (!fields.empty() && detail::trim_copy(fields.back()).empty()) fields.pop_back();
             std::vector<std::string> names;
+            names.reserve(fields.size());
             for (const auto& f : fields) names.push_back(detail::lower_copy(detail::trim_copy(f)));
             const bool plain = names == std::vector<std::string>{"kind", "id", "amount"};
             const bool report = names == std::vector<std::string>{"breakdown", "key", "amount"};
@@ -313,6 +321,9 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
                                           p.source, pos, false, entity);
     };
     if (fmt == "zbb-report/1") {
+        simdjson::dom::element cur;
+        if (!top.at_key("currency").get(cur) && cur.is_string())
+            p.currency = std::string(cur.get_string().value_unsafe());
         std::size_t pos = 0;
         for (std::string_view kind : prior_kinds) {
             simdjson::dom::element section;
@@ -362,8 +373,10 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
                 if (!f.value.is_string())
                     detail::prior_fail(p.source, pos, false, "",
                                        "\"" + std::string(f.key) + "\" must be a string");
-                (f.key == "kind" ? l.kind : l.id) =
-                    std::string(f.value.get_string().value_unsafe());
+                if (f.key == "kind")
+                    l.kind = detail::lower_copy(f.value.get_string().value_unsafe());
+                else
+                    l.id = std::string(f.value.get_string().value_unsafe());
             } else {
                 detail::prior_fail(
                     p.source, pos, false, "",
@@ -476,6 +489,10 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
     if (prior.lines.empty())
         throw model_error({"file", prior.source, ""}, "file '" + prior.source + "'",
                           "has no lines; nothing to compare");
+    if (!prior.currency.empty() && prior.currency != b.currency.code)
+        throw model_error({"file", prior.source, "currency"}, "file '" + prior.source + "'",
+                          "the prior budget is in " + prior.currency + ", the model in " +
+                              b.currency.code + "; compare budgets in one currency");
     prior_comparison c;
     c.currency = b.currency;
     c.source = prior.source;

@@ -256,10 +256,10 @@ inline std::string goal_table_text(const linked_model& lm, const budget& b, cons
     tt.rows.push_back({"Total", "", grouped_text(b.total, digits)});
     out << tt.render();
     if (t.off_bound > 0)
-        out << "Note: " << t.off_bound
-            << " cells differ from their computed value by more than one minor unit, so that the "
-               "table meets both the goal and the "
-            << t.kind << " amounts\n";
+        out << "Note: " << t.off_bound << (t.off_bound == 1 ? " cell is" : " cells are")
+            << " not the floor or ceiling of the computed value, so that the table meets both the "
+               "goal and the "
+            << t.kind << " amounts (docs/prior-year.md)\n";
     return out.str();
 }
 
