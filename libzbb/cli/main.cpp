@@ -163,6 +163,7 @@ options parse_args(int argc, char** argv) {
             o.by = kind;
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
             o.prior = option_value(args, i, "--prior", "a prior budget file");
+            if (o.prior.empty()) throw usage_error("--prior needs a prior budget file");
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--waterfall")) {
             o.waterfall = option_value(args, i, "--waterfall", "a kind");
             if (o.waterfall != "activity" && o.waterfall != "resource" &&

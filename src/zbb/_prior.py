@@ -62,7 +62,9 @@ class PriorBudget:
 def _amount_text(value: Any, row: int) -> str:
     if isinstance(value, bool) or isinstance(value, float):
         raise ModelError(f"DataFrame, row {row}: {AMOUNT_HINT}", entity="prior", id=str(row), field="amount")
-    if isinstance(value, (Decimal, Integral)):
+    if isinstance(value, Decimal):
+        return format(value, "f")  # never exponent form ("1E+3")
+    if isinstance(value, Integral):
         return str(value)
     if isinstance(value, str):
         return value
@@ -93,6 +95,13 @@ def read_prior(source: str | os.PathLike[str] | pd.DataFrame | PriorBudget, *, m
         Naming the file, the line and the id (docs/prior-year.md lists every refusal).
     """
     if isinstance(source, PriorBudget):
+        if source._digits != minor_digits:
+            raise ModelError(
+                f"prior budget {source.source!r} was read with {source._digits} decimals, the budget has "
+                f"{minor_digits}; read it again with read_prior(path, minor_digits={minor_digits})",
+                entity="prior",
+                field="minor_digits",
+            )
         return source
     if isinstance(source, pd.DataFrame):
         missing = [c for c in ("kind", "id", "amount") if c not in source.columns]

@@ -1,6 +1,7 @@
 // Goal tables and the comparison with a prior budget: hand-computed cases, cross-footing
 // properties over generated models, the readers and every refusal.
 #include <catch2/catch.hpp>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -318,6 +319,18 @@ TEST_CASE("bad prior files are refused naming the file, the line and the id", "[
         CHECK_THROWS_WITH(zbb::compare_prior(other, ob, zbb::compute_goal_tables(other, ob),
                                              json(report.c_str())),
                           Contains("in USD, the model in EUR"));
+    }
+    CHECK_THROWS_WITH(csv("kind,id,amount\ntotal,,5\n"), Contains("unknown kind \"total\""));
+    {
+        const zbb::linked_model lm2(two_goal_model());
+        const auto b2 = zbb::compute_budget(lm2);
+        const zbb::linked_model gen(
+            zbb_test::generate_model(*std::make_unique<std::mt19937_64>(3), zbb_test::gen_sizes{}));
+        const auto bg = zbb::compute_budget(gen);
+        CHECK_THROWS_AS(zbb::compute_goal_tables(lm2, bg), std::invalid_argument);
+        CHECK_THROWS_AS(zbb::compare_prior(lm2, b2, zbb::compute_goal_tables(gen, bg),
+                                           csv("kind,id,amount\nactivity,A1,1\n")),
+                        std::invalid_argument);
     }
     // An empty prior has nothing to compare.
     const zbb::linked_model lm(two_goal_model());

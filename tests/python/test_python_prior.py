@@ -100,6 +100,12 @@ def test_a_prior_from_a_dataframe_and_its_refusals(example_model: zbb.Model) -> 
         b.compare_prior(pd.DataFrame({"kind": ["activity"], "id": ["A-case"]}))
     with pytest.raises(zbb.ModelError, match=r"line 3 \(activity 'A-case'\).*already on line 2"):
         b.compare_prior(pd.DataFrame({"kind": ["activity"] * 2, "id": ["A-case"] * 2, "amount": ["1", "2"]}))
+    exponent = b.compare_prior(pd.DataFrame({"kind": ["activity"], "id": ["A-case"], "amount": [Decimal("1E+3")]}))
+    assert exponent.table("activity").loc["A-case", "prior"] == Decimal("1000.00")
+    with pytest.raises(zbb.ModelError, match="read with 3 decimals"):
+        b.compare_prior(
+            zbb.read_prior(pd.DataFrame({"kind": ["activity"], "id": ["A-case"], "amount": ["1"]}), minor_digits=3)
+        )
     with pytest.raises(zbb.ModelError, match="no goal lines"):
         b.compare_prior(frame, waterfall="goal")
     with pytest.raises(zbb.ModelError, match="unknown goal table"):

@@ -227,6 +227,12 @@ inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matr
                                        const budget& b) {
     if (plan.rows() != lm.activities().size() || plan.cols() != lm.goals().size())
         throw std::invalid_argument("zbb: plan matrix does not match the model's dimensions");
+    if (b.by_goal.amounts.size() != static_cast<std::size_t>(lm.goals().size()) ||
+        b.by_activity.amounts.size() != static_cast<std::size_t>(lm.activities().size()) ||
+        b.by_resource.amounts.size() != static_cast<std::size_t>(lm.resources().size()) ||
+        b.by_partner.amounts.size() != static_cast<std::size_t>(lm.partners().size()) ||
+        b.by_category.amounts.size() != lm.categories().size())
+        throw std::invalid_argument("zbb: the budget was not computed from this model");
     const double minor = std::pow(10.0, b.currency.minor_digits);
     const Eigen::Index na = plan.rows(), ng = plan.cols();
     const auto nr = static_cast<std::size_t>(lm.resources().size());

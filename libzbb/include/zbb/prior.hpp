@@ -210,7 +210,7 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
     p.source = std::string(source);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     std::size_t pos = 0, line_no = 0;
-    bool header = false, comma = true;
+    bool header = false, comma = true, report_header = false;
     char sep = ',';
     std::vector<std::string> fields;
     std::unordered_map<std::string, std::size_t> seen;
@@ -241,6 +241,7 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
             for (const auto& f : fields) names.push_back(detail::lower_copy(detail::trim_copy(f)));
             const bool plain = names == std::vector<std::string>{"kind", "id", "amount"};
             const bool report = names == std::vector<std::string>{"breakdown", "key", "amount"};
+            report_header = report;
             if (!plain && !report)
                 detail::prior_fail(p.source, line_no, true, "",
                                    "expected the header kind,id,amount (or kind;id;amount, or the "
@@ -261,7 +262,7 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
         l.kind = detail::lower_copy(detail::trim_copy(fields[0]));
         l.id = detail::trim_copy(fields[1]);
         l.position = line_no;
-        if (l.kind == "total") {  // the first row of zbb budget --csv
+        if (l.kind == "total" && report_header) {  // the first row of zbb budget --csv
             (void)detail::parse_prior_amount(fields[2], comma, minor_digits, p.source, line_no,
                                              true, "total");
             if (end == text.size()) break;
@@ -489,6 +490,12 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
     if (prior.lines.empty())
         throw model_error({"file", prior.source, ""}, "file '" + prior.source + "'",
                           "has no lines; nothing to compare");
+    for (const auto* table : {&t.by_activity, &t.by_resource, &t.by_category, &t.by_partner})
+        if (table->rows.size() != b.by_goal.amounts.size() ||
+            table->columns.size() != detail::breakdown_of(b, table->kind).amounts.size())
+            throw std::invalid_argument(
+                "zbb: compare_prior needs the goal tables of the budget it compares (see "
+                "compute_goal_tables)");
     if (!prior.currency.empty() && prior.currency != b.currency.code)
         throw model_error({"file", prior.source, "currency"}, "file '" + prior.source + "'",
                           "the prior budget is in " + prior.currency + ", the model in " +

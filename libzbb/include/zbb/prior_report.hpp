@@ -174,8 +174,8 @@ inline std::string prior_report_text(const linked_model& lm, const prior_compari
 }
 
 /// The goal x KIND table as JSON ("zbb-goal-table/1"): the margins by_goal and by_KIND, and
-/// "cells" {GOAL: {ID: amount}} with every non-zero cell; "off_bound" counts the cells that are not
-/// the floor or ceiling of their value.
+/// "cells" {GOAL: {ID: amount}} with every cell whose computed value is not zero; "off_bound"
+/// counts the cells that are not the floor or ceiling of their value.
 inline std::string goal_table_json(const linked_model& lm, const budget& b, const goal_table& t,
                                    int indent = 2) {
     const int digits = b.currency.minor_digits;
@@ -224,7 +224,8 @@ inline std::string goal_table_json(const linked_model& lm, const budget& b, cons
     return out;
 }
 
-/// The goal x KIND table as CSV: columns goal,KIND,amount, one row per non-zero cell.
+/// The goal x KIND table as CSV: columns goal,KIND,amount, one row per cell whose computed value
+/// is not zero.
 inline std::string goal_table_csv(const budget& b, const goal_table& t) {
     const int digits = b.currency.minor_digits;
     std::string out = "goal," + t.kind + ",amount\n";
