@@ -56,13 +56,8 @@ void register_prior(py::module_& m) {
     m.def(
         "read_prior_text",
         [](const std::string& text, const std::string& source, int minor_digits) {
-            std::string_view body(text);
-            if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-            const auto first = body.find_first_not_of(" \t\r\n");
             const py::gil_scoped_release release;
-            return first != std::string_view::npos && body[first] == '{'
-                       ? zbb::read_prior_json(text, source, minor_digits)
-                       : zbb::read_prior_csv(text, source, minor_digits);
+            return zbb::read_prior_text(text, source, minor_digits);
         },
         py::arg("text"), py::arg("source") = "prior", py::arg("minor_digits") = 2);
 
@@ -83,15 +78,13 @@ void register_prior(py::module_& m) {
                          status.append(std::string(zbb::to_string(l.status)));
                          in_model.append(l.in_model);
                      }
-                 py::dict d;
-                 d["kind"] = kind;
-                 d["id"] = id;
-                 d["prior_minor"] = prior;
-                 d["zero_based_minor"] = zero_based;
-                 d["change_minor"] = change;
-                 d["status"] = status;
-                 d["in_model"] = in_model;
-                 return d;
+                 return named_columns({{"kind", kind},
+                                       {"id", id},
+                                       {"prior_minor", prior},
+                                       {"zero_based_minor", zero_based},
+                                       {"change_minor", change},
+                                       {"status", status},
+                                       {"in_model", in_model}});
              })
         .def("waterfall",
              [](const C& h) {

@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <string>
@@ -84,6 +85,13 @@ py::array_t<T> array_column(const Rows& rows, F f) {
     py::array_t<T> out(static_cast<py::ssize_t>(std::size(rows)));
     auto* d = out.mutable_data();
     for (const auto& r : rows) *d++ = static_cast<T>(f(r));
+    return out;
+}
+
+/// A dict of named columns ({"name": list, ...}), in the order given.
+inline py::dict named_columns(std::initializer_list<std::pair<const char*, py::object>> columns) {
+    py::dict out;
+    for (const auto& [name, column] : columns) out[name] = column;
     return out;
 }
 

@@ -11,9 +11,10 @@ computation and numbers as ``zbb compare`` (docs/variants.md).
 
 from __future__ import annotations
 
-import json
 import os
+import sys
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future, as_completed
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core
+from ._errors import ModelError
+from ._exact import minor_to_decimal
 from ._model import Model
 
 if TYPE_CHECKING:
@@ -108,10 +111,6 @@ def _as_variant(item: Variant | str | os.PathLike[str]) -> Variant:
     raise TypeError(f"a variant is a zbb.Variant or the path of a variant file, not {type(item).__name__}")
 
 
-def _amount(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 class VariantComparison:
     """The base model and its variants side by side (the result of :func:`compare_variants`).
 
@@ -126,44 +125,41 @@ class VariantComparison:
         The columns: ``"base"`` first, then the variants in the order given.
     """
 
-    def __init__(self, model: Model, variants: list[Variant], *, objective: str, reference: str, rounding: str) -> None:
+    def __init__(self, model: Model, core: Any, *, objective: str) -> None:
         self.model = model
-        self._variants = variants
-        self._options = {"objective": objective, "reference": reference, "rounding": rounding}
-        cores = [v._core for v in variants]
-        self._json: str = _core.compare_report(model._core, cores, format="json", **self._options)
-        self._report: dict[str, Any] = json.loads(self._json)
-        self.reference: str = self._report["reference"]
-        self.currency: str = self._report["currency"]
-        self.names: list[str] = list(self._report["variants"])
+        self._core = core
+        self._objective = objective
+        self.reference: str = core.reference
+        self.currency: str = core.currency
+        self.names: list[str] = list(core.names)
+        self._digits: int = core.minor_digits
 
     @property
     def objective(self) -> str:
         """``"budget"``, ``"least-cost"`` or ``"max-effect"``."""
-        return self._options["objective"]
+        return self._objective
+
+    def _decimal(self, minor: int | None) -> Decimal | None:
+        return None if minor is None else minor_to_decimal(minor, self._digits)
 
     @property
     def summary(self) -> pd.DataFrame:
         """One row per column: ``status``, ``total`` and ``change`` (Decimal; None without a budget),
         ``weighted_attainment`` (float), ``goals_reached`` (int) and ``dominated_by`` (list of names)."""
+        s = self._core.summary()
         index = pd.Index(self.names, name="variant", dtype=object)
-        rows = [self._report["variants"][n] for n in self.names]
         return pd.DataFrame(
             {
-                "status": pd.Series([r["status"] for r in rows], index=index, dtype=object),
-                "total": pd.Series([_amount(r["total"]) for r in rows], index=index, dtype=object),
-                "change": pd.Series(
-                    [_amount(r["change"]["total"]) if r.get("change") else None for r in rows],
-                    index=index,
-                    dtype=object,
-                ),
+                "status": pd.Series(s["status"], index=index, dtype=object),
+                "total": pd.Series([self._decimal(m) for m in s["total_minor"]], index=index, dtype=object),
+                "change": pd.Series([self._decimal(m) for m in s["change_minor"]], index=index, dtype=object),
                 "weighted_attainment": pd.Series(
-                    [float("nan") if r["weighted_attainment"] is None else r["weighted_attainment"] for r in rows],
+                    [float("nan") if w is None else w for w in s["weighted_attainment"]],
                     index=index,
                     dtype="float64",
                 ),
-                "goals_reached": pd.Series([r["goals_reached"] for r in rows], index=index, dtype="Int64"),
-                "dominated_by": pd.Series([list(r["dominated_by"]) for r in rows], index=index, dtype=object),
+                "goals_reached": pd.Series(s["goals_reached"], index=index, dtype="Int64"),
+                "dominated_by": pd.Series(s["dominated_by"], index=index, dtype=object),
             },
             index=index,
         )
@@ -171,20 +167,17 @@ class VariantComparison:
     def _frame(self, by: str, change: bool) -> pd.DataFrame:
         if by not in COMPARE_BREAKDOWNS:
             raise ValueError(f"unknown breakdown {by!r}; use {', '.join(COMPARE_BREAKDOWNS)}")
-        section = f"by_{by}"
-        keys: list[str] = []
-        columns: dict[str, dict[str, Decimal | None]] = {}
-        for name in self.names:
-            r = self._report["variants"][name]
-            source = (r.get("change") or {}).get(section) if change else r.get(section)
-            values = source or {}
-            keys += [k for k in values if k not in keys]
-            columns[name] = {k: _amount(v) for k, v in values.items()}
+        keys, columns = self._core.lines(by, change)
         index = pd.Index(keys, name=by, dtype=object)
-        return pd.DataFrame(
-            {n: pd.Series([columns[n].get(k) for k in keys], index=index, dtype=object) for n in self.names},
-            index=index,
-        )
+        data = {
+            name: pd.Series(
+                [None] * len(keys) if minor is None else [minor_to_decimal(m, self._digits) for m in minor],
+                index=index,
+                dtype=object,
+            )
+            for name, minor in columns.items()
+        }
+        return pd.DataFrame(data, index=index)
 
     def breakdown(self, by: str) -> pd.DataFrame:
         """One breakdown side by side: rows are the lines (ids), columns the variants, exact
@@ -198,20 +191,16 @@ class VariantComparison:
         return self._frame(by, change=True)
 
     def report_json(self, indent: int | None = None) -> str:
-        """The ``zbb compare --json`` report (``zbb-compare/1``)."""
-        if indent is None:
-            indent = 2
-        return json.dumps(self._report, indent=indent, ensure_ascii=False) + "\n"
+        """The ``zbb compare --json`` report (``zbb-compare/1``), byte for byte as the CLI's."""
+        return str(self._core.report("json", 2 if indent is None else indent))
 
     def report_text(self) -> str:
         """The readable report of ``zbb compare``."""
-        cores = [v._core for v in self._variants]
-        return str(_core.compare_report(self.model._core, cores, format="text", **self._options))
+        return str(self._core.report("text"))
 
     def report_csv(self) -> str:
         """``zbb compare --csv``: columns ``variant,breakdown,key,amount,change``."""
-        cores = [v._core for v in self._variants]
-        return str(_core.compare_report(self.model._core, cores, format="csv", **self._options))
+        return str(self._core.report("csv"))
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Cost against weighted attainment, one point per variant; dominated variants marked ``x``."""
@@ -247,6 +236,13 @@ class VariantComparison:
         return f"<zbb.VariantComparison {len(self.names)} columns ({self.objective}), reference {self.reference!r}>"
 
 
+def _columns(model: Model, variants: list[Variant | None], objective: str, rounding: str) -> list[bytes]:
+    """One task of :func:`compare_variants` on an executor: the columns of some variants (None is
+    the base), each as the bytes of ``zbb/compare_state.hpp``. Module level, so that it pickles."""
+    cores = [None if v is None else v._core for v in variants]
+    return list(_core.compare_column_states(model._core, cores, objective=objective, rounding=rounding))
+
+
 def compare_variants(
     model: Model,
     variants: Iterable[Variant | str | os.PathLike[str]],
@@ -254,6 +250,9 @@ def compare_variants(
     objective: str = "budget",
     reference: str = "base",
     rounding: str = "half-even",
+    executor: Executor | None = None,
+    chunksize: int = 1,
+    progress: bool | None = None,
 ) -> VariantComparison:
     """The base model and its variants side by side, as ``zbb compare`` computes them.
 
@@ -269,6 +268,20 @@ def compare_variants(
         The column every change is measured against.
     rounding : str, default "half-even"
         Rounding mode of every budget.
+    executor : concurrent.futures.Executor, optional
+        Where the columns are computed: a ``ThreadPoolExecutor``, a ``ProcessPoolExecutor`` or
+        Dask's ``distributed.Client(...).get_executor()``. Each task applies ``chunksize``
+        variants to the model and computes their columns (the core releases the GIL); the columns
+        come back as exact bytes and the comparison (changes, dominance) is assembled here, so
+        the result is identical to the one made without an executor. Not shut down. Default:
+        everything in this process, in one call into the core.
+    chunksize : int, default 1
+        Variants per task on an executor (the base is one column of the first task). Larger
+        chunks send the model fewer times; every task pickles the model (as its JSON text) and
+        its variants (as their files' text).
+    progress : bool, optional
+        With an executor, show a progress bar (tqdm) as the columns come back. Default: shown for
+        100 variants or more when standard error is a terminal.
 
     Returns
     -------
@@ -278,14 +291,47 @@ def compare_variants(
     ------
     ModelError
         A bad variant file or change (naming the variant, the change's position and the id), a
-        name used twice or named ``base``, an unknown reference.
+        name used twice or named ``base``, an unknown reference. On an executor the first
+        task (in the order given) that failed raises, with a note naming its columns.
     """
     if not isinstance(model, Model):
         raise TypeError("model must be a zbb.Model")
-    return VariantComparison(
-        model,
-        [_as_variant(v) for v in variants],
-        objective=objective.replace("_", "-"),
-        reference=reference,
-        rounding=rounding,
-    )
+    kind = objective.replace("_", "-")
+    given = [_as_variant(v) for v in variants]
+    if executor is None:
+        core = _core.compare(
+            model._core, [v._core for v in given], objective=kind, reference=reference, rounding=rounding
+        )
+        return VariantComparison(model, core, objective=kind)
+    if not isinstance(chunksize, int) or isinstance(chunksize, bool) or chunksize < 1:
+        raise ModelError(
+            f"option, field 'chunksize': must be a whole number of at least 1, not {chunksize!r}",
+            entity="option",
+            field="chunksize",
+        )
+    _core.check_variant_names([v._core for v in given])
+    columns: list[Variant | None] = [None, *given]
+    chunks = [columns[i : i + chunksize] for i in range(0, len(columns), chunksize)]
+    futures: list[Future[list[bytes]]] = [executor.submit(_columns, model, c, kind, rounding) for c in chunks]
+    show = progress if progress is not None else len(given) >= 100 and sys.stderr.isatty()
+    if show:
+        from tqdm import tqdm
+
+        sizes = {id(f): len(c) for f, c in zip(futures, chunks)}
+        with tqdm(total=len(columns), desc="zbb compare", unit="variant") as bar:
+            for done in as_completed(futures):
+                bar.update(sizes[id(done)])
+    states: list[bytes] = []
+    for chunk, future in zip(chunks, futures):
+        try:
+            states += future.result()
+        except Exception as err:
+            names = ["base" if v is None else v.name for v in chunk]
+            shown = ", ".join(repr(n) for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            for f in futures:
+                f.cancel()
+            if hasattr(err, "add_note"):  # Python 3.11+
+                err.add_note(f"in zbb.compare_variants, the task computing the columns {shown}")
+            raise
+    core = _core.assemble_comparison(model._core, states, reference=reference)
+    return VariantComparison(model, core, objective=kind)

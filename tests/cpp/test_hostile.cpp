@@ -10,9 +10,14 @@
 #include <sstream>
 #include <string>
 
+#include "zbb/compare.hpp"
+#include "zbb/goal_tables.hpp"
 #include "zbb/io.hpp"
 #include "zbb/optimize.hpp"
+#include "zbb/prior.hpp"
+#include "zbb/prior_report.hpp"
 #include "zbb/report.hpp"
+#include "zbb/variant.hpp"
 
 namespace {
 
@@ -53,6 +58,42 @@ std::string case_text(const json& suite, const json& c) {
         for (const auto& change : c["rename"])
             doc = renamed(doc, change[0].get<std::string>(), change[1].get<std::string>());
     return doc.dump();
+}
+
+// No raw control character reaches a terminal: C0 controls but the line break, DEL, and the
+// bidirectional controls U+202A..U+202E, U+2066..U+2069 (UTF-8 E2 80 AA..AE, E2 81 A6..A9).
+void check_printable(const std::string& report) {
+    CHECK(std::none_of(report.begin(), report.end(), [](char ch) {
+        const auto u = static_cast<unsigned char>(ch);
+        return (u < 0x20 && ch != '\n') || u == 0x7f;
+    }));
+    for (std::size_t i = 0; i + 2 < report.size(); ++i) {
+        const auto b1 = static_cast<unsigned char>(report[i + 1]);
+        const auto b2 = static_cast<unsigned char>(report[i + 2]);
+        if (static_cast<unsigned char>(report[i]) != 0xe2) continue;
+        CHECK_FALSE(
+            ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)));
+    }
+}
+
+// The text of a variant or prior case of tests/hostile/files.json.
+std::string file_text(const json& c, const char* content) {
+    if (c.contains("nest")) {
+        const auto n = c["nest"].get<std::size_t>();
+        const std::string nested = std::string(n, '[') + std::string(n, ']');
+        if (!c.contains("around")) return nested;
+        std::string around = c["around"].get<std::string>();
+        return around.replace(around.find("%s"), 2, nested);
+    }
+    if (c.contains("prior_hex")) {
+        const auto hex = c["prior_hex"].get<std::string>();
+        std::string out;
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+            out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+        return out;
+    }
+    if (std::string(content) == "variant") return c["variant"].dump();
+    return c[content].get<std::string>();
 }
 
 const json& expectation(const json& c, const std::string& door) {
@@ -106,20 +147,7 @@ TEST_CASE("hostile input: every case of tests/hostile/cases.json through the C++
             const json ok = expectation(c, "budget").value("ok", json::object());
             if (ok.contains("text"))
                 CHECK_THAT(report, Catch::Contains(ok["text"].get<std::string>()));
-            // no raw control character reaches a terminal: C0 controls but the line break, DEL,
-            // and the bidirectional controls U+202A..U+202E, U+2066..U+2069 (UTF-8 E2 80 AA..AE,
-            // E2 81 A6..A9)
-            CHECK(std::none_of(report.begin(), report.end(), [](char ch) {
-                const auto u = static_cast<unsigned char>(ch);
-                return (u < 0x20 && ch != '\n') || u == 0x7f;
-            }));
-            for (std::size_t i = 0; i + 2 < report.size(); ++i) {
-                const auto b1 = static_cast<unsigned char>(report[i + 1]);
-                const auto b2 = static_cast<unsigned char>(report[i + 2]);
-                if (static_cast<unsigned char>(report[i]) != 0xe2) continue;
-                CHECK_FALSE(((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) ||
-                             (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9)));
-            }
+            check_printable(report);
             if (ok.contains("json"))
                 CHECK_THAT(zbb::budget_report_json(lm, b),
                            Catch::Contains(ok["json"].get<std::string>()));
@@ -146,6 +174,60 @@ TEST_CASE("hostile input: every case of tests/hostile/cases.json through the C++
         check(expectation(c, "packages"), [&] {
             const auto r = zbb::rank_packages(linked());
             CHECK(r.status == zbb::packages_status::optimal);
+        });
+    }
+}
+
+TEST_CASE(
+    "hostile input: the variant and prior files of tests/hostile/files.json through the C++ API",
+    "[hostile][errors][variants][prior]") {
+    const json suite = load("tests/hostile/cases.json");
+    const json files = load("tests/hostile/files.json");
+    const zbb::linked_model base(
+        zbb::read_model_json(case_text(suite, json::object()), "hostile.json"));
+    REQUIRE(files["variants"].size() >= 15);
+    REQUIRE(files["priors"].size() >= 15);
+    for (const auto& c : files["variants"]) {
+        const auto name = c["name"].get<std::string>();
+        CAPTURE(name);
+        const std::string text = file_text(c, "variant");
+        check(c, [&] {
+            const auto v = zbb::read_variant_json(text, "v.json");
+            const auto cmp = zbb::compare_budgets(base, {v});
+            const auto report = zbb::compare_report_text(cmp);
+            check_printable(report);
+            const json ok = c.value("ok", json::object());
+            if (ok.contains("text"))
+                CHECK_THAT(report, Catch::Contains(ok["text"].get<std::string>()));
+            if (ok.contains("json"))
+                CHECK_THAT(zbb::compare_report_json(cmp),
+                           Catch::Contains(ok["json"].get<std::string>()));
+        });
+    }
+    const auto b = zbb::compute_budget(base);
+    const auto tables = zbb::compute_goal_tables(base, b);
+    for (const auto& c : files["priors"]) {
+        const auto name = c["name"].get<std::string>();
+        CAPTURE(name);
+        const std::string text = file_text(c, "prior");
+        check(c, [&] {
+            const auto prior = zbb::read_prior_text(text, c.value("file", std::string("p.csv")));
+            const auto cmp = zbb::compare_prior(base, b, tables, prior);
+            const auto report = zbb::prior_report_text(base, cmp);
+            check_printable(report);
+            const json ok = c.value("ok", json::object());
+            if (ok.contains("text"))
+                CHECK_THAT(report, Catch::Contains(ok["text"].get<std::string>()));
+            if (ok.contains("json"))
+                CHECK_THAT(zbb::prior_report_json(base, b, cmp),
+                           Catch::Contains(ok["json"].get<std::string>()));
+            // The waterfall cross-foots: start + bars = end, to the cent.
+            REQUIRE(cmp.waterfall.size() >= 2);
+            zbb::money sum = cmp.waterfall.front().amount;
+            for (std::size_t i = 1; i + 1 < cmp.waterfall.size(); ++i)
+                sum += cmp.waterfall[i].amount;
+            CHECK(sum == cmp.waterfall.back().amount);
+            CHECK(cmp.waterfall.back().amount == b.total);
         });
     }
 }

@@ -302,10 +302,28 @@ TEST_CASE("bad prior files are refused naming the file, the line and the id", "[
     CHECK_THROWS_WITH(zbb::read_prior_file("/nonexistent/prior.csv"), Contains("cannot open"));
     CHECK_THROWS_WITH(csv("kind,id,amount\nactivity,A\xff,1\n"),
                       Contains("line 2") && Contains("not valid UTF-8"));
-    CHECK_THROWS_WITH(csv("kind,id,amount\nactivity,A1,90071992547409.93\n"),
-                      Contains("line 2 (activity 'A1')") && Contains("beyond the numeric range"));
-    CHECK(csv("kind,id,amount\nactivity,A1,-90071992547409.92\n").lines[0].amount ==
-          money::from_minor(-9007199254740992));
+    // Amounts, and each kind's running sum, below 2^53 minor units (as prices and frames).
+    CHECK_THROWS_AS(csv("kind,id,amount\nactivity,A1,90071992547409.92\n"), zbb::money_overflow);
+    CHECK_THROWS_WITH(csv("kind,id,amount\nactivity,A1,-90071992547409.92\n"),
+                      "file 'p.csv', line 2 (activity 'A1'): amount \"-90071992547409.92\" is "
+                      "beyond the numeric range: below 2^53 minor units, the range in which zbb "
+                      "guarantees the cent");
+    CHECK(csv("kind,id,amount\nactivity,A1,-90071992547409.91\n").lines[0].amount ==
+          money::from_minor(-9007199254740991));
+    CHECK_THROWS_AS(csv("kind,id,amount\nactivity,A1,90071992547409.91\nactivity,A2,0.01\n"),
+                    zbb::money_overflow);
+    CHECK_THROWS_WITH(
+        json(R"({"format": "zbb-prior/1", "lines": [
+            {"kind": "resource", "id": "R1", "amount": "-50000000000000.00"},
+            {"kind": "activity", "id": "A1", "amount": "50000000000000.00"},
+            {"kind": "resource", "id": "R2", "amount": "-50000000000000.00"}]})"),
+        "file 'p.json', lines[2] (resource 'R2'): the resource lines up to here sum to "
+        "-100000000000000.00, which is beyond the numeric range: below 2^53 minor units, the range "
+        "in which zbb guarantees the cent");
+    // Sums that cross the limit and come back are refused where they cross; kinds sum apart.
+    CHECK(csv("kind,id,amount\nactivity,A1,90071992547409.91\nresource,R1,90071992547409.91\n"
+              "activity,A2,-90071992547409.91\n")
+              .lines.size() == 3);
     CHECK(
         json(
             R"({"format": "zbb-prior/1", "lines": [{"kind": "Activity", "id": "A1", "amount": "1"}]})")

@@ -538,3 +538,91 @@ TEST_CASE("compare: names, references and the optimiser's columns", "[variants][
     CHECK(json["variants"]["unreachable"]["by_goal"].is_null());
     CHECK(zbb::compare_report_csv(c).find("unreachable,total,,,\n") != std::string::npos);
 }
+
+TEST_CASE("compare: columns made elsewhere (zbb-column/1) give the comparison made in one process",
+          "[variants][compare][state]") {
+    const linked_model base(example());
+    const auto unreachable =
+        parse(R"({"set": "goal.target", "id": "G-friendly", "value": 100000})", "unreachable");
+    std::vector<zbb::variant> variants = shipped();
+    variants.push_back(unreachable);
+    for (const char* reference : {"base", "insurer-split"}) {
+        const auto options = reference_to(reference);
+        const auto here = zbb::compare_optimized(base, variants,
+                                                 zbb::optimize_objective::least_cost, {}, options);
+        // Each column made on its own, through its bytes, as a worker would.
+        std::vector<zbb::compare_column> columns;
+        std::vector<std::string> states;
+        for (std::size_t i = 0; i <= variants.size(); ++i) {
+            const linked_model m = i == 0 ? base : zbb::apply_variant(base, variants[i - 1]);
+            auto col = zbb::make_compare_column(
+                i == 0 ? "base" : variants[i - 1].name, m,
+                zbb::outcome_of(zbb::optimize(m, zbb::optimize_objective::least_cost)));
+            states.push_back(zbb::column_state(col));
+            columns.push_back(zbb::column_from_state(states.back(), base));
+        }
+        CHECK(zbb::column_state(columns[1]) == states[1]);  // nothing lost on the way
+        const auto there = zbb::assemble_comparison(base, std::move(columns), options);
+        CHECK(zbb::compare_report_json(there) == zbb::compare_report_json(here));
+        CHECK(zbb::compare_report_csv(there) == zbb::compare_report_csv(here));
+        CHECK(zbb::compare_report_text(there) == zbb::compare_report_text(here));
+        REQUIRE(there.columns.size() == 5);
+        CHECK(there.columns[4].status == "infeasible");
+        CHECK(!there.columns[4].result);
+    }
+}
+
+TEST_CASE("compare: bytes that are not a column are refused", "[variants][compare][state]") {
+    const linked_model base(example());
+    const auto col = zbb::make_compare_column("v", base, {"ok", "", zbb::compute_budget(base)});
+    const std::string good = zbb::column_state(col);
+    REQUIRE(zbb::column_from_state(good, base).result->total == col.result->total);
+    // Every truncation, and a byte too many.
+    for (std::size_t n = 0; n < good.size(); n += 7)
+        CHECK(refusal<zbb::model_error>([&] {
+                  (void)zbb::column_from_state(good.substr(0, n), base);
+              }).find("not a column of a comparison (zbb-column/1)") != std::string::npos);
+    CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(good + "x", base); }) ==
+          "variant 'v', field 'state': not a column of a comparison (zbb-column/1): bytes after "
+          "the column");
+    // An amount changed by one cent: the breakdown no longer sums to the total.
+    std::string off = good;
+    const std::size_t first_amount = 13 + (8 + 1) + (8 + 2) + 8 + 8 + 17 + 8 + 8 + 1;
+    off[first_amount] = static_cast<char>(off[first_amount] + 1);
+    CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(off, base); }) ==
+          "variant 'v', field 'state': not a column of a comparison (zbb-column/1): a breakdown "
+          "that does not sum to the total");
+    // An amount beyond 2^53 minor units (a budget never has one): the high word set.
+    std::string huge = good;
+    huge[first_amount + 8] = '\1';
+    CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(huge, base); }) ==
+          "variant 'v', field 'state': not a column of a comparison (zbb-column/1): an amount "
+          "beyond 2^53 minor units");
+    // Another model's column: other lines.
+    const linked_model small(zbb::read_model_file(root + "/tests/cli/models/small.json"));
+    CHECK(refusal<zbb::model_error>([&] {
+              (void)zbb::column_from_state(good, small);
+          }).find("other lines than the model's") != std::string::npos);
+    // A status of ok without a budget, a budget beside another status, a wrong header.
+    for (const auto& [status, has] : {std::pair<std::string, int>{"ok", 0}, {"infeasible", 1}}) {
+        std::string lie(zbb::detail::column_state_magic);
+        zbb::detail::state_writer w(lie);
+        w.text("w");
+        w.text(status);
+        w.text("");
+        w.u64(static_cast<std::uint64_t>(has));
+        CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(lie, base); }) ==
+              "variant 'w', field 'state': not a column of a comparison (zbb-column/1): a "
+              "status of '" +
+                  status + "' " + (has ? "with" : "without") + " a budget");
+    }
+    CHECK(refusal<zbb::model_error>([&] {
+              (void)zbb::column_from_state("zbb-column/2\n", base);
+          }).find("wrong header") != std::string::npos);
+    // Assembling: a reference that is no column.
+    std::vector<zbb::compare_column> cols{zbb::column_from_state(good, base)};
+    cols[0].name = "base";
+    CHECK(refusal<zbb::model_error>([&] {
+              (void)zbb::assemble_comparison(base, cols, reference_to("nope"));
+          }) == "option, field 'reference': unknown column 'nope'; use one of base");
+}

@@ -1,6 +1,7 @@
 // libFuzzer harness: prior budget files (CSV, Dutch CSV, JSON) on any bytes, compared with the
 // built-in example's budget. Every refusal must be one of zbb's exceptions; a prior that reads must
-// give a comparison whose kinds and waterfall cross-foot to the zero-based total, to the cent.
+// give a comparison whose kinds and waterfall cross-foot to the zero-based total, to the cent (the
+// readers keep every amount and each kind's sum below 2^53 minor units, so nothing overflows).
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -57,8 +58,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             zbb::prior_comparison c;
             try {
                 c = zbb::compare_prior(e.lm, e.b, e.t, *prior, std::string(kind));
-            } catch (const std::overflow_error&) {
-                continue;  // a prior amount beyond the 128-bit range of a change
             } catch (const zbb::model_error&) {
                 continue;  // a report prior in another currency
             }

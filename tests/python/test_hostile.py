@@ -353,3 +353,140 @@ def test_scenario_edits_meet_the_range_policy() -> None:
         assert text in str(info.value), (name, str(info.value))
     # The largest values in range are accepted.
     assert model.with_plan_volume("G-home", "A-case", 1e12).with_target("G-home", -1e12) is not None
+
+
+# ---- variant and prior files (tests/hostile/files.json) ----------------------------------------
+FILES = json.loads((REPO / "tests" / "hostile" / "files.json").read_text(encoding="utf-8"))
+VARIANT_CASES = {c["name"]: c for c in FILES["variants"]}
+PRIOR_CASES = {c["name"]: c for c in FILES["priors"]}
+
+
+def file_bytes(case: dict[str, Any], content: str) -> bytes:
+    """The bytes of a variant or prior case: the document, nest N (inside `around`), or hex."""
+    if "nest" in case:
+        nested = "[" * case["nest"] + "]" * case["nest"]
+        return case.get("around", "%s").replace("%s", nested).encode()
+    if "prior_hex" in case:
+        return bytes.fromhex(case["prior_hex"])
+    if content == "variant":
+        return json.dumps(case["variant"], ensure_ascii=False).encode("utf-8")
+    return str(case[content]).encode("utf-8")
+
+
+def hostile_base(tmp_path: Path) -> Path:
+    return write_text(tmp_path, hostile_doc({}))
+
+
+def check_cli_run(args: list[str], want: dict[str, Any], zbb_cli: Path) -> str:
+    """Runs the CLI and checks it against an expectation; returns standard output."""
+    r = subprocess.run([str(zbb_cli), *args], capture_output=True, timeout=60)
+    stderr = r.stderr.decode("utf-8", "replace")
+    stdout = r.stdout.decode("utf-8", "replace")
+    assert r.returncode >= 0, f"killed by signal {-r.returncode}"
+    assert not raw_controls(stderr)
+    if "error" in want:
+        assert r.returncode == EXIT_OF[want["error"]["kind"]], stderr
+        assert stdout == ""
+        assert stderr.startswith("zbb: error: ") and stderr.count("\n") == 1, stderr
+        assert want["error"]["message"] in stderr
+        return stdout
+    assert r.returncode == 0, stderr
+    return stdout
+
+
+def check_cli_file_case(args: list[str], case: dict[str, Any], zbb_cli: Path, check_report: Any) -> None:
+    """The text, --json and --csv runs of a command on a file case; `check_report(report)` checks
+    the parsed JSON report of a case that is accepted."""
+    for flag in ("", "--json", "--csv"):
+        out = check_cli_run([*args, *([flag] if flag else [])], case, zbb_cli)
+        if "ok" not in case:
+            continue
+        if flag == "":
+            assert not raw_controls(out)
+            assert case["ok"].get("text", "") in out
+        elif flag == "--json":
+            assert case["ok"].get("json", "") in out
+            check_report(json.loads(out))
+
+
+def changes_cross_foot(report: dict[str, Any]) -> None:
+    for column in report["variants"].values():
+        for section, lines in column["change"].items():
+            if section != "total":
+                assert sum(Decimal(v) for v in lines.values()) == Decimal(column["change"]["total"])
+
+
+def waterfall_cross_foots(report: dict[str, Any]) -> None:
+    steps = [Decimal(s["amount"]) for s in report["waterfall"]]
+    assert steps[0] + sum(steps[1:-1]) == steps[-1] == Decimal(report["total"])
+
+
+@pytest.mark.parametrize("name", list(VARIANT_CASES))
+def test_cli_variant_files(name: str, zbb_cli: Path, tmp_path: Path) -> None:
+    case = VARIANT_CASES[name]
+    variant = tmp_path / "v.json"
+    variant.write_bytes(file_bytes(case, "variant"))
+    check_cli_file_case(["compare", str(hostile_base(tmp_path)), str(variant)], case, zbb_cli, changes_cross_foot)
+
+
+@pytest.mark.parametrize("name", list(PRIOR_CASES))
+def test_cli_prior_files(name: str, zbb_cli: Path, tmp_path: Path) -> None:
+    case = PRIOR_CASES[name]
+    prior = tmp_path / case.get("file", "p.csv")
+    prior.write_bytes(file_bytes(case, "prior"))
+    args = ["budget", str(hostile_base(tmp_path)), "--prior", str(prior)]
+    check_cli_file_case(args, case, zbb_cli, waterfall_cross_foots)
+
+
+@pytest.mark.parametrize("name", list(VARIANT_CASES))
+def test_python_variant_files(name: str, tmp_path: Path) -> None:
+    """zbb.read_variant and compare_variants, in one process and on an executor."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    case = VARIANT_CASES[name]
+    model = zbb.read_json(hostile_base(tmp_path))
+    path = tmp_path / "v.json"
+    path.write_bytes(file_bytes(case, "variant"))
+    with ThreadPoolExecutor(1) as pool:
+        calls = [
+            lambda: zbb.compare_variants(model, [path]),
+            lambda: zbb.compare_variants(model, [path], executor=pool),
+        ]
+        if "error" in case:
+            for call in calls:
+                check_error(call, case["error"])
+            # compute_variants: the same error; one raised while budgeting names the variant in a
+            # note rather than in the message.
+            error = case["error"]
+            with pytest.raises(CLASSES[error["kind"]]) as info:
+                zbb.compute_variants(model, [path], executor=pool)
+            if error["message"].startswith("variant 'v': "):
+                assert error["message"].removeprefix("variant 'v': ") in str(info.value)
+                assert info.value.__notes__ == ["in zbb.compute_variants, variant 'v'"]
+            else:
+                assert error["message"] in str(info.value)
+            return
+        here, there = calls[0](), calls[1]()
+    assert here.report_json() == there.report_json()
+    assert not raw_controls(here.report_text())
+    assert case["ok"].get("text", "") in here.report_text()
+    assert case["ok"].get("json", "") in here.report_json()
+
+
+@pytest.mark.parametrize("name", list(PRIOR_CASES))
+def test_python_prior_files(name: str, tmp_path: Path) -> None:
+    """zbb.read_prior (a path) and Budget.compare_prior."""
+    case = PRIOR_CASES[name]
+    budget = zbb.read_json(hostile_base(tmp_path)).budget()
+    path = tmp_path / case.get("file", "p.csv")
+    path.write_bytes(file_bytes(case, "prior"))
+    if "error" in case:
+        check_error(lambda: budget.compare_prior(zbb.read_prior(path)), case["error"])
+        check_error(lambda: budget.compare_prior(path), case["error"])
+        return
+    c = budget.compare_prior(zbb.read_prior(path))
+    assert not raw_controls(c.report_text())
+    assert case["ok"].get("text", "") in c.report_text()
+    assert case["ok"].get("json", "") in c.report_json()
+    w = c.waterfall
+    assert w["amount"].iloc[0] + sum(w["amount"].iloc[1:-1]) == w["amount"].iloc[-1] == budget.total

@@ -172,3 +172,122 @@ def test_a_thousand_variants_on_a_dask_cluster_equal_one_process(
     pd.testing.assert_frame_equal(here, there)
     assert len(there) == 1001 and there["total"].nunique() > 900
     assert "1001/1001" in capsys.readouterr().err  # the progress bar
+
+
+def _price_variant(k: int) -> zbb.Variant:
+    """A variant of the case manager's hourly price (60.00 + k cents), and every fifth one also a
+    higher carer target, so that the columns differ in goals as well as cost."""
+    changes: list[dict[str, object]] = [{"set": "resource.price", "id": "R-cm", "value": f"{60 + k / 100:.2f}"}]
+    if k % 5 == 0:
+        changes.append({"set": "goal.target", "id": "G-carer", "value": 400 + k % 40})
+    doc = {"format": "zbb-variant/1", "name": f"cm {k}", "changes": changes}
+    return zbb.Variant(json.dumps(doc), f"cm-{k}.json")
+
+
+def _same_comparison(here: zbb.VariantComparison, there: zbb.VariantComparison) -> None:
+    assert there.report_json() == here.report_json()
+    assert there.report_csv() == here.report_csv()
+    assert there.report_text() == here.report_text()
+    assert there.names == here.names
+
+
+@pytest.mark.parametrize("objective", ["budget", "least-cost"])
+def test_compare_on_an_executor_equals_one_process(example_model: zbb.Model, objective: str) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    unreachable = zbb.Variant(
+        json.dumps(
+            {
+                "format": "zbb-variant/1",
+                "name": "unreachable",
+                "changes": [{"set": "goal.target", "id": "G-friendly", "value": 100000}],
+            }
+        )
+    )
+    variants = [*VARIANTS, unreachable, *(_price_variant(k) for k in range(12))]
+    for reference in ("base", "insurer-split"):
+        here = zbb.compare_variants(example_model, variants, objective=objective, reference=reference)
+        for chunksize in (1, 4, 100):
+            with ThreadPoolExecutor(2) as pool:
+                there = zbb.compare_variants(
+                    example_model,
+                    variants,
+                    objective=objective,
+                    reference=reference,
+                    executor=pool,
+                    chunksize=chunksize,
+                )
+            _same_comparison(here, there)
+    with ProcessPoolExecutor(2) as pool:
+        there = zbb.compare_variants(example_model, variants, objective=objective, executor=pool, chunksize=3)
+    _same_comparison(zbb.compare_variants(example_model, variants, objective=objective), there)
+    status = there.summary["status"]
+    assert status["unreachable"] == ("ok" if objective == "budget" else "infeasible")
+
+
+def test_compare_on_an_executor_refuses_as_one_process(example_model: zbb.Model) -> None:
+    bad = [*VARIANTS, BAD / "bad-unknown-goal.json"]
+    with pytest.raises(zbb.ModelError) as one:
+        zbb.compare_variants(example_model, bad)
+    with ThreadPoolExecutor(2) as pool, pytest.raises(zbb.ModelError) as many:
+        zbb.compare_variants(example_model, bad, executor=pool, chunksize=2)
+    assert str(many.value) == str(one.value)
+    assert many.value.__notes__ == ["in zbb.compare_variants, the task computing the columns 'unknown-goal'"]
+    with ThreadPoolExecutor(2) as pool, pytest.raises(zbb.ModelError) as many:
+        zbb.compare_variants(example_model, [*bad, *(_price_variant(k) for k in range(4))], executor=pool, chunksize=8)
+    assert many.value.__notes__ == [
+        "in zbb.compare_variants, the task computing the columns 'base', 'dearer-case-manager', "
+        "'insurer-split' and 5 more"
+    ]
+    twice = [VARIANTS[0], VARIANTS[0]]
+    with ThreadPoolExecutor(1) as pool:
+        with pytest.raises(zbb.ModelError, match="two variants have this name"):
+            zbb.compare_variants(example_model, twice, executor=pool)
+        with pytest.raises(zbb.ModelError, match="unknown column 'nope'; use one of base, "):
+            zbb.compare_variants(example_model, VARIANTS, reference="nope", executor=pool)
+        for chunksize in (0, -1, 1.5, True):
+            with pytest.raises(zbb.ModelError, match="field 'chunksize'"):
+                zbb.compare_variants(example_model, VARIANTS, executor=pool, chunksize=chunksize)  # type: ignore[arg-type]
+        with pytest.raises(zbb.ModelError, match="unknown rounding mode"):
+            zbb.compare_variants(example_model, VARIANTS, executor=pool, rounding="sideways")
+
+
+def test_a_column_from_elsewhere_must_be_a_column_of_this_model(example_model: zbb.Model) -> None:
+    from zbb import _core
+
+    states = _core.compare_column_states(example_model._core, [None, zbb.read_variant(VARIANTS[0])._core])
+    assert _core.assemble_comparison(example_model._core, states).names == ["base", VARIANTS[0].stem]
+    with pytest.raises(zbb.ModelError, match="bytes after the column"):
+        _core.assemble_comparison(example_model._core, [states[0] + b"\0"])
+    small = zbb.read_json(REPO / "tests" / "cli" / "models" / "small.json")
+    with pytest.raises(zbb.ModelError, match="other lines than the model's"):
+        _core.assemble_comparison(small._core, states)
+
+
+def test_a_thousand_variants_compared_on_a_dask_cluster_equal_one_process(
+    example_model: zbb.Model, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Item 4 of the comparison issue: zbb.compare_variants through Dask distributed's
+    concurrent.futures interface, a thousand variants, identical to the comparison in one process."""
+    import distributed
+
+    variants = [_price_variant(k) for k in range(1000)]
+    here = zbb.compare_variants(example_model, variants)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)
+    try:
+        with distributed.Client(cluster) as client:
+            there = zbb.compare_variants(
+                example_model, variants, executor=client.get_executor(), chunksize=25, progress=True
+            )
+    finally:
+        cluster.close()
+    _same_comparison(here, there)
+    assert "1001/1001" in capsys.readouterr().err  # the progress bar
+    s = there.summary
+    assert len(s) == 1001 and s["total"].nunique() > 900
+    # The base's case manager (78.40 an hour) is dearer than every variant's: with the same goals
+    # (cm 1 and cm 2 keep the targets) the base is dominated by both; dominators never cost more.
+    assert {"cm 1", "cm 2"} <= set(s.loc["base", "dominated_by"])
+    for name in ("base", "cm 1", "cm 999"):
+        assert all(s.loc[d, "total"] <= s.loc[name, "total"] for d in s.loc[name, "dominated_by"])
+    assert all(there.change("goal")[name].sum() == s.loc[name, "change"] for name in ("cm 1", "cm 5", "cm 999"))

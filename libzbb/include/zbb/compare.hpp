@@ -159,19 +159,44 @@ inline void check_column_names(const std::vector<variant>& variants) {
 }
 }  // namespace detail
 
-/// Compares columns that are already computed: `models[i]` is column i's model (for its goals'
-/// baselines, targets and weights), `outcomes[i]` its budget or status; names[0] is "base".
-/// Computes attainments, goals reached, the change against options.reference and dominance:
-/// column A is dominated by B when B's total is at most A's and B's attainment is at least A's on
-/// every goal (within compare_attainment_tolerance), at least one of them strictly. Throws
+/// One column of a comparison from its model and outcome: status, budget and, when the status
+/// is ok, each goal's attainment (progress_toward), the weighted attainment and the goals
+/// reached. Change and dominance are the comparison's (assemble_comparison). This is the part of
+/// a comparison that can run anywhere (a worker of an executor, see zbb/compare_state.hpp).
+inline compare_column make_compare_column(std::string name, const linked_model& model,
+                                          compare_outcome outcome) {
+    compare_column col;
+    col.name = std::move(name);
+    col.status = std::move(outcome.status);
+    col.message = std::move(outcome.message);
+    col.result = std::move(outcome.result);
+    if (col.ok() && !col.result)
+        throw std::invalid_argument("zbb: an outcome with status ok needs a budget");
+    if (!col.ok()) {
+        col.result.reset();
+        return col;
+    }
+    const auto& goals = model.view().goals;
+    for (std::size_t g = 0; g < goals.size(); ++g) {
+        const auto p =
+            progress_toward(goals[g], col.result->projected[static_cast<Eigen::Index>(g)]);
+        col.attainment.push_back(p.attainment);
+        col.weighted_attainment += goals[g].weight * p.attainment;
+        if (p.reached) ++col.goals_reached;
+    }
+    return col;
+}
+
+/// A comparison from columns made by make_compare_column, columns[0] the base: computes the
+/// change of every column against options.reference and dominance: column A is dominated by B
+/// when B's total is at most A's and B's attainment is at least A's on every goal (within
+/// compare_attainment_tolerance), at least one of them strictly. `base` gives the keys, the
+/// currency and the model's name; every column's breakdowns must have the base's lines. Throws
 /// model_error for an unknown reference (entity "option", field "reference").
-inline comparison compare_columns(const std::vector<std::string>& names,
-                                  const std::vector<linked_model>& models,
-                                  std::vector<compare_outcome> outcomes,
-                                  const compare_options& options = {}) {
-    if (names.empty() || names.size() != models.size() || names.size() != outcomes.size())
-        throw std::invalid_argument("zbb: compare_columns needs one model and outcome per name");
-    const linked_model& base = models[0];
+inline comparison assemble_comparison(const linked_model& base, std::vector<compare_column> columns,
+                                      const compare_options& options = {}) {
+    if (columns.empty())
+        throw std::invalid_argument("zbb: a comparison needs at least the base column");
     comparison c;
     c.currency = base.currency();
     c.model = base.view().name;
@@ -181,37 +206,28 @@ inline comparison compare_columns(const std::vector<std::string>& names,
     c.resource_keys = base.resource_keys();
     c.partner_keys = base.partner_keys();
     c.category_keys = base.category_keys();
-    std::size_t ref = names.size();
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == options.reference) ref = i;
-    if (ref == names.size()) {
+    std::size_t ref = columns.size();
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        if (columns[i].name == options.reference) ref = i;
+    if (ref == columns.size()) {
         std::string known;
-        for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+        for (const auto& col : columns) {
+            if (!known.empty()) known += ", ";
+            known += col.name;
+        }
         detail::fail({"option", "", "reference"},
                      "unknown column '" + options.reference + "'; use one of " + known);
     }
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        compare_column col;
-        col.name = names[i];
-        col.status = outcomes[i].status;
-        col.message = outcomes[i].message;
-        col.result = std::move(outcomes[i].result);
-        if (col.ok() && !col.result)
-            throw std::invalid_argument("zbb: an outcome with status ok needs a budget");
-        if (col.ok()) {
-            const auto& goals = models[i].view().goals;
-            for (std::size_t g = 0; g < goals.size(); ++g) {
-                const auto p =
-                    progress_toward(goals[g], col.result->projected[static_cast<Eigen::Index>(g)]);
-                col.attainment.push_back(p.attainment);
-                col.weighted_attainment += goals[g].weight * p.attainment;
-                if (p.reached) ++col.goals_reached;
-            }
-        } else {
-            col.result.reset();
-        }
-        c.columns.push_back(std::move(col));
-    }
+    for (const auto& col : columns)
+        if (col.ok() && (!col.result || col.result->by_goal.amounts.size() != c.goal_keys.size() ||
+                         col.result->by_activity.amounts.size() != c.activity_keys.size() ||
+                         col.result->by_resource.amounts.size() != c.resource_keys.size() ||
+                         col.result->by_partner.amounts.size() != c.partner_keys.size() ||
+                         col.result->by_category.amounts.size() != c.category_keys.size() ||
+                         col.attainment.size() != c.goal_keys.size()))
+            throw std::invalid_argument("zbb: column '" + col.name +
+                                        "' does not have the base model's lines");
+    c.columns = std::move(columns);
     const compare_column& r = c.columns[ref];
     for (auto& col : c.columns) {
         if (!col.ok() || !r.ok()) continue;
@@ -241,6 +257,37 @@ inline comparison compare_columns(const std::vector<std::string>& names,
     return c;
 }
 
+/// Compares columns that are already computed: `models[i]` is column i's model (for its goals'
+/// baselines, targets and weights), `outcomes[i]` its budget or status; names[0] is "base".
+/// make_compare_column for each, then assemble_comparison.
+inline comparison compare_columns(const std::vector<std::string>& names,
+                                  const std::vector<linked_model>& models,
+                                  std::vector<compare_outcome> outcomes,
+                                  const compare_options& options = {}) {
+    if (names.empty() || names.size() != models.size() || names.size() != outcomes.size())
+        throw std::invalid_argument("zbb: compare_columns needs one model and outcome per name");
+    std::vector<compare_column> columns;
+    columns.reserve(names.size());
+    for (std::size_t i = 0; i < names.size(); ++i)
+        columns.push_back(make_compare_column(names[i], models[i], std::move(outcomes[i])));
+    return assemble_comparison(models[0], std::move(columns), options);
+}
+
+/// `outcome_of(model)` for the variant named `name`: an error while computing it (an amount beyond
+/// the range, say) is rethrown as the same class with "variant 'NAME': " before its message.
+template <class OutcomeOf>
+compare_outcome variant_outcome(const std::string& name, const linked_model& model,
+                                OutcomeOf&& outcome_of) {
+    try {
+        return outcome_of(model);
+    } catch (...) {
+        std::string context = "variant '";
+        context += name;
+        context += '\'';
+        rethrow_with_context(context);
+    }
+}
+
 /// Compares `base` with each variant: column "base" first, then one column per variant in order,
 /// each model made by apply_variant(base, v) and its outcome given by `outcome_of(model)` (a
 /// callable from const linked_model& to compare_outcome: the budget, or an optimiser's plan).
@@ -258,7 +305,9 @@ comparison compare_variants(const linked_model& base, const std::vector<variant>
     }
     std::vector<compare_outcome> outcomes;
     outcomes.reserve(models.size());
-    for (const auto& m : models) outcomes.push_back(outcome_of(m));
+    outcomes.push_back(outcome_of(models[0]));
+    for (std::size_t i = 1; i < models.size(); ++i)
+        outcomes.push_back(variant_outcome(names[i], models[i], outcome_of));
     return compare_columns(names, models, std::move(outcomes), options);
 }
 

@@ -50,8 +50,9 @@ struct prior_budget {
 
 namespace detail {
 
-[[noreturn]] inline void prior_fail(const std::string& source, std::size_t line, bool csv,
-                                    const std::string& entity, const std::string& message) {
+/// "file 'F', line N" (CSV) or "file 'F', lines[N]" (JSON), then " (ENTITY)".
+inline std::pair<std::string, std::string> prior_where(const std::string& source, std::size_t line,
+                                                       bool csv, const std::string& entity) {
     std::string where = "file '" + source + "'";
     std::string field;
     if (line > 0 || !csv) {
@@ -59,8 +60,26 @@ namespace detail {
         where += ", " + field;
     }
     if (!entity.empty()) where += " (" + entity + ")";
+    return {where, field};
+}
+
+[[noreturn]] inline void prior_fail(const std::string& source, std::size_t line, bool csv,
+                                    const std::string& entity, const std::string& message) {
+    const auto [where, field] = prior_where(source, line, csv, entity);
     throw model_error({"file", source, field}, where, message);
 }
+
+/// An amount, or the running sum of a kind's amounts, of 2^53 minor units or more: money_overflow.
+[[noreturn]] inline void prior_beyond_range(const std::string& source, std::size_t line, bool csv,
+                                            const std::string& entity, const std::string& what) {
+    const auto [where, field] = prior_where(source, line, csv, entity);
+    throw money_overflow({"file", source, field}, where,
+                         what +
+                             " is beyond the numeric range: below 2^53 minor units, the range in "
+                             "which zbb guarantees the cent");
+}
+
+inline constexpr std::int64_t prior_limit_minor = std::int64_t{1} << 53;
 
 /// An amount of a prior file: "-1234.56", or with a decimal comma "-1.234,56" / "-1234,56" when
 /// `decimal_comma` (thousands points only in groups of three). Exact; at most `minor_digits`
@@ -124,8 +143,8 @@ inline money parse_prior_amount(std::string_view text, bool decimal_comma, int m
         exact.append(frac);
     }
     const auto m = money::parse(exact, minor_digits, {});
-    if (m.minor_units() > int128(std::int64_t{9007199254740992}))  // 2^53, as computed amounts
-        return bad("is beyond the numeric range (at most 2^53 minor units, as computed amounts)");
+    if (m.minor_units() >= int128(prior_limit_minor))  // as prices and frames
+        prior_beyond_range(source, line, csv, entity, "amount " + shown);
     return negative ? money{} - m : m;
 }
 
@@ -175,9 +194,17 @@ inline std::string lower_copy(std::string_view s) {
     return out;
 }
 
-/// Adds a line, refusing an unknown kind, an empty id and a duplicate (kind, id).
-inline void add_prior_line(prior_budget& p, std::unordered_map<std::string, std::size_t>& seen,
-                           prior_line line, bool csv) {
+/// What a reader keeps while adding lines: the (kind, id) seen and each kind's running sum.
+struct prior_reading {
+    int minor_digits = 2;
+    std::unordered_map<std::string, std::size_t> seen;
+    std::unordered_map<std::string, money> sums;
+};
+
+/// Adds a line, refusing an unknown kind, an empty id, a duplicate (kind, id) and a line after
+/// which its kind's amounts sum to 2^53 minor units or more in magnitude (money_overflow).
+inline void add_prior_line(prior_budget& p, prior_reading& r, prior_line line, bool csv) {
+    auto& seen = r.seen;
     if (std::find(std::begin(prior_kinds), std::end(prior_kinds), line.kind) ==
         std::end(prior_kinds))
         prior_fail(p.source, line.position, csv, "",
@@ -192,6 +219,13 @@ inline void add_prior_line(prior_budget& p, std::unordered_map<std::string, std:
                    "duplicate line; " + line.kind + " '" + line.id + "' is already on " +
                        (csv ? "line " : "lines[") + std::to_string(it->second) + (csv ? "" : "]"));
     seen.emplace(key, line.position);
+    money& sum = r.sums[line.kind];
+    sum += line.amount;
+    const int128& units = sum.minor_units();
+    if (units >= int128(prior_limit_minor) || units <= int128(-prior_limit_minor))
+        prior_beyond_range(p.source, line.position, csv, line.kind + " '" + line.id + "'",
+                           "the " + line.kind + " lines up to here sum to " +
+                               sum.to_string(r.minor_digits) + ", which");
     p.lines.push_back(std::move(line));
 }
 
@@ -213,7 +247,7 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
     bool header = false, comma = true, report_header = false;
     char sep = ',';
     std::vector<std::string> fields;
-    std::unordered_map<std::string, std::size_t> seen;
+    detail::prior_reading seen{minor_digits, {}, {}};
     while (pos <= text.size()) {
         std::size_t end = text.find('\n', pos);
         if (end == std::string_view::npos) end = text.size();
@@ -313,7 +347,7 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
             {"file", p.source, "format"},
             "missing \"format\"; expected \"zbb-prior/1\" (or a zbb-report/1 budget report)");
     const std::string_view fmt = format.get_string().value_unsafe();
-    std::unordered_map<std::string, std::size_t> seen;
+    detail::prior_reading seen{minor_digits, {}, {}};
     auto amount_of = [&](simdjson::dom::element e, std::size_t pos, const std::string& entity) {
         if (!e.is_string())
             detail::prior_fail(p.source, pos, false, entity,
@@ -395,8 +429,19 @@ inline prior_budget read_prior_json(std::string_view text, std::string_view sour
     return p;
 }
 
-/// Reads a prior budget file: JSON when its first character (after a byte-order mark and white
-/// space) is `{`, CSV otherwise. Errors name the file.
+/// Reads a prior budget from a file's text: JSON (read_prior_json) when its first character after
+/// a byte-order mark and white space is `{`, CSV (read_prior_csv) otherwise; `source` names it.
+inline prior_budget read_prior_text(std::string_view text, std::string_view source,
+                                    int minor_digits = 2) {
+    std::string_view body(text);
+    if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
+    const auto first = body.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && body[first] == '{')
+        return read_prior_json(text, source, minor_digits);
+    return read_prior_csv(text, source, minor_digits);
+}
+
+/// Reads a prior budget file (read_prior_text). Errors name the file.
 inline prior_budget read_prior_file(const std::string& path, int minor_digits = 2) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
@@ -405,12 +450,7 @@ inline prior_budget read_prior_file(const std::string& path, int minor_digits = 
     if (!in) detail::fail({"file", path, ""}, "cannot open file");
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) detail::fail({"file", path, ""}, "cannot read file");
-    std::string_view body(text);
-    if (body.substr(0, 3) == "\xEF\xBB\xBF") body.remove_prefix(3);
-    const auto first = body.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && body[first] == '{')
-        return read_prior_json(text, path, minor_digits);
-    return read_prior_csv(text, path, minor_digits);
+    return read_prior_text(text, path, minor_digits);
 }
 
 /// How a line moved from the prior budget to the zero-based one.

@@ -4,6 +4,7 @@
 
 #include "zbb/budget.hpp"
 #include "zbb/compare.hpp"
+#include "zbb/compare_state.hpp"
 #include "zbb/decimal.hpp"
 #include "zbb/error.hpp"
 #include "zbb/goal_tables.hpp"
