@@ -182,6 +182,12 @@ void register_variants(py::module_& m) {
         .def_property_readonly("currency", [](const zbb::comparison& c) { return c.currency.code; })
         .def_property_readonly("minor_digits",
                                [](const zbb::comparison& c) { return c.currency.minor_digits; })
+        .def("column_states",
+             [](const zbb::comparison& c) {
+                 py::list out;
+                 for (const auto& col : c.columns) out.append(py::bytes(zbb::column_state(col)));
+                 return out;
+             })
         .def("summary", &summary_of)
         .def("lines", &lines_of, py::arg("by"), py::arg("change") = false)
         .def(

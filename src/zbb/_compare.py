@@ -12,7 +12,6 @@ computation and numbers as ``zbb compare`` (docs/variants.md).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, as_completed
 from decimal import Decimal
@@ -25,6 +24,7 @@ from . import _core
 from ._errors import ModelError
 from ._exact import minor_to_decimal
 from ._model import Model
+from ._progress import progress_bar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -139,6 +139,11 @@ class VariantComparison:
         """``"budget"``, ``"least-cost"`` or ``"max-effect"``."""
         return self._objective
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as the model, each column's exact bytes (zbb/compare_state.hpp) and the
+        # reference; unpickling assembles the same comparison again.
+        return (_assembled, (self.model, list(self._core.column_states()), self.reference, self._objective))
+
     def _decimal(self, minor: int | None) -> Decimal | None:
         return None if minor is None else minor_to_decimal(minor, self._digits)
 
@@ -236,6 +241,12 @@ class VariantComparison:
         return f"<zbb.VariantComparison {len(self.names)} columns ({self.objective}), reference {self.reference!r}>"
 
 
+def _assembled(model: Model, states: list[bytes], reference: str, objective: str) -> VariantComparison:
+    """A comparison from its columns' bytes (what a pickled VariantComparison holds)."""
+    core = _core.assemble_comparison(model._core, states, reference=reference)
+    return VariantComparison(model, core, objective=objective)
+
+
 def _columns(model: Model, variants: list[Variant | None], objective: str, rounding: str) -> list[bytes]:
     """One task of :func:`compare_variants` on an executor: the columns of some variants (None is
     the base), each as the bytes of ``zbb/compare_state.hpp``. Module level, so that it pickles."""
@@ -273,15 +284,17 @@ def compare_variants(
         Dask's ``distributed.Client(...).get_executor()``. Each task applies ``chunksize``
         variants to the model and computes their columns (the core releases the GIL); the columns
         come back as exact bytes and the comparison (changes, dominance) is assembled here, so
-        the result is identical to the one made without an executor. Not shut down. Default:
+        the result is identical to the one made without an executor, provided every worker runs
+        the same zbb (the bytes say which zbb made them). Not shut down. Default:
         everything in this process, in one call into the core.
     chunksize : int, default 1
-        Variants per task on an executor (the base is one column of the first task). Larger
-        chunks send the model fewer times; every task pickles the model (as its JSON text) and
-        its variants (as their files' text).
+        Variants per task on an executor (the base is one column of the first task). When the
+        executor pickles its tasks (processes, Dask; threads share them), every task sends the
+        model (as its tables' columns) and its variants (as their files' text): larger chunks
+        send the model fewer times.
     progress : bool, optional
         With an executor, show a progress bar (tqdm) as the columns come back. Default: shown for
-        100 variants or more when standard error is a terminal.
+        100 variants or more when standard error is a terminal and tqdm is installed.
 
     Returns
     -------
@@ -313,10 +326,8 @@ def compare_variants(
     columns: list[Variant | None] = [None, *given]
     chunks = [columns[i : i + chunksize] for i in range(0, len(columns), chunksize)]
     futures: list[Future[list[bytes]]] = [executor.submit(_columns, model, c, kind, rounding) for c in chunks]
-    show = progress if progress is not None else len(given) >= 100 and sys.stderr.isatty()
-    if show:
-        from tqdm import tqdm
-
+    tqdm = progress_bar(progress, len(given))
+    if tqdm is not None:
         sizes = {id(f): len(c) for f, c in zip(futures, chunks)}
         with tqdm(total=len(columns), desc="zbb compare", unit="variant") as bar:
             for done in as_completed(futures):

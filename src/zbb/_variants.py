@@ -11,7 +11,6 @@ lossless JSON text) and returns plain data (exact ``Decimal`` amounts).
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from decimal import Decimal
@@ -22,6 +21,7 @@ import pandas as pd
 from ._compare import read_variant
 from ._errors import ModelError
 from ._model import Model
+from ._progress import progress_bar
 
 __all__ = ["compute_variants"]
 
@@ -212,10 +212,8 @@ def compute_variants(
         futures: list[Future[dict[str, Any]]] = [
             pool.submit(_evaluate, model, variant, kind, options) for _, variant in tasks
         ]
-        show = progress if progress is not None else len(futures) >= 100 and sys.stderr.isatty()
-        if show:
-            from tqdm import tqdm
-
+        tqdm = progress_bar(progress, len(futures))
+        if tqdm is not None:
             for _ in tqdm(as_completed(futures), total=len(futures), desc="zbb variants", unit="variant"):
                 pass
         results = []

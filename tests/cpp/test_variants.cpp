@@ -3,7 +3,9 @@
 // refusal with its class and message; the comparison's columns against separately computed
 // budgets, changes that sum exactly, unchanged lines at 0, dominance.
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <typeinfo>
 
 #include "zbb/optimize.hpp"
@@ -585,10 +587,16 @@ TEST_CASE("compare: bytes that are not a column are refused", "[variants][compar
     CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(good + "x", base); }) ==
           "variant 'v', field 'state': not a column of a comparison (zbb-column/1): bytes after "
           "the column");
-    // An amount changed by one cent: the breakdown no longer sums to the total.
-    std::string off = good;
-    const std::size_t first_amount = 13 + (8 + 1) + (8 + 2) + 8 + 8 + 17 + 8 + 8 + 1;
-    off[first_amount] = static_cast<char>(off[first_amount] + 1);
+    // An amount changed by one cent (its value with it): the breakdown no longer sums to the total.
+    auto cent = col;
+    cent.result->by_goal.amounts[0] += zbb::money::from_minor(1);
+    cent.result->by_goal.values[0] =
+        static_cast<double>(cent.result->by_goal.amounts[0].minor_units());
+    const std::string off = zbb::column_state(cent);
+    // magic, version, name "v", status "ok", message "", has budget, total, total value, count
+    const std::size_t version_bytes = 8 + std::strlen(zbb::version);
+    const std::size_t first_sign = 13 + version_bytes + (8 + 1) + (8 + 2) + 8 + 8 + 17 + 8 + 8;
+    const std::size_t first_amount = first_sign + 1;
     CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(off, base); }) ==
           "variant 'v', field 'state': not a column of a comparison (zbb-column/1): a breakdown "
           "that does not sum to the total");
@@ -598,6 +606,45 @@ TEST_CASE("compare: bytes that are not a column are refused", "[variants][compar
     CHECK(refusal<zbb::model_error>([&] { (void)zbb::column_from_state(huge, base); }) ==
           "variant 'v', field 'state': not a column of a comparison (zbb-column/1): an amount "
           "beyond 2^53 minor units");
+    // A zero written as minus zero; a computed value far from its amount; another zbb's bytes.
+    {
+        auto zero = col;
+        auto& br = zero.result->by_goal;
+        br.amounts[1] += br.amounts[0];
+        br.values[1] += br.values[0];
+        br.amounts[0] = zbb::money{};
+        br.values[0] = 0;
+        std::string bytes = zbb::column_state(zero);
+        REQUIRE(zbb::column_from_state(bytes, base).result->by_goal.amounts[0] == zbb::money{});
+        bytes[first_sign] = '\1';
+        CHECK(refusal<zbb::model_error>([&] {
+                  (void)zbb::column_from_state(bytes, base);
+              }).find("a malformed amount") != std::string::npos);
+        std::string far = good;
+        const double v = 1e300;
+        std::memcpy(&far[first_amount + 16], &v, sizeof v);
+        CHECK(refusal<zbb::model_error>([&] {
+                  (void)zbb::column_from_state(far, base);
+              }).find("an amount beyond its computed value") != std::string::npos);
+        std::string other = good;
+        other.replace(13 + 8, std::strlen(zbb::version),
+                      std::string(std::strlen(zbb::version), '9'));
+        CHECK(refusal<zbb::model_error>([&] {
+                  (void)zbb::column_from_state(other, base);
+              }).find("every worker of a comparison must run the same zbb") != std::string::npos);
+    }
+    // Attainments outside [0, 1], more goals reached than goals, a value that is not finite.
+    for (int k = 0; k < 3; ++k) {
+        auto bad = col;
+        if (k == 0) bad.attainment[0] = 1.5;
+        if (k == 1) bad.goals_reached = bad.attainment.size() + 1;
+        if (k == 2) bad.weighted_attainment = std::numeric_limits<double>::quiet_NaN();
+        const std::string message = refusal<zbb::model_error>(
+            [&] { (void)zbb::column_from_state(zbb::column_state(bad), base); });
+        CHECK_THAT(message, Catch::Contains(k == 0   ? "an attainment outside [0, 1]"
+                                            : k == 1 ? "more goals reached than goals"
+                                                     : "a value that is not finite"));
+    }
     // Another model's column: other lines.
     const linked_model small(zbb::read_model_file(root + "/tests/cli/models/small.json"));
     CHECK(refusal<zbb::model_error>([&] {
@@ -607,6 +654,7 @@ TEST_CASE("compare: bytes that are not a column are refused", "[variants][compar
     for (const auto& [status, has] : {std::pair<std::string, int>{"ok", 0}, {"infeasible", 1}}) {
         std::string lie(zbb::detail::column_state_magic);
         zbb::detail::state_writer w(lie);
+        w.text(zbb::version);
         w.text("w");
         w.text(status);
         w.text("");
@@ -619,10 +667,46 @@ TEST_CASE("compare: bytes that are not a column are refused", "[variants][compar
     CHECK(refusal<zbb::model_error>([&] {
               (void)zbb::column_from_state("zbb-column/2\n", base);
           }).find("wrong header") != std::string::npos);
+    // Assembling: the first column is the base's, names are unique.
+    {
+        std::vector<zbb::compare_column> two{zbb::column_from_state(good, base),
+                                             zbb::column_from_state(good, base)};
+        CHECK(refusal<zbb::model_error>([&] { (void)zbb::assemble_comparison(base, two); }) ==
+              "variant 'v', field 'name': the first column of a comparison is the base model's, "
+              "named \"base\"");
+        two[0].name = "base";
+        two[1].name = "base";
+        CHECK(refusal<zbb::model_error>([&] {
+                  (void)zbb::assemble_comparison(base, two);
+              }).find("a name other than \"base\"") != std::string::npos);
+        std::vector<zbb::compare_column> three{two[0], zbb::column_from_state(good, base),
+                                               zbb::column_from_state(good, base)};
+        CHECK(refusal<zbb::model_error>([&] { (void)zbb::assemble_comparison(base, three); }) ==
+              "variant 'v', field 'name': two columns have this name; names in a comparison must "
+              "be unique");
+    }
     // Assembling: a reference that is no column.
     std::vector<zbb::compare_column> cols{zbb::column_from_state(good, base)};
     cols[0].name = "base";
     CHECK(refusal<zbb::model_error>([&] {
               (void)zbb::assemble_comparison(base, cols, reference_to("nope"));
           }) == "option, field 'reference': unknown column 'nope'; use one of base");
+}
+
+TEST_CASE("compare: the first failing column in order raises, whether applying or computing",
+          "[variants][compare]") {
+    const linked_model base(example());
+    // "big" applies but its cost overflows; "unknown" does not apply. Columns are made in order,
+    // so "big"'s error comes first, as on an executor (bindings, compare_column_states).
+    const auto big =
+        parse(R"({"set": "resource.price", "id": "R-cm", "value": "90071992547409.91"})", "big");
+    const auto unknown = parse(R"({"set": "goal.target", "id": "G-nope", "value": 1})", "unknown");
+    CHECK(refusal<zbb::money_overflow>([&] {
+              (void)zbb::compare_budgets(base, {big, unknown});
+          })
+              .rfind("variant 'big': activity 'A-case', field 'cost': computed amount exceeds 2^53",
+                     0) == 0);
+    CHECK(refusal<zbb::model_error>([&] {
+              (void)zbb::compare_budgets(base, {unknown, big});
+          }).rfind("variant 'unknown', changes[0] (goal.target): goal 'G-nope'", 0) == 0);
 }

@@ -58,6 +58,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 check(sum == col.result->total);
             }
             check(zbb::column_state(col) == text);  // nothing else reads as a column
+            // Assembled beside the base's own column, against either as the reference.
+            std::vector<zbb::compare_column> columns{
+                zbb::make_compare_column("base", base, {"ok", "", zbb::compute_budget(base)})};
+            const std::string name = col.name;
+            columns.push_back(std::move(col));
+            for (const std::string& reference : {std::string("base"), name}) {
+                zbb::compare_options options;
+                options.reference = reference;
+                const auto c = zbb::assemble_comparison(base, columns, options);
+                check_sums(c);
+                (void)zbb::compare_report_json(c);
+                (void)zbb::compare_report_text(c);
+            }
         } catch (const zbb::model_error&) {
         }
         return 0;

@@ -10,6 +10,8 @@ result. The same table drives tests/cpp/test_hostile.cpp (the C++ API).
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import json
 import os
 import pickle
@@ -394,9 +396,11 @@ def check_cli_run(args: list[str], want: dict[str, Any], zbb_cli: Path) -> str:
     return stdout
 
 
-def check_cli_file_case(args: list[str], case: dict[str, Any], zbb_cli: Path, check_report: Any) -> None:
+def check_cli_file_case(
+    args: list[str], case: dict[str, Any], zbb_cli: Path, check_report: Any, csv_header: str
+) -> None:
     """The text, --json and --csv runs of a command on a file case; `check_report(report)` checks
-    the parsed JSON report of a case that is accepted."""
+    the parsed JSON report of a case that is accepted, and its CSV starts with `csv_header`."""
     for flag in ("", "--json", "--csv"):
         out = check_cli_run([*args, *([flag] if flag else [])], case, zbb_cli)
         if "ok" not in case:
@@ -407,6 +411,10 @@ def check_cli_file_case(args: list[str], case: dict[str, Any], zbb_cli: Path, ch
         elif flag == "--json":
             assert case["ok"].get("json", "") in out
             check_report(json.loads(out))
+        else:
+            rows = list(csv.reader(io.StringIO(out, newline="")))
+            assert ",".join(rows[0]) == csv_header and len(rows) > 1
+            assert all(len(r) == len(rows[0]) for r in rows)
 
 
 def changes_cross_foot(report: dict[str, Any]) -> None:
@@ -426,7 +434,8 @@ def test_cli_variant_files(name: str, zbb_cli: Path, tmp_path: Path) -> None:
     case = VARIANT_CASES[name]
     variant = tmp_path / "v.json"
     variant.write_bytes(file_bytes(case, "variant"))
-    check_cli_file_case(["compare", str(hostile_base(tmp_path)), str(variant)], case, zbb_cli, changes_cross_foot)
+    args = ["compare", str(hostile_base(tmp_path)), str(variant)]
+    check_cli_file_case(args, case, zbb_cli, changes_cross_foot, "variant,breakdown,key,amount,change")
 
 
 @pytest.mark.parametrize("name", list(PRIOR_CASES))
@@ -435,7 +444,7 @@ def test_cli_prior_files(name: str, zbb_cli: Path, tmp_path: Path) -> None:
     prior = tmp_path / case.get("file", "p.csv")
     prior.write_bytes(file_bytes(case, "prior"))
     args = ["budget", str(hostile_base(tmp_path)), "--prior", str(prior)]
-    check_cli_file_case(args, case, zbb_cli, waterfall_cross_foots)
+    check_cli_file_case(args, case, zbb_cli, waterfall_cross_foots, "kind,id,prior,zero_based,change,status")
 
 
 @pytest.mark.parametrize("name", list(VARIANT_CASES))

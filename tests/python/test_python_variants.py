@@ -291,3 +291,40 @@ def test_a_thousand_variants_compared_on_a_dask_cluster_equal_one_process(
     for name in ("base", "cm 1", "cm 999"):
         assert all(s.loc[d, "total"] <= s.loc[name, "total"] for d in s.loc[name, "dominated_by"])
     assert all(there.change("goal")[name].sum() == s.loc[name, "change"] for name in ("cm 1", "cm 5", "cm 999"))
+
+
+def test_a_comparison_pickles_as_its_columns(example_model: zbb.Model) -> None:
+    c = zbb.compare_variants(example_model, VARIANTS, objective="least-cost", reference="insurer-split")
+    again = pickle.loads(pickle.dumps(c))
+    assert again.report_json() == c.report_json() and again.report_text() == c.report_text()
+    assert (again.reference, again.objective, again.names) == (c.reference, c.objective, c.names)
+    assert again.summary.equals(c.summary)
+
+
+def test_the_first_failing_column_raises_on_an_executor_as_in_one_process(example_model: zbb.Model) -> None:
+    """Columns are made in order, applying and computing each variant in turn: "big" applies but
+    its cost overflows, "unknown" does not apply; whichever comes first raises, either way."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    big = zbb.Variant(
+        json.dumps(
+            {
+                "format": "zbb-variant/1",
+                "name": "big",
+                "changes": [{"set": "resource.price", "id": "R-cm", "value": "90071992547409.91"}],
+            }
+        )
+    )
+    unknown = zbb.read_variant(BAD / "bad-unknown-goal.json")
+    with ProcessPoolExecutor(2) as pool:
+        for order, cls, start in (
+            ([big, unknown], zbb.MoneyOverflowError, "variant 'big': activity 'A-case', field 'cost'"),
+            ([unknown, big], zbb.ModelError, "variant 'unknown-goal', changes[0] (goal.target)"),
+        ):
+            with pytest.raises(cls) as one:
+                zbb.compare_variants(example_model, order)
+            for chunksize in (1, 2):
+                with pytest.raises(cls) as many:
+                    zbb.compare_variants(example_model, order, executor=pool, chunksize=chunksize)
+                assert str(many.value) == str(one.value) and str(one.value).startswith(start)
+                assert type(many.value) is type(one.value)

@@ -191,12 +191,23 @@ inline compare_column make_compare_column(std::string name, const linked_model& 
 /// change of every column against options.reference and dominance: column A is dominated by B
 /// when B's total is at most A's and B's attainment is at least A's on every goal (within
 /// compare_attainment_tolerance), at least one of them strictly. `base` gives the keys, the
-/// currency and the model's name; every column's breakdowns must have the base's lines. Throws
-/// model_error for an unknown reference (entity "option", field "reference").
+/// currency and the model's name. Throws model_error for an unknown reference (entity "option",
+/// field "reference"), a first column not named "base", a later column named "base", unnamed or
+/// named twice (field "name"), and a column without the base's lines (field "state").
 inline comparison assemble_comparison(const linked_model& base, std::vector<compare_column> columns,
                                       const compare_options& options = {}) {
-    if (columns.empty())
-        throw std::invalid_argument("zbb: a comparison needs at least the base column");
+    if (columns.empty() || columns[0].name != "base")
+        detail::fail({"variant", columns.empty() ? "" : columns[0].name, "name"},
+                     "the first column of a comparison is the base model's, named \"base\"");
+    for (std::size_t i = 1; i < columns.size(); ++i) {
+        if (columns[i].name.empty() || columns[i].name == "base")
+            detail::fail({"variant", columns[i].name, "name"},
+                         "a variant's column needs a name other than \"base\"");
+        for (std::size_t j = 1; j < i; ++j)
+            if (columns[j].name == columns[i].name)
+                detail::fail({"variant", columns[i].name, "name"},
+                             "two columns have this name; names in a comparison must be unique");
+    }
     comparison c;
     c.currency = base.currency();
     c.model = base.view().name;
@@ -225,8 +236,8 @@ inline comparison assemble_comparison(const linked_model& base, std::vector<comp
                          col.result->by_partner.amounts.size() != c.partner_keys.size() ||
                          col.result->by_category.amounts.size() != c.category_keys.size() ||
                          col.attainment.size() != c.goal_keys.size()))
-            throw std::invalid_argument("zbb: column '" + col.name +
-                                        "' does not have the base model's lines");
+            detail::fail({"variant", col.name, "state"},
+                         "the column does not have the base model's lines");
     c.columns = std::move(columns);
     const compare_column& r = c.columns[ref];
     for (auto& col : c.columns) {
@@ -297,18 +308,18 @@ template <class OutcomeOf>
 comparison compare_variants(const linked_model& base, const std::vector<variant>& variants,
                             OutcomeOf&& outcome_of, const compare_options& options = {}) {
     detail::check_column_names(variants);
-    std::vector<std::string> names{"base"};
-    std::vector<linked_model> models{base};
+    // One column at a time, in order (base first, then each variant applied and computed): the
+    // first error is the same as when the columns are made by the tasks of an executor, and only
+    // one changed model is alive at a time.
+    std::vector<compare_column> columns;
+    columns.reserve(variants.size() + 1);
+    columns.push_back(make_compare_column("base", base, outcome_of(base)));
     for (const auto& v : variants) {
-        names.push_back(v.name);
-        models.push_back(apply_variant(base, v));
+        const linked_model changed = apply_variant(base, v);
+        columns.push_back(
+            make_compare_column(v.name, changed, variant_outcome(v.name, changed, outcome_of)));
     }
-    std::vector<compare_outcome> outcomes;
-    outcomes.reserve(models.size());
-    outcomes.push_back(outcome_of(models[0]));
-    for (std::size_t i = 1; i < models.size(); ++i)
-        outcomes.push_back(variant_outcome(names[i], models[i], outcome_of));
-    return compare_columns(names, models, std::move(outcomes), options);
+    return assemble_comparison(base, std::move(columns), options);
 }
 
 /// Compares the budgets of the models' own plans (the bottom-up budget of each changed model,

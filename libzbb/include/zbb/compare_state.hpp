@@ -3,10 +3,11 @@
 // assembled where they come back (assemble_comparison), with results identical to a comparison
 // made in one process.
 //
-// The bytes ("zbb-column/1") hold what assemble_comparison and the reports need of a column:
-// name, status, message and, when ok, the total, each breakdown's exact amounts and computed
-// values, each goal's attainment, the weighted attainment and the goals reached. Doubles travel
-// as their bit patterns and amounts as sign and magnitude, all little-endian, so nothing is
+// The bytes ("zbb-column/1") hold the zbb version that made them (the reader refuses another:
+// every worker must compute the same way) and what assemble_comparison and the reports need of a
+// column: name, status, message and, when ok, the total, each breakdown's exact amounts and
+// computed values, each goal's attainment, the weighted attainment and the goals reached. Doubles
+// travel as their bit patterns and amounts as sign and magnitude, all little-endian, so nothing is
 // rounded on the way. The keys are not written: they are the base model's, and the reader checks
 // that every breakdown has as many lines and cross-foots to the total.
 #pragma once
@@ -23,12 +24,20 @@
 #include "zbb/error.hpp"
 #include "zbb/linked_model.hpp"
 #include "zbb/money.hpp"
+#include "zbb/version.hpp"
 
 namespace zbb {
 
 namespace detail {
 
 inline constexpr std::string_view column_state_magic{"zbb-column/1\n", 13};
+
+/// A computed value of a budget line: within 2^53 minor units and within one unit of its amount
+/// (every amount is the floor or ceiling of its value).
+inline bool value_fits(double value, const money& amount) {
+    return computed_in_range(value) &&
+           std::fabs(value - static_cast<double>(amount.minor_units())) <= 1.0;
+}
 
 class state_writer {
   public:
@@ -105,6 +114,7 @@ class state_reader {
         const std::uint64_t lo = u64(), hi = u64();
         // Every amount of a budget is within 2^53 minor units (max_computed_minor_units).
         if (hi != 0 || lo > (std::uint64_t{1} << 53)) bad("an amount beyond 2^53 minor units");
+        if (sign == '\1' && lo == 0) bad("a malformed amount");  // zero is written unsigned
         const int128 mag(lo);
         return money::from_minor(sign == '\1' ? int128(-mag) : mag);
     }
@@ -126,6 +136,7 @@ inline std::string column_state(const compare_column& col) {
     std::string out;
     out.append(detail::column_state_magic);
     detail::state_writer w(out);
+    w.text(version);
     w.text(col.name);
     w.text(col.status);
     w.text(col.message);
@@ -153,10 +164,16 @@ inline std::string column_state(const compare_column& col) {
 /// comparison is of). The budget holds the total and the breakdowns (the parts a comparison
 /// reports), not volumes or warnings. Throws model_error (entity "variant", field "state") for
 /// bytes that are not such a column, whose breakdowns do not have the base's lines or do not sum
-/// to the total, whose amounts are beyond 2^53 minor units, or whose values are not finite.
+/// to the total, whose amounts are beyond 2^53 minor units or more than one unit from their
+/// computed values, whose values or attainments are not finite or (attainments) outside [0, 1],
+/// or that another zbb version made.
 inline compare_column column_from_state(std::string_view bytes, const linked_model& base) {
     detail::state_reader r(bytes, "");
     r.expect(detail::column_state_magic);
+    const std::string made_by = r.text();
+    if (made_by != version)
+        r.bad("made by zbb " + made_by + ", read by zbb " + version +
+              "; every worker of a comparison must run the same zbb");
     compare_column col;
     col.name = r.text();
     r.name(col.name);
@@ -174,6 +191,7 @@ inline compare_column column_from_state(std::string_view bytes, const linked_mod
     b.currency = base.currency();
     b.total = r.amount();
     b.total_value = r.finite();
+    if (!detail::value_fits(b.total_value, b.total)) r.bad("a total beyond its computed value");
     const std::pair<breakdown*, key_list> parts[] = {{&b.by_goal, base.goal_keys()},
                                                      {&b.by_activity, base.activity_keys()},
                                                      {&b.by_resource, base.resource_keys()},
@@ -189,13 +207,19 @@ inline compare_column column_from_state(std::string_view bytes, const linked_mod
         for (std::size_t i = 0; i < n; ++i) {
             br->amounts.push_back(r.amount());
             br->values.push_back(r.finite());
+            if (!detail::value_fits(br->values.back(), br->amounts.back()))
+                r.bad("an amount beyond its computed value");
             sum += br->amounts.back();
         }
         if (sum != b.total) r.bad("a breakdown that does not sum to the total");
     }
     const std::size_t goals = r.count(8);
     if (goals != base.goal_keys().size()) r.bad("attainments for other goals than the model's");
-    for (std::size_t g = 0; g < goals; ++g) col.attainment.push_back(r.finite());
+    for (std::size_t g = 0; g < goals; ++g) {
+        col.attainment.push_back(r.finite());
+        if (col.attainment.back() < 0 || col.attainment.back() > 1)
+            r.bad("an attainment outside [0, 1]");
+    }
     col.weighted_attainment = r.finite();
     const std::uint64_t reached = r.u64();
     if (reached > goals) r.bad("more goals reached than goals");
