@@ -338,6 +338,26 @@ class column_writer {
         }
         return out;
     }
+    // A text column of optional exact decimals: their text, None where absent.
+    template <class Get>
+    py::array optional_decimals(Get&& get) {
+        py::array out = new_object_array(n_);
+        auto** cells = static_cast<PyObject**>(out.mutable_data());
+        for (std::size_t i = 0; i < n_; ++i) {
+            const std::optional<zbb::decimal>& d = get(i);
+            PyObject* o = Py_None;
+            if (d) {
+                const std::string& s = d->text();
+                o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+                if (o == nullptr) throw py::error_already_set();
+            } else {
+                Py_INCREF(o);
+            }
+            Py_XDECREF(cells[i]);
+            cells[i] = o;
+        }
+        return out;
+    }
     template <class Get>
     py::array_t<double> numbers(Get&& get) {
         py::array_t<double> out(static_cast<py::ssize_t>(n_));
@@ -388,9 +408,16 @@ void write_columns(py::dict& out, column_writer& w, const Table& t, RowAt&& row,
         } else if constexpr (std::is_same_v<M, zbb::decimal>) {
             out[key] = w.text(
                 [&](std::size_t i) -> const std::string& { return (row(i).*col.member).text(); });
+        } else if constexpr (std::is_same_v<M, std::optional<zbb::decimal>>) {
+            out[key] =
+                w.optional_decimals([&](std::size_t i) -> const std::optional<zbb::decimal>& {
+                    return row(i).*col.member;
+                });
         } else if constexpr (std::is_same_v<M, int>) {
             out[key] = w.integers(
                 [&](std::size_t i) { return static_cast<std::int64_t>(row(i).*col.member); });
+        } else {
+            static_assert(std::is_same_v<M, int>, "a column kind without a writer");
         }
     });
 }

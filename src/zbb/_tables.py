@@ -277,7 +277,7 @@ def columns_to_frame(columns: Mapping[str, np.ndarray], table: str) -> pd.DataFr
         values = columns[column]
         kind = spec.kinds[column]
         if kind == "exact":
-            data[column] = pd.Series([Decimal(v) for v in values], dtype=object)
+            data[column] = pd.Series([None if v is None else Decimal(v) for v in values], dtype=object)
         else:
             data[column] = pd.Series(values, dtype=_DTYPES[kind])
     return pd.DataFrame(data, columns=spec.columns)

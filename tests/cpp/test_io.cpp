@@ -9,6 +9,7 @@
 #include "zbb/budget.hpp"
 #include "zbb/io.hpp"
 #include "zbb/report.hpp"
+#include "zbb/variant.hpp"
 
 namespace {
 const std::string example_path = std::string(ZBB_SOURCE_DIR) + "/examples/dementia-friendly.json";
@@ -317,4 +318,115 @@ TEST_CASE("text reports escape control characters and mark bidirectional control
                                  "b\xE2\x81\xA9"
                                  "c") == "a\\u202eb\\u2069c");
     CHECK(zbb::detail::printable("\xE2\x80\x94 dash stays") == "\xE2\x80\x94 dash stays");
+}
+
+TEST_CASE("ranges: read, written back losslessly, ignored by the budget, refused when bad",
+          "[io][ranges][errors]") {
+    std::string text =
+        replaced(base, R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": -0.25, "high": 0.75})");
+    text = replaced(text, R"("per_unit": 2})", R"("per_unit": 2, "low": 1.5, "high": 2})");
+    text = replaced(text, R"("per_unit": 0.1})", R"("per_unit": 0.1, "low": 0, "high": 0.2})");
+    text = replaced(text, R"("price": "10.00")",
+                    R"("price": "10.00", "price_low": "9.50", "price_high": "12.25")");
+    const zbb::model m = zbb::read_model_json(text);
+    REQUIRE(m.effects[0].low == -0.25);
+    REQUIRE(m.effects[0].high == 0.75);
+    REQUIRE(m.consumption[0].low == 1.5);
+    REQUIRE(m.support[0].low == 0.0);
+    REQUIRE(m.resources[0].price_low->text() == "9.50");
+    REQUIRE(m.resources[0].price_high->text() == "12.25");
+    // Written back and read again: the same model, ranges included; absent ranges stay absent.
+    const std::string written = zbb::write_model_json(m);
+    CHECK(written.find(R"("price_low": "9.50")") != std::string::npos);
+    CHECK(zbb::write_model_json(zbb::read_model_json(written)) == written);
+    CHECK(zbb::write_model_json(zbb::read_model_json(base)).find("low") == std::string::npos);
+    // The budget uses the likely values only: identical to the model without ranges.
+    const zbb::linked_model with(m), without(zbb::read_model_json(base));
+    CHECK(zbb::budget_report_json(with, zbb::compute_budget(with)) ==
+          zbb::budget_report_json(without, zbb::compute_budget(without)));
+
+    struct bad_case {
+        std::string from, to, message;
+    };
+    const std::vector<bad_case> cases = {
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": 0.1})",
+         "effects 'G1 -> A1', field 'high': missing; a range needs both low and high (or "
+         "neither)"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "high": 0.9})",
+         "effects 'G1 -> A1', field 'low': missing"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": 0.6, "high": 0.9})",
+         "effects 'G1 -> A1', field 'low': 0.6 is above per_unit 0.5; a range has low <= "
+         "per_unit <= high"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": 0.1, "high": 0.4})",
+         "effects 'G1 -> A1', field 'high': 0.4 is below per_unit 0.5"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": -1e308, "high": 1})",
+         "effects 'G1 -> A1', field 'low': -1e+308 is beyond the numeric range"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": 5e-324, "high": 1})",
+         "field 'low': 4.94065645841247e-324 is beyond the numeric range"},
+        {R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": "0.1", "high": 1})",
+         "effects 'G1 -> A1', field 'low': must be a number"},
+        {R"("per_unit": 2})", R"("per_unit": 2, "low": -1, "high": 3})",
+         "consumption 'A1 -> R1', field 'low': must not be negative (got -1)"},
+        {R"("per_unit": 0.1})", R"("per_unit": 0.1, "low": -0.1, "high": 0.2})",
+         "support 'A2 -> A1', field 'low': must not be negative"},
+        {R"("per_unit": 0.1})", R"("per_unit": 0.1, "low": 0, "high": 1e10})",
+         "support 'A2 -> A1', field 'high': 10000000000 is beyond the numeric range"},
+        {R"("price": "10.00")", R"("price": "10.00", "price_low": 9.5, "price_high": "12.00")",
+         "resource 'R1', field 'price_low': must be a decimal string"},
+        {R"("price": "10.00")", R"("price": "10.00", "price_high": "12.00")",
+         "resource 'R1', field 'price_low': missing; a price range needs both price_low and "
+         "price_high (or neither)"},
+        {R"("price": "10.00")", R"("price": "10.00", "price_low": "10.01", "price_high": "12")",
+         "resource 'R1', field 'price_low': \"10.01\" is above the price \"10.00\"; a range has "
+         "price_low <= price <= price_high"},
+        {R"("price": "10.00")", R"("price": "10.00", "price_low": "9", "price_high": "9.99")",
+         "resource 'R1', field 'price_high': \"9.99\" is below the price \"10.00\""},
+        {R"("price": "10.00")", R"("price": "10.00", "price_low": "-1", "price_high": "12")",
+         "resource 'R1', field 'price_low': must not be negative"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.to);
+        CHECK_THROWS_WITH(link_text(replaced(base, c.from, c.to)), Catch::Contains(c.message));
+    }
+    // A price range beyond the cent's range is a money_overflow, as a price is.
+    CHECK_THROWS_AS(
+        link_text(
+            replaced(base, R"("price": "10.00")",
+                     R"("price": "10.00", "price_low": "1", "price_high": "90071992547409.92")")),
+        zbb::money_overflow);
+}
+
+TEST_CASE("ranges: a variant's per_unit keeps the row's range and must stay inside it",
+          "[io][ranges][variants]") {
+    std::string text =
+        replaced(base, R"("per_unit": 0.5})", R"("per_unit": 0.5, "low": 0.25, "high": 0.75})");
+    text = replaced(text, R"("price": "10.00")",
+                    R"("price": "10.00", "price_low": "9.50", "price_high": "12.25")");
+    const zbb::linked_model lm(zbb::read_model_json(text));
+    auto variant = [](const std::string& change) {
+        return zbb::read_variant_json(
+            R"({"format": "zbb-variant/1", "name": "v", "changes": [)" + change + "]}", "v.json");
+    };
+    const auto inside = zbb::apply_variant(
+        lm,
+        variant(R"({"set": "effects.per_unit", "goal": "G1", "activity": "A1", "value": 0.7})"));
+    CHECK(inside.source().effects[0].per_unit == 0.7);
+    CHECK(inside.source().effects[0].low == 0.25);
+    CHECK(inside.source().effects[0].high == 0.75);
+    CHECK_THROWS_WITH(
+        zbb::apply_variant(
+            lm,
+            variant(
+                R"({"set": "effects.per_unit", "goal": "G1", "activity": "A1", "value": 0.8})")),
+        "variant 'v', changes[0] (effects.per_unit): effects 'G1 -> A1', field 'high': 0.75 is "
+        "below per_unit 0.8; a range has low <= per_unit <= high");
+    CHECK_THROWS_WITH(
+        zbb::apply_variant(lm,
+                           variant(R"({"set": "resource.price", "id": "R1", "value": "9.49"})")),
+        Catch::Contains("resource 'R1', field 'price_low': \"9.50\" is above the price \"9.49\""));
+    // A row the variant adds has no range.
+    const auto added = zbb::apply_variant(
+        lm,
+        variant(R"({"set": "effects.per_unit", "goal": "G1", "activity": "A2", "value": 0.2})"));
+    CHECK_FALSE(added.source().effects.back().low);
 }

@@ -196,6 +196,33 @@ void check_non_negative(double v, const Where& where) {
 }
 using zbb::pair_id;
 
+/// A coefficient's range (`low`, `high` beside `per_unit`, the likely value): both or neither,
+/// each finite, non-negative where the coefficient must be, within the coefficient range (0 or
+/// numeric_range::min_coefficient..max_coefficient in magnitude), and low <= per_unit <= high.
+inline void check_coefficient_range(const char* table, const std::string& row, double per_unit,
+                                    const std::optional<double>& low,
+                                    const std::optional<double>& high, bool non_negative) {
+    if (!low && !high) return;
+    if (!low || !high)
+        fail({table, row, low ? "high" : "low"},
+             "missing; a range needs both low and high (or neither)");
+    for (const auto& [v, field] : {std::pair{*low, "low"}, std::pair{*high, "high"}}) {
+        if (non_negative) check_non_negative(v, error_location{table, row, field});
+        if (!(std::fabs(v) <= numeric_range::max_coefficient &&
+              (v == 0 || std::fabs(v) >= numeric_range::min_coefficient)))
+            check_magnitude(v, numeric_range::min_coefficient, numeric_range::max_coefficient,
+                            {table, row, field});
+    }
+    if (*low > per_unit)
+        fail({table, row, "low"}, short_number(*low) + " is above per_unit " +
+                                      short_number(per_unit) +
+                                      "; a range has low <= per_unit <= high");
+    if (*high < per_unit)
+        fail({table, row, "high"}, short_number(*high) + " is below per_unit " +
+                                       short_number(per_unit) +
+                                       "; a range has low <= per_unit <= high");
+}
+
 // Builds a sparse matrix from (row, col, value) while refusing duplicate (row, col) pairs.
 template <class RowName>
 sparse_matrix build_unique(int rows, int cols, std::vector<Eigen::Triplet<double, int>>& t,
@@ -481,6 +508,23 @@ class linked_model {
         if (r.available) detail::check_quantity(*r.available, {"resource", r.id, "available"});
         if (r.category.empty()) detail::fail({"resource", r.id, "category"}, "empty category");
         detail::check_money_range(r.price, currency_.minor_digits, {"resource", r.id, "price"});
+        if (!r.price_low && !r.price_high) return;
+        if (!r.price_low || !r.price_high)
+            detail::fail({"resource", r.id, r.price_low ? "price_high" : "price_low"},
+                         "missing; a price range needs both price_low and price_high (or "
+                         "neither)");
+        detail::check_money_range(*r.price_low, currency_.minor_digits,
+                                  {"resource", r.id, "price_low"});
+        detail::check_money_range(*r.price_high, currency_.minor_digits,
+                                  {"resource", r.id, "price_high"});
+        if (*r.price_low > r.price)
+            detail::fail({"resource", r.id, "price_low"},
+                         "\"" + r.price_low->text() + "\" is above the price \"" + r.price.text() +
+                             "\"; a range has price_low <= price <= price_high");
+        if (*r.price_high < r.price)
+            detail::fail({"resource", r.id, "price_high"},
+                         "\"" + r.price_high->text() + "\" is below the price \"" + r.price.text() +
+                             "\"; a range has price_low <= price <= price_high");
     }
     void check_frame(const std::optional<financial_frame>& frame) const {
         if (!frame) return;
@@ -591,6 +635,8 @@ class linked_model {
                 detail::check_magnitude(v, numeric_range::min_coefficient,
                                         numeric_range::max_coefficient,
                                         {"effects", row(), "per_unit"});
+            if (e.low || e.high)
+                detail::check_coefficient_range("effects", row(), v, e.low, e.high, false);
             t.emplace_back(g, a, e.per_unit);
         }
         effects_ =
@@ -614,6 +660,9 @@ class linked_model {
                 detail::check_magnitude(c.per_unit, numeric_range::min_coefficient,
                                         numeric_range::max_coefficient,
                                         {"consumption", row(), "per_unit"});
+            if (c.low || c.high)
+                detail::check_coefficient_range("consumption", row(), c.per_unit, c.low, c.high,
+                                                true);
             t.emplace_back(r, a, c.per_unit);
         }
         consumption_ = shared_matrix(
@@ -637,6 +686,8 @@ class linked_model {
                 detail::check_magnitude(s.per_unit, numeric_range::min_coefficient,
                                         numeric_range::max_coefficient,
                                         {"support", row(), "per_unit"});
+            if (s.low || s.high)
+                detail::check_coefficient_range("support", row(), s.per_unit, s.low, s.high, true);
             t.emplace_back(sup, con, s.per_unit);
         }
         support_ = shared_matrix(detail::build_unique(na, na, t, "support", [&](int s, int c) {

@@ -49,6 +49,9 @@ struct resource {
     decimal price;                    ///< exact price per unit, in the model's currency
     std::string category = "other";   ///< cost category ("personnel", "accommodation", ...)
     std::optional<double> available;  ///< units available, none = unlimited
+    /// How sure the price is (optional, both or neither): price_low <= price <= price_high, the
+    /// price the likely value (docs/model-format.md, "Ranges").
+    std::optional<decimal> price_low{}, price_high{};
 };
 
 /// A party that executes or funds activities.
@@ -61,21 +64,29 @@ struct partner {
 struct effect_row {
     std::string goal;
     std::string activity;
-    double per_unit = 0;
+    double per_unit = 0;          ///< the likely value
+    std::optional<double> low{};  ///< range (optional, both or neither): low <= per_unit <= high
+    std::optional<double> high{};
 };
 
 /// consumption: units of the resource per unit of the activity.
 struct consumption_row {
     std::string activity;
     std::string resource;
-    double per_unit = 0;
+    double per_unit = 0;  ///< the likely value
+    std::optional<double>
+        low{};  ///< range (optional, both or neither): 0 <= low <= per_unit <= high
+    std::optional<double> high{};
 };
 
 /// support: units of the supplier (support) activity per unit of the consumer activity.
 struct support_row {
     std::string supplier;
     std::string consumer;
-    double per_unit = 0;
+    double per_unit = 0;  ///< the likely value
+    std::optional<double>
+        low{};  ///< range (optional, both or neither): 0 <= low <= per_unit <= high
+    std::optional<double> high{};
 };
 
 /// funding: the partner's exact share of the activity's own cost; shares of one activity sum to 1.

@@ -226,7 +226,8 @@ inline constexpr table<
     resource,
     std::tuple<column<resource, std::string>, column<resource, std::string>,
                column<resource, std::string>, column<resource, decimal>,
-               column<resource, std::string>, column<resource, std::optional<double>>>,
+               column<resource, std::string>, column<resource, std::optional<double>>,
+               column<resource, std::optional<decimal>>, column<resource, std::optional<decimal>>>,
     std::tuple<>>
     resources_table{
         "resources",
@@ -239,7 +240,11 @@ inline constexpr table<
          column<resource, decimal>{"price", &resource::price, true},
          column<resource, std::string>{"category", &resource::category, false, W::always, "other"},
          column<resource, std::optional<double>>{"available", &resource::available, false,
-                                                 W::when_set}},
+                                                 W::when_set},
+         column<resource, std::optional<decimal>>{"price_low", &resource::price_low, false,
+                                                  W::when_set},
+         column<resource, std::optional<decimal>>{"price_high", &resource::price_high, false,
+                                                  W::when_set}},
         {}};
 
 inline constexpr table<
@@ -255,18 +260,25 @@ inline constexpr table<
 template <class Row>
 using link_columns =
     std::tuple<column<Row, std::string>, column<Row, std::string>, column<Row, double>>;
+/// A link row with a coefficient and its optional range (effects, consumption, support).
+template <class Row>
+using ranged_link_columns =
+    std::tuple<column<Row, std::string>, column<Row, std::string>, column<Row, double>,
+               column<Row, std::optional<double>>, column<Row, std::optional<double>>>;
 
-inline constexpr table<effect_row, link_columns<effect_row>, std::tuple<>> effects_table{
+inline constexpr table<effect_row, ranged_link_columns<effect_row>, std::tuple<>> effects_table{
     "effects",
     "effects",
     key_style::pair,
     2,
     {column<effect_row, std::string>{"goal", &effect_row::goal, true},
      column<effect_row, std::string>{"activity", &effect_row::activity, true},
-     column<effect_row, double>{"per_unit", &effect_row::per_unit, true}},
+     column<effect_row, double>{"per_unit", &effect_row::per_unit, true},
+     column<effect_row, std::optional<double>>{"low", &effect_row::low, false, W::when_set},
+     column<effect_row, std::optional<double>>{"high", &effect_row::high, false, W::when_set}},
     {}};
 
-inline constexpr table<consumption_row, link_columns<consumption_row>, std::tuple<>>
+inline constexpr table<consumption_row, ranged_link_columns<consumption_row>, std::tuple<>>
     consumption_table{
         "consumption",
         "consumption",
@@ -274,17 +286,23 @@ inline constexpr table<consumption_row, link_columns<consumption_row>, std::tupl
         2,
         {column<consumption_row, std::string>{"activity", &consumption_row::activity, true},
          column<consumption_row, std::string>{"resource", &consumption_row::resource, true},
-         column<consumption_row, double>{"per_unit", &consumption_row::per_unit, true}},
+         column<consumption_row, double>{"per_unit", &consumption_row::per_unit, true},
+         column<consumption_row, std::optional<double>>{"low", &consumption_row::low, false,
+                                                        W::when_set},
+         column<consumption_row, std::optional<double>>{"high", &consumption_row::high, false,
+                                                        W::when_set}},
         {}};
 
-inline constexpr table<support_row, link_columns<support_row>, std::tuple<>> support_table{
+inline constexpr table<support_row, ranged_link_columns<support_row>, std::tuple<>> support_table{
     "support",
     "support",
     key_style::pair,
     2,
     {column<support_row, std::string>{"supplier", &support_row::supplier, true},
      column<support_row, std::string>{"consumer", &support_row::consumer, true},
-     column<support_row, double>{"per_unit", &support_row::per_unit, true}},
+     column<support_row, double>{"per_unit", &support_row::per_unit, true},
+     column<support_row, std::optional<double>>{"low", &support_row::low, false, W::when_set},
+     column<support_row, std::optional<double>>{"high", &support_row::high, false, W::when_set}},
     {}};
 
 inline constexpr table<funding_row,

@@ -437,8 +437,10 @@ inline model edited_source(const variant& v, const linked_model& base,
             set_link_row(
                 m.effects, number == 0,
                 [&](const effect_row& r) { return r.goal == a && r.activity == e.keys[1]; },
-                [&](effect_row& r) {
-                    r = {a, e.keys[1], number};
+                [&](effect_row& r) {  // an existing row keeps its range (low, high)
+                    r.goal = a;
+                    r.activity = e.keys[1];
+                    r.per_unit = number;
                 });
         } else if (set == "consumption.per_unit") {
             set_link_row(
@@ -446,15 +448,19 @@ inline model edited_source(const variant& v, const linked_model& base,
                 [&](const consumption_row& r) {
                     return r.activity == a && r.resource == e.keys[1];
                 },
-                [&](consumption_row& r) {
-                    r = {a, e.keys[1], number};
+                [&](consumption_row& r) {  // an existing row keeps its range (low, high)
+                    r.activity = a;
+                    r.resource = e.keys[1];
+                    r.per_unit = number;
                 });
         } else if (set == "support.per_unit") {
             set_link_row(
                 m.support, number == 0,
                 [&](const support_row& r) { return r.supplier == a && r.consumer == e.keys[1]; },
-                [&](support_row& r) {
-                    r = {a, e.keys[1], number};
+                [&](support_row& r) {  // an existing row keeps its range (low, high)
+                    r.supplier = a;
+                    r.consumer = e.keys[1];
+                    r.per_unit = number;
                 });
         }
     }
