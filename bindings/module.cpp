@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_packages(m);
     zbb_py::register_variants(m);
     zbb_py::register_prior(m);
+    zbb_py::register_simulate(m);
 }

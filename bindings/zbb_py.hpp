@@ -111,5 +111,6 @@ void register_optimize(py::module_& m);
 void register_packages(py::module_& m);
 void register_variants(py::module_& m);
 void register_prior(py::module_& m);
+void register_simulate(py::module_& m);
 
 }  // namespace zbb_py

@@ -1,4 +1,6 @@
 // The zbb command-line tool: budget reports from model files and the built-in example.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -49,6 +51,15 @@ constexpr command_help commands[] = {
      "                                                 (zbb-variant/1 files): one column each,\n"
      "                                                 the change against --reference (default\n"
      "                                                 base) and dominance (docs/variants.md)\n"},
+    {"simulate",
+     "  simulate MODEL.json [VARIANT.json...] [--draws N] [--seed S] [--json]\n"
+     "           [--distribution triangular|pert] [--threads N] [--rounding MODE]\n"
+     "                                                 Monte Carlo over the model's ranges:\n"
+     "                                                 per goal the chance of reaching the\n"
+     "                                                 target, the projected indicator's and\n"
+     "                                                 the total cost's distribution, for the\n"
+     "                                                 base and each variant with the same\n"
+     "                                                 draws (docs/simulate.md)\n"},
     {"demo",
      "  demo [--json|--csv] [--rounding MODE]          budget of the built-in example\n"
      "                                                 (dementia-friendly municipality); takes\n"
@@ -105,10 +116,25 @@ struct options {
     zbb::optimize_objective objective = zbb::optimize_objective::least_cost;
     std::optional<zbb::decimal> budget_cap;
     double time_limit = 0;
-    std::string by;         // budget --by goal,KIND: the KIND
-    std::string prior;      // budget --prior FILE
-    std::string waterfall;  // budget --waterfall KIND
+    std::string by;                  // budget --by goal,KIND: the KIND
+    std::string prior;               // budget --prior FILE
+    std::string waterfall;           // budget --waterfall KIND
+    zbb::simulate_options simulate;  // simulate
 };
+
+// A whole number in [0, max] written as plain decimal digits (no sign, no spaces, no exponent).
+std::uint64_t whole_number(const std::string& v, const std::string& name, std::uint64_t max) {
+    if (v.empty() || v.size() > 20 || v.find_first_not_of("0123456789") != std::string::npos)
+        throw usage_error(name + " needs a whole number, got '" + v + "'");
+    std::uint64_t n = 0;
+    for (char c : v) {
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (n > (max - digit) / 10)
+            throw usage_error(name + " is at most " + std::to_string(max) + ", got '" + v + "'");
+        n = n * 10 + digit;
+    }
+    return n;
+}
 
 // The value of "--name VALUE" or "--name=VALUE" (`what` names it in the usage error).
 std::string option_value(const std::vector<std::string>& args, std::size_t& i,
@@ -172,6 +198,23 @@ options parse_args(int argc, char** argv) {
                     "--waterfall takes activity, resource, category, partner or "
                     "goal, got '" +
                     o.waterfall + "'");
+        } else if (o.command == "simulate" && is_option(a, "--draws")) {
+            o.simulate.draws = whole_number(option_value(args, i, "--draws", "a number"), "--draws",
+                                            zbb::max_simulation_draws);
+            if (o.simulate.draws == 0) throw usage_error("--draws needs at least 1 draw");
+        } else if (o.command == "simulate" && is_option(a, "--seed")) {
+            o.simulate.seed = whole_number(option_value(args, i, "--seed", "a number"), "--seed",
+                                           zbb::max_simulation_seed);
+        } else if (o.command == "simulate" && is_option(a, "--threads")) {
+            o.simulate.threads = static_cast<unsigned>(
+                whole_number(option_value(args, i, "--threads", "a number"), "--threads", 256));
+        } else if (o.command == "simulate" && is_option(a, "--distribution")) {
+            try {
+                o.simulate.shape = zbb::parse_range_shape(
+                    option_value(args, i, "--distribution", "triangular or pert"));
+            } catch (const zbb::model_error& e) {
+                throw usage_error(e.what());
+            }
         } else if (o.command == "compare" && is_option(a, "--reference")) {
             o.reference = option_value(args, i, "--reference", "a variant name");
         } else if (o.command == "compare" && is_option(a, "--objective")) {
@@ -216,7 +259,7 @@ options parse_args(int argc, char** argv) {
             throw usage_error("unknown option '" + a + "'");
         } else if (o.path.empty() && o.command != "demo") {
             o.path = a;
-        } else if (o.command == "compare") {
+        } else if (o.command == "compare" || o.command == "simulate") {
             o.variant_paths.push_back(a);
         } else {
             throw usage_error("unexpected argument '" + a + "'");
@@ -236,7 +279,7 @@ options parse_args(int argc, char** argv) {
             throw usage_error("compare needs at least one VARIANT.json after BASE.json");
     }
     if ((o.command == "budget" || o.command == "validate" || o.command == "optimize" ||
-         o.command == "packages") &&
+         o.command == "packages" || o.command == "simulate") &&
         o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
@@ -321,10 +364,8 @@ int print_packages(zbb::model m, const options& o) {
     return 4;
 }
 
-// zbb compare: the base and its variants, one column each; exit 0 whatever the columns' statuses
-// (a variant without an optimal plan is data). Variant names must be unique and never "base".
-void print_compare(zbb::model m, const options& o) {
-    const zbb::linked_model base(std::move(m), o.link);
+// The variant files of compare and simulate, read and named uniquely (never "base").
+std::vector<zbb::variant> read_variants(const options& o) {
     std::vector<zbb::variant> variants;
     for (const auto& path : o.variant_paths) {
         variants.push_back(zbb::read_variant_file(path));
@@ -340,6 +381,14 @@ void print_compare(zbb::model m, const options& o) {
                                            o.variant_paths[i] +
                                            "' too; names in a comparison must be unique");
     }
+    return variants;
+}
+
+// zbb compare: the base and its variants, one column each; exit 0 whatever the columns' statuses
+// (a variant without an optimal plan is data). Variant names must be unique and never "base".
+void print_compare(zbb::model m, const options& o) {
+    const zbb::linked_model base(std::move(m), o.link);
+    const auto variants = read_variants(o);
     zbb::compare_options copt;
     copt.reference = o.reference;
     copt.budget = o.budget;
@@ -362,6 +411,34 @@ void print_compare(zbb::model m, const options& o) {
     const std::string out = o.json  ? zbb::compare_report_json(c)
                             : o.csv ? zbb::compare_report_csv(c)
                                     : zbb::compare_report_text(c);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+// zbb simulate: the base and its variants under the same draws; a progress line on stderr when
+// it is a terminal.
+void print_simulation(zbb::model m, const options& o) {
+    const zbb::linked_model base(std::move(m), o.link);
+    const auto variants = read_variants(o);
+    zbb::simulate_options so = o.simulate;
+    so.rounding = o.budget.rounding;
+    const bool tty = isatty(STDERR_FILENO) == 1;
+    if (tty)
+        so.progress = [](std::uint64_t done, std::uint64_t all) {
+            std::fprintf(stderr, "\rzbb simulate: %llu of %llu draws",
+                         static_cast<unsigned long long>(done),
+                         static_cast<unsigned long long>(all));
+            std::fflush(stderr);
+        };
+    zbb::simulation s;
+    try {
+        s = zbb::simulate(base, variants, so);
+    } catch (...) {
+        if (tty) std::fputs("\n", stderr);
+        throw;
+    }
+    if (tty) std::fputs("\n", stderr);
+    const std::string out =
+        o.json ? zbb::simulation_report_json(s) : zbb::simulation_report_text(s);
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
@@ -418,6 +495,8 @@ int run(int argc, char** argv) {
         return print_packages(read_model(o.path), o);
     } else if (o.command == "compare") {
         print_compare(read_model(o.path), o);
+    } else if (o.command == "simulate") {
+        print_simulation(read_model(o.path), o);
     } else if (o.command == "validate") {
         const zbb::linked_model lm(read_model(o.path), o.link);
         (void)zbb::compute_budget(lm, o.budget);  // the plan's amounts must fit as well

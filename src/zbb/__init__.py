@@ -35,6 +35,7 @@ from ._model import Model, from_dataframes, from_dict, read_excel, read_json
 from ._optimize import OBJECTIVES, OptimizationResult
 from ._packages import PackagesResult
 from ._prior import PriorBudget, PriorComparison, read_prior
+from ._simulate import DISTRIBUTIONS, RobustPlan, Simulation, robust_least_cost, simulate
 from ._tables import TABLES as _TABLES
 from ._variants import compute_variants
 
@@ -47,6 +48,7 @@ ROUNDING_MODES: tuple[str, ...] = tuple(_core.rounding_modes)
 TABLE_COLUMNS: dict[str, list[str]] = {name: table.columns for name, table in _TABLES.items()}
 
 __all__ = [
+    "DISTRIBUTIONS",
     "OBJECTIVES",
     "ROUNDING_MODES",
     "TABLE_COLUMNS",
@@ -59,6 +61,8 @@ __all__ = [
     "PackagesResult",
     "PriorBudget",
     "PriorComparison",
+    "RobustPlan",
+    "Simulation",
     "SupportLoopError",
     "Variant",
     "VariantComparison",
@@ -73,4 +77,6 @@ __all__ = [
     "read_json",
     "read_prior",
     "read_variant",
+    "robust_least_cost",
+    "simulate",
 ]

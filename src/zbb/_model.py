@@ -20,10 +20,14 @@ from ._excel import read_workbook, write_model_excel
 from ._html import model_html
 from ._optimize import OptimizationResult, optimize
 from ._packages import PackagesResult, rank_packages
+from ._simulate import Simulation, simulate
 from ._tables import TABLES, columns_to_frame, frame_to_columns
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from scipy import sparse
+
 
 # The model is the top of the package's import graph: it builds the results (each gets the model at
 # construction) and hands itself to the writers, none of which imports this module back
@@ -389,6 +393,37 @@ class Model:
             time limit that is not a positive number.
         """
         return optimize(self, "least-cost", rounding=rounding, time_limit=time_limit)
+
+    def simulate(
+        self,
+        *,
+        draws: int = 1000,
+        seed: int = 0,
+        variants: Iterable[Any] = (),
+        executor: Executor | None = None,
+        distribution: str = "triangular",
+        rounding: str = "half-even",
+        chunksize: int | None = None,
+        threads: int = 0,
+        progress: bool | None = None,
+    ) -> Simulation:
+        """Monte Carlo over the model's ranges with its variants (``zbb simulate``); see :func:`zbb.simulate`.
+
+        ``simulate(draws=10000, seed=1, variants=[...]).report_json()`` equals the output of
+        ``zbb simulate MODEL VARIANT... --draws 10000 --seed 1 --json``.
+        """
+        return simulate(
+            self,
+            draws=draws,
+            seed=seed,
+            variants=variants,
+            executor=executor,
+            distribution=distribution,
+            rounding=rounding,
+            chunksize=chunksize,
+            threads=threads,
+            progress=progress,
+        )
 
     def max_effect(
         self,

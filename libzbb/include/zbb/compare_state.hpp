@@ -69,9 +69,14 @@ class state_writer {
 
 class state_reader {
   public:
-    state_reader(std::string_view in, std::string where) : in_(in), where_(std::move(where)) {}
+    /// `kind` says what the bytes should be, in errors ("a column of a comparison
+    /// (zbb-column/1)"); `entity` is the error's entity.
+    state_reader(std::string_view in, std::string where,
+                 std::string kind = "a column of a comparison (zbb-column/1)",
+                 std::string entity = "variant")
+        : in_(in), where_(std::move(where)), kind_(std::move(kind)), entity_(std::move(entity)) {}
     [[noreturn]] void bad(const std::string& what) const {
-        fail({"variant", where_, "state"}, "not a column of a comparison (zbb-column/1): " + what);
+        fail({entity_, where_, "state"}, "not " + kind_ + ": " + what);
     }
     void expect(std::string_view s) {
         if (in_.substr(at_, s.size()) != s) bad("wrong header");
@@ -126,7 +131,7 @@ class state_reader {
   private:
     std::string_view in_;
     std::size_t at_ = 0;
-    std::string where_;
+    std::string where_, kind_, entity_;
 };
 
 }  // namespace detail

@@ -52,6 +52,17 @@ class random_streams {
                           : uniform_from_bits(words[2], words[3]);
     }
 
+    /// The uniform of the random stream `stream` (a 64-bit key such as a coefficient's identity,
+    /// zbb/simulate.hpp) in draw `draw`: the counter is (draw, stream), the first two words of
+    /// the block make the uniform.
+    double uniform_for(std::uint64_t draw, std::uint64_t stream) const {
+        const auto words = philox4x32_10(
+            {static_cast<std::uint32_t>(draw), static_cast<std::uint32_t>(draw >> 32),
+             static_cast<std::uint32_t>(stream), static_cast<std::uint32_t>(stream >> 32)},
+            key_);
+        return uniform_from_bits(words[0], words[1]);
+    }
+
   private:
     std::array<std::uint32_t, 2> key_;
 };
