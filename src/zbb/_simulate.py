@@ -350,8 +350,9 @@ def simulate(
     size = draws * (1 + len(given))
     tqdm = progress_bar(progress, size // 1000)
     if executor is None:
-        if tqdm is None:
-            core = _core.simulate(
+
+        def run(step: Any = None) -> _core.Simulation:
+            return _core.simulate(
                 model._core,
                 [v._core for v in given],
                 draws=draws,
@@ -359,23 +360,14 @@ def simulate(
                 distribution=distribution,
                 rounding=rounding,
                 threads=threads,
+                progress=step,
             )
+
+        if tqdm is None:
+            core = run()
         else:
             with tqdm(total=size, desc="zbb simulate", unit="draw") as bar:
-
-                def step(done: int, total: int) -> None:
-                    bar.update(done - bar.n)
-
-                core = _core.simulate(
-                    model._core,
-                    [v._core for v in given],
-                    draws=draws,
-                    seed=seed,
-                    distribution=distribution,
-                    rounding=rounding,
-                    threads=threads,
-                    progress=step,
-                )
+                core = run(lambda done, total: bar.update(done - bar.n))
         return Simulation(model, given, core, rounding=rounding)
     if chunksize is None:
         chunksize = max(1000, math.ceil(draws / 16))
