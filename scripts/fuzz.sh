@@ -7,6 +7,8 @@
 #   fuzz_prior     prior budget files against the example (fuzz_prior.cpp) for OTHER_SECONDS
 #   fuzz_variant   variant files against the example, and a comparison's column bytes
 #                  (fuzz_variant.cpp) for OTHER_SECONDS
+#   fuzz_simulate  read -> link -> Monte Carlo over the ranges -> reports, one thread against two
+#                  (fuzz_simulate.cpp) for OTHER_SECONDS
 # Any crash, abort, leak, sanitizer report, untrusted status or input slower than 10 s fails (exit
 # non-zero; the input is saved in build-fuzz/). Usage: bash scripts/fuzz.sh [SECONDS [OTHER_SECONDS]]
 set -euo pipefail
@@ -16,7 +18,7 @@ seconds="${1:-60}"
 other_seconds="${2:-$((seconds / 2))}"
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++-14 \
   -DZBB_BUILD_FUZZ=ON -DZBB_BUILD_TESTS=OFF -DZBB_BUILD_CLI=OFF -DZBB_INSTALL=OFF >/dev/null
-cmake --build build-fuzz --target fuzz_model fuzz_optimize fuzz_prior fuzz_variant
+cmake --build build-fuzz --target fuzz_model fuzz_optimize fuzz_prior fuzz_variant fuzz_simulate
 cd build-fuzz
 run() {  # harness, corpus directory, seconds[, seed files]
   mkdir -p "$2"
@@ -35,3 +37,4 @@ run fuzz_model corpus "$seconds"
 run fuzz_optimize corpus-optimize "$other_seconds"
 run fuzz_prior corpus-prior "$other_seconds" "../examples/prior-year.csv ../tests/cli/prior/*"
 run fuzz_variant corpus-variant "$other_seconds" "../examples/variants/*.json ../tests/cli/variants/*.json ../tests/fuzz/corpus-variant/*"
+run fuzz_simulate corpus-simulate "$other_seconds"

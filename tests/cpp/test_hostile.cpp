@@ -1,6 +1,7 @@
 // The hostile-input suite through the C++ API: every case of tests/hostile/cases.json read, linked,
-// budgeted, optimised (least cost, max effect) and ranked into packages, each outcome as the case
-// says (the same table drives tests/python/test_hostile.py for the CLI and Python).
+// budgeted, optimised (least cost, max effect), ranked into packages and simulated (Monte Carlo
+// over its ranges), each outcome as the case says (the same table drives
+// tests/python/test_hostile.py for the CLI and Python).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -17,6 +18,8 @@
 #include "zbb/prior.hpp"
 #include "zbb/prior_report.hpp"
 #include "zbb/report.hpp"
+#include "zbb/simulate.hpp"
+#include "zbb/simulate_report.hpp"
 #include "zbb/variant.hpp"
 
 namespace {
@@ -174,6 +177,21 @@ TEST_CASE("hostile input: every case of tests/hostile/cases.json through the C++
         check(expectation(c, "packages"), [&] {
             const auto r = zbb::rank_packages(linked());
             CHECK(r.status == zbb::packages_status::optimal);
+        });
+        check(expectation(c, "simulate"), [&] {
+            zbb::simulate_options o;
+            o.draws = 64;
+            o.seed = 7;
+            o.threads = 2;
+            const auto s = zbb::simulate(linked(), {}, o);
+            check_printable(zbb::simulation_report_text(s));
+            const json doc = json::parse(zbb::simulation_report_json(s));
+            CHECK(doc["draws"] == 64);
+            for (const auto& [id, g] : doc["variants"]["base"]["goals"].items()) {
+                CAPTURE(id);
+                CHECK(g["p_reach"].get<double>() >= 0.0);
+                CHECK(g["p_reach"].get<double>() <= 1.0);
+            }
         });
     }
 }

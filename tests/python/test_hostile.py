@@ -1,8 +1,9 @@
 """The hostile-input suite: every case of tests/hostile/cases.json through every door.
 
 Doors: the CLI (budget as text and JSON, validate, optimize, optimize --objective max-effect,
-packages), Python (read_json, from_dict, from_dataframes, read_excel on a workbook written by hand in
-zbb's layout) and, for the models zbb accepts, zbb's own writers (to_excel, pickling). Each case says
+packages, simulate --json), Python (read_json, from_dict, from_dataframes, read_excel on a workbook
+written by hand in zbb's layout; each answering budget, least cost, max effect, packages,
+simulate) and, for the models zbb accepts, zbb's own writers (to_excel, pickling). Each case says
 what every door must answer: an error of a given kind whose message contains a given text, or a
 result. The same table drives tests/cpp/test_hostile.cpp (the C++ API).
 """
@@ -35,7 +36,16 @@ CLASSES = {
     "support_loop_error": zbb.SupportLoopError,
 }
 EXIT_OF = {"model_error": 1, "money_overflow": 1, "support_loop_error": 1}
-DOORS = ("budget", "validate", "optimize", "max-effect", "packages", "dataframes", "workbook")
+DOORS = (
+    "budget",
+    "validate",
+    "optimize",
+    "max-effect",
+    "packages",
+    "simulate",
+    "dataframes",
+    "workbook",
+)
 
 
 def _pointer(doc: Any, pointer: str) -> tuple[Any, str | int]:
@@ -158,10 +168,11 @@ def cli_args(door: str, path: Path) -> list[str]:
         "optimize": ["optimize", str(path)],
         "max-effect": ["optimize", str(path), "--objective", "max-effect"],
         "packages": ["packages", str(path)],
+        "simulate": ["simulate", str(path), "--draws", "64", "--seed", "7", "--json"],
     }[door]
 
 
-@pytest.mark.parametrize("door", DOORS[:5])
+@pytest.mark.parametrize("door", DOORS[:6])
 @pytest.mark.parametrize("name", list(CASES))
 def test_cli(name: str, door: str, zbb_cli: Path, tmp_path: Path) -> None:
     case = CASES[name]
@@ -207,6 +218,7 @@ def questions(model: zbb.Model) -> dict[str, Any]:
         "optimize": model.least_cost,
         "max-effect": model.max_effect,
         "packages": model.packages,
+        "simulate": lambda: model.simulate(draws=64, seed=7),
     }
 
 
@@ -214,7 +226,7 @@ def check_python(model_of: Any, case: dict[str, Any], door: str | None) -> None:
     """A model reader (`model_of()`) and each question against the case's expectations; `door`
     overrides the expectation for the reader (dataframes, workbook)."""
     reader = case.get("doors", {}).get(door) if door else None
-    for question in ("budget", "optimize", "max-effect", "packages"):
+    for question in ("budget", "optimize", "max-effect", "packages", "simulate"):
         want = reader if reader and "error" in reader else expected(case, question)
         if "error" in want:
             check_error(lambda q=question: questions(model_of())[q](), want["error"])
@@ -227,6 +239,10 @@ def check_python(model_of: Any, case: dict[str, Any], door: str | None) -> None:
             if "json" in want["ok"]:
                 assert want["ok"]["json"] in result.report_json()
             assert sum(result.by_partner["amount"]) == result.total  # cross-foots to the cent
+        elif question == "simulate":
+            doc = json.loads(result.report_json())
+            assert doc["draws"] == 64 and doc["seed"] == 7
+            assert all(0 <= g["p_reach"] <= 1 for g in doc["variants"]["base"]["goals"].values())
         else:
             assert result.status == want["ok"].get("status", "optimal"), result.status
             if result.status == "infeasible":

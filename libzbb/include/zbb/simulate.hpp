@@ -159,6 +159,7 @@ class simulator {
         d_ = dense_vector::Zero(na);
         for (int g = 0; g < plan.outerSize(); ++g)
             for (sparse_matrix::InnerIterator it(plan, g); it; ++it) d_[it.row()] += it.value();
+        d_largest_ = na > 0 ? d_.cwiseAbs().maxCoeff() : 0.0;
         x0_ = lm_.support_solver().volumes(d_);
         for (Eigen::Index a = 0; a < x0_.size(); ++a)
             if (!std::isfinite(x0_[a]))
@@ -273,7 +274,8 @@ class simulator {
                         if (!std::isfinite(proj[g]))
                             throw money_overflow({"goal", col.goals[g], "projected"},
                                                  "projected indicator overflows");
-                    const money m = round_to_money(total, rounding, {"simulation", "", "total"});
+                    const money m =
+                        round_to_money(total, rounding, {"simulation", col.name, "total"});
                     col.totals[k] = static_cast<std::int64_t>(m.minor_units());
                 } catch (...) {
                     failed[t] = {draw, std::current_exception()};
@@ -384,6 +386,23 @@ class simulator {
             e[suppliers_[static_cast<std::size_t>(t)]] = 1.0;
             Z_.col(t) = lm_.support_solver().volumes(e);
         }
+        // Row j of Z is U[j,:] + sum over j's consumers c of S0[j,c] Z[c,:]: zero unless j supplies
+        // someone. Only those rows (the support activities) are kept, exactly zero elsewhere, so a
+        // draw touches the update only for entries whose consumer is itself a support activity,
+        // and only the support activities' volumes change.
+        const auto& S = lm_.support();
+        std::vector<char> live(static_cast<std::size_t>(na), 0);
+        for (Eigen::Index e = 0; e < S.nonZeros(); ++e)
+            if (S.valuePtr()[e] != 0.0) live[static_cast<std::size_t>(S.innerIndexPtr()[e])] = 1;
+        for (int s : suppliers_) live[static_cast<std::size_t>(s)] = 1;
+        for (Eigen::Index j = 0; j < na; ++j) {
+            if (live[static_cast<std::size_t>(j)])
+                live_rows_.push_back(j);
+            else
+                Z_.row(j).setZero();
+        }
+        for (auto i : support_rows_)
+            consumer_live_.push_back(live[static_cast<std::size_t>(coefs_[i].column)]);
         CZ_ = lm_.consumption_by_resource() * Z_;
         if (!lm_.has_levels()) EZ_ = lm_.effects() * Z_;
     }
@@ -411,6 +430,7 @@ class simulator {
                 const double delta = values[support_rows_[j]] - c.likely;
                 const int t = support_slot_[j];
                 w.wx[static_cast<std::size_t>(t)] += delta * x0_[c.column];
+                if (!consumer_live_[j]) continue;  // Z's row of this consumer is zero
                 double* row = w.update.data() + static_cast<Eigen::Index>(t) * k;
                 const double* z = Z_.data() + static_cast<Eigen::Index>(c.column) * k;
                 for (Eigen::Index i = 0; i < k; ++i) row[i] -= delta * z[i];
@@ -418,13 +438,14 @@ class simulator {
             const Eigen::Map<const dense_vector> wx(w.wx.data(), k);
             const dense_vector y = w.update.partialPivLu().solve(wx);
             w.y.assign(y.data(), y.data() + k);
-            const dense_vector x = x0_ + Z_ * y;
-            w.x.assign(x.data(), x.data() + na);
+            w.x.assign(x0_.data(), x0_.data() + na);
+            for (const Eigen::Index r : live_rows_)
+                w.x[static_cast<std::size_t>(r)] += Z_.row(r).dot(y);
         }
         double largest = 0;
         for (double v : w.x) largest = std::max(largest, std::fabs(v));
         const bool amplified =
-            largest > support_system::max_amplification * std::max(1.0, d_.cwiseAbs().maxCoeff());
+            largest > support_system::max_amplification * std::max(1.0, d_largest_);
         for (Eigen::Index a = 0; a < na; ++a) {
             const double v = w.x[static_cast<std::size_t>(a)];
             if (!std::isfinite(v) || v < -1e-9 * std::max(1.0, largest) || amplified)
@@ -463,7 +484,7 @@ class simulator {
 
     linked_model lm_;
     range_shape shape_;
-    double minor_ = 100;
+    double minor_ = 100, d_largest_ = 0;
     dense_vector d_, x0_, xeff0_, need0_, projected0_;
     std::vector<uncertain_coefficient> coefs_;
     // Uncertain support: the coefficients' indices, their supplier's slot in the update, the
@@ -471,6 +492,8 @@ class simulator {
     std::vector<std::size_t> support_rows_;
     std::vector<int> support_slot_, suppliers_;
     std::vector<Eigen::Index> support_value_at_;
+    std::vector<Eigen::Index> live_rows_;  // activities that supply someone: Z's nonzero rows
+    std::vector<char> consumer_live_;      // per uncertain support entry: its consumer is live
     bool refactorise_ = false;
     // Z by rows: a draw reads the rows of the consumers of its uncertain entries.
     Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Z_;
