@@ -21,6 +21,9 @@ Timed, each on the whole path from the model file's text to the JSON report:
 Not a test; run by hand (after scripts/install.sh):
 
     .venv/bin/python benchmarks/simulate_benchmark.py [--draws 10000] [--uncertain-support]
+
+``--write-model PATH`` writes the generated model and stops: ``build/benchmarks/bench_simulate PATH``
+times one draw in C++ at each SIMD level (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -193,9 +196,15 @@ def main() -> None:
     ap.add_argument("--uncertain-support", action="store_true")
     ap.add_argument("--peer-draws", type=int, default=1000, help="draws the per-draw peer runs (uncertain S)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--write-model", metavar="PATH", help="write the generated model to PATH and stop")
     args = ap.parse_args()
 
     text = make_model(args.activities, args.resources, args.goals, args.suppliers, args.seed, args.uncertain_support)
+    if args.write_model:
+        with open(args.write_model, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"model written to {args.write_model}")
+        return
     print(
         f"model: {args.activities} activities ({args.suppliers} support), {args.resources} resources, "
         f"{args.goals} goals; {len(text) / 1e6:.1f} MB; uncertain support: {args.uncertain_support}"

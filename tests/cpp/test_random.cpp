@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
 #include <set>
 #include <vector>
 
 #include "zbb/random.hpp"
+#include "zbb/random_batch.hpp"
 
 using Catch::Detail::Approx;
 
@@ -96,4 +98,71 @@ TEST_CASE("range quantiles: triangular and PERT", "[random]") {
     const double sd = std::sqrt((100.0 + 144 + 400 - 120 - 200 - 240) / 18 / n);
     CHECK(std::fabs(tri / n - 14.0) < 5 * sd);
     CHECK(std::fabs(pert / n - (10.0 + 48 + 20) / 6) < 5 * sd);
+}
+
+TEST_CASE("batched uniforms and triangular quantiles: bit-identical at every SIMD level",
+          "[random]") {
+    using zbb::simd_level;
+    std::vector<simd_level> levels{simd_level::scalar};
+    if (zbb::detected_simd_level() != simd_level::scalar) levels.push_back(simd_level::avx2);
+    if (zbb::detected_simd_level() == simd_level::avx512) levels.push_back(simd_level::avx512);
+    std::mt19937_64 gen(11);
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{1} << 62}) {
+        const zbb::random_streams r(seed);
+        for (std::uint64_t draw : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{99999},
+                                   (std::uint64_t{1} << 40) + 3})
+            for (std::size_t n = 0; n <= 37; ++n) {
+                std::vector<std::uint64_t> streams(n);
+                for (auto& s : streams) s = gen();
+                if (n > 2) streams[1] = 0, streams[2] = ~std::uint64_t{0};
+                for (auto level : levels) {
+                    std::vector<double> batch(n, -1.0);
+                    zbb::uniforms_for(r, draw, streams.data(), n, batch.data(), level);
+                    for (std::size_t i = 0; i < n; ++i)
+                        CHECK(batch[i] == r.uniform_for(draw, streams[i]));
+                }
+            }
+    }
+    // Ranges of every kind: wide, narrow, negative, the mode at either end, no width; uniforms at
+    // the extremes of (0, 1) and at the mode's cumulative probability.
+    const std::size_t n = 203;
+    std::vector<double> low(n), likely(n), high(n), u(n);
+    std::uniform_real_distribution<double> any(-1e3, 1e3), unit(0.0, 1.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        double a = any(gen), b = any(gen), c = any(gen);
+        if (a > b) std::swap(a, b);
+        if (b > c) std::swap(b, c);
+        if (a > b) std::swap(a, b);
+        switch (i % 6) {
+            case 1:
+                b = a;
+                break;
+            case 2:
+                b = c;
+                break;
+            case 3:
+                a = b = c;
+                break;
+            case 4:
+                c = std::nextafter(a, 1e300), b = a;
+                break;
+            default:
+                break;
+        }
+        low[i] = a, likely[i] = b, high[i] = c;
+        u[i] = i % 7 == 0 ? 0x1p-54 : i % 7 == 1 ? 1.0 - 0x1p-54 : unit(gen);
+        if (i % 11 == 0 && c > a) u[i] = (b - a) / (c - a);
+    }
+    for (auto level : levels) {
+        std::vector<double> out(n), in_place = u;
+        zbb::triangular_quantiles(n, low.data(), likely.data(), high.data(), u.data(), out.data(),
+                                  level);
+        zbb::triangular_quantiles(n, low.data(), likely.data(), high.data(), in_place.data(),
+                                  in_place.data(), level);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double one = zbb::triangular_quantile(low[i], likely[i], high[i], u[i]);
+            CHECK(out[i] == one);
+            CHECK(in_place[i] == one);
+        }
+    }
 }

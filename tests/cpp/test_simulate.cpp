@@ -348,3 +348,23 @@ TEST_CASE("simulation: a drawn support loop that feeds itself names the draw", "
         }
     }
 }
+
+TEST_CASE("simulation: the batched draws are the coefficients' quantiles one at a time",
+          "[simulate]") {
+    const linked_model lm(ranges_example());
+    for (auto shape : {zbb::range_shape::triangular, zbb::range_shape::pert}) {
+        const zbb::simulator sim(lm, shape);
+        REQUIRE(sim.coefficients().size() > 8);
+        const zbb::random_streams streams(123);
+        std::vector<double> values;
+        for (std::uint64_t draw : {0ull, 1ull, 4242ull}) {
+            sim.draw_values(streams, draw, values);
+            REQUIRE(values.size() == sim.coefficients().size());
+            for (std::size_t i = 0; i < values.size(); ++i) {
+                const auto& c = sim.coefficients()[i];
+                CHECK(values[i] == zbb::range_quantile(shape, c.low, c.likely, c.high,
+                                                       streams.uniform_for(draw, c.stream)));
+            }
+        }
+    }
+}

@@ -2,6 +2,8 @@
 // and the reader's door (a refusal by one of zbb's exceptions is an answer, not a finding).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +27,17 @@ inline std::optional<zbb::model> read(std::string_view text) {
     } catch (const std::bad_alloc&) {
     }
     return std::nullopt;
+}
+
+/// The model in the fuzzer's bytes, as read(); also nothing when it has more than
+/// `max_activities` activities or `max_goals` goals (keeps each input of a slow harness fast).
+inline std::optional<zbb::model> read(const std::uint8_t* data, std::size_t size,
+                                      std::size_t max_activities = SIZE_MAX,
+                                      std::size_t max_goals = SIZE_MAX) {
+    auto m = read(std::string_view(reinterpret_cast<const char*>(data), size));
+    if (m && (m->activities.size() > max_activities || m->goals.size() > max_goals))
+        return std::nullopt;
+    return m;
 }
 
 }  // namespace zbb_fuzz

@@ -63,6 +63,9 @@ class random_streams {
         return uniform_from_bits(words[0], words[1]);
     }
 
+    /// The Philox key: the seed's low and high 32 bits.
+    std::array<std::uint32_t, 2> key() const noexcept { return key_; }
+
   private:
     std::array<std::uint32_t, 2> key_;
 };

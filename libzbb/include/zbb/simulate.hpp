@@ -38,6 +38,7 @@
 #include "zbb/linked_model.hpp"
 #include "zbb/money.hpp"
 #include "zbb/random.hpp"
+#include "zbb/random_batch.hpp"
 #include "zbb/variant.hpp"
 
 namespace zbb {
@@ -152,7 +153,10 @@ class simulator {
         Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> update;
     };
 
-    simulator(linked_model lm, range_shape shape, int max_update_rank = 64)
+    /// `simd`: the widest lanes the draws may use (zbb/random_batch.hpp; the numbers are the same
+    /// at every level); above detected_simd_level() the detected level is used.
+    simulator(linked_model lm, range_shape shape, int max_update_rank = 64,
+              simd_level simd = detected_simd_level())
         : lm_(std::move(lm)), shape_(shape) {
         const auto& plan = lm_.plan();
         const int na = lm_.activities().size();
@@ -172,6 +176,7 @@ class simulator {
         minor_ = std::pow(10.0, lm_.currency().minor_digits);
         collect_coefficients();
         if (!support_rows_.empty()) prepare_support(max_update_rank);
+        simd_ = std::min(simd, detected_simd_level());
     }
 
     const linked_model& model() const noexcept { return lm_; }
@@ -186,14 +191,19 @@ class simulator {
     /// Supplier rows of S with at least one range (the rank of the update).
     int update_rank() const noexcept { return static_cast<int>(suppliers_.size()); }
 
-    /// The coefficients' values in `draw`: each its range's quantile at its own uniform.
+    /// The coefficients' values in `draw`: each its range's quantile at its own uniform (the
+    /// uniforms and triangular quantiles in lanes, zbb/random_batch.hpp: the same numbers).
     void draw_values(const random_streams& streams, std::uint64_t draw,
                      std::vector<double>& values) const {
-        values.resize(coefs_.size());
-        for (std::size_t i = 0; i < coefs_.size(); ++i) {
-            const auto& c = coefs_[i];
-            values[i] = range_quantile(shape_, c.low, c.likely, c.high,
-                                       streams.uniform_for(draw, c.stream));
+        const std::size_t n = coefs_.size();
+        values.resize(n);
+        uniforms_for(streams, draw, streams_.data(), n, values.data(), simd_);
+        if (shape_ == range_shape::triangular) {
+            triangular_quantiles(n, low_.data(), likely_.data(), high_.data(), values.data(),
+                                 values.data(), simd_);
+        } else {
+            for (std::size_t i = 0; i < n; ++i)
+                values[i] = pert_quantile(low_[i], likely_[i], high_[i], values[i]);
         }
     }
 
@@ -211,23 +221,13 @@ class simulator {
             xeff = w.xeff.data();
         }
         w.prices.assign(lm_.prices().data(), lm_.prices().data() + lm_.prices().size());
-        for (std::size_t i = 0; i < coefs_.size(); ++i) {
-            const auto& c = coefs_[i];
-            const double delta = values[i] - c.likely;
-            switch (c.kind) {
-                case coefficient_kind::effect:
-                    projected[c.row] += delta * xeff[c.column];
-                    break;
-                case coefficient_kind::consumption:
-                    w.need[static_cast<std::size_t>(c.row)] += delta * x[c.column];
-                    break;
-                case coefficient_kind::price:
-                    w.prices[static_cast<std::size_t>(c.row)] = values[i];
-                    break;
-                case coefficient_kind::support:
-                    break;
-            }
-        }
+        // coefs_ holds effects, consumption, support, then prices: one loop per kind.
+        for (std::size_t i = 0; i < end_effects_; ++i)
+            projected[rows_[i]] += (values[i] - likely_[i]) * xeff[columns_[i]];
+        for (std::size_t i = end_effects_; i < end_consumption_; ++i)
+            w.need[static_cast<std::size_t>(rows_[i])] += (values[i] - likely_[i]) * x[columns_[i]];
+        for (std::size_t i = end_support_; i < coefs_.size(); ++i)
+            w.prices[static_cast<std::size_t>(rows_[i])] = values[i];
         double s = 0, comp = 0;
         for (std::size_t r = 0; r < w.need.size(); ++r)
             detail::neumaier_add(s, comp, w.prices[r] * w.need[r] * minor_);
@@ -329,17 +329,25 @@ class simulator {
             c.high = high;
             c.stream = stream;
             coefs_.push_back(std::move(c));
+            rows_.push_back(row);
+            columns_.push_back(column);
+            low_.push_back(low);
+            likely_.push_back(likely);
+            high_.push_back(high);
+            streams_.push_back(stream);
         };
         for (const auto& e : v.effects)
             if (e.low && e.high && *e.low != *e.high)
                 add(coefficient_kind::effect, pair_id(e.goal, e.activity), goals.find(e.goal),
                     acts.find(e.activity), *e.low, e.per_unit, *e.high,
                     coefficient_stream("effects", e.goal, e.activity));
+        end_effects_ = coefs_.size();
         for (const auto& c : v.consumption)
             if (c.low && c.high && *c.low != *c.high)
                 add(coefficient_kind::consumption, pair_id(c.activity, c.resource),
                     res.find(c.resource), acts.find(c.activity), *c.low, c.per_unit, *c.high,
                     coefficient_stream("consumption", c.activity, c.resource));
+        end_consumption_ = coefs_.size();
         for (const auto& s : v.support)
             if (s.low && s.high && *s.low != *s.high) {
                 support_rows_.push_back(coefs_.size());
@@ -347,6 +355,7 @@ class simulator {
                     acts.find(s.supplier), acts.find(s.consumer), *s.low, s.per_unit, *s.high,
                     coefficient_stream("support", s.supplier, s.consumer));
             }
+        end_support_ = coefs_.size();
         for (const auto& r : v.resources)
             if (r.price_low && r.price_high && *r.price_low != *r.price_high)
                 add(coefficient_kind::price, r.id, res.find(r.id), -1, r.price_low->to_double(),
@@ -487,6 +496,13 @@ class simulator {
     double minor_ = 100, d_largest_ = 0;
     dense_vector d_, x0_, xeff0_, need0_, projected0_;
     std::vector<uncertain_coefficient> coefs_;
+    // The same coefficients packed for the draws: rows, columns, ranges and streams, and where
+    // each kind ends in coefs_.
+    std::vector<int> rows_, columns_;
+    std::vector<double> low_, likely_, high_;
+    std::vector<std::uint64_t> streams_;
+    std::size_t end_effects_ = 0, end_consumption_ = 0, end_support_ = 0;
+    simd_level simd_ = simd_level::scalar;
     // Uncertain support: the coefficients' indices, their supplier's slot in the update, the
     // suppliers, and Z = (I - S0)^-1 U with C Z and E Z (or the stored positions in S).
     std::vector<std::size_t> support_rows_;
