@@ -13,7 +13,7 @@ $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
   g++ make pkg-config git \
   libeigen3-dev libboost-dev catch2 nlohmann-json3-dev libsimdjson-dev libbenchmark-dev clang-format clang-tidy \
-  coinor-libclp-dev coinor-libcbc-dev libsuitesparse-dev clang-14 libclang-rt-14-dev >/dev/null
+  coinor-libclp-dev coinor-libcbc-dev libsuitesparse-dev clang-14 libclang-rt-14-dev libreoffice-calc >/dev/null
 
 echo "== Python virtual environment (.venv) with build tools and analyst packages"
 PYTHON="${PYTHON:-python3}"

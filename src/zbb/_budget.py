@@ -196,13 +196,16 @@ class Budget(Result[_core.Budget]):
 
     # ------------------------------------------------------------------ output (reports: zbb._result.Result)
     def to_excel(self, path: str | os.PathLike[str]) -> None:
-        """Write the budget to a workbook: one sheet per breakdown plus goals.
+        """Write the budget to a workbook laid out for a finance officer: a summary, one sheet
+        per breakdown and the goals.
 
-        Amounts are written as exact decimal numbers with the currency's decimals
-        (number format ``0.00`` for EUR); each breakdown sheet ends with a
-        ``Total`` row equal to the sum of its rows.
+        Amounts are exact decimal cells in the accounting format with the currency's symbol and
+        decimals (``€ 1,234,567.89``); volumes, needs and indicators with two decimals; each
+        breakdown ends with a ``Total`` row, a ``SUM`` formula that recomputes to the budget's
+        total; header rows frozen, widths that fit, landscape pages one page wide
+        (docs/python-api.md, "Workbooks").
         """
-        from ._excel import write_budget_excel
+        from ._budget_workbook import write_budget_excel
 
         write_budget_excel(self, path)
 

@@ -15,22 +15,20 @@ cell is refused with :class:`zbb.ModelError` unless ``allow_float_prices=True``.
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ._errors import ModelError
-from ._tables import BREAKDOWNS, HEADER, TABLES, row_namer
+from ._tables import HEADER, TABLES, row_namer
 
 if TYPE_CHECKING:
-    from ._budget import Budget
     from ._model import Model
 
-# The budget and the model are arguments (duck-typed; imported for annotations only): zbb._model and
-# zbb._budget import this module, never the other way round. zbb.read_excel (in zbb._model) builds the
-# model from what read_workbook reads.
-__all__ = ["read_workbook", "write_budget_excel", "write_model_excel"]
+# The model is an argument (duck-typed; imported for annotations only): zbb._model imports this
+# module, never the other way round. zbb.read_excel (in zbb._model) builds the model from what
+# read_workbook reads. The budget workbook is zbb._budget_workbook.
+__all__ = ["read_workbook", "write_model_excel"]
 
 PathLike = str | os.PathLike[str]
 _HEADER_KEYS = tuple(HEADER.columns)
@@ -365,60 +363,3 @@ def _autosize(ws: Any) -> None:
     for col in ws.columns:
         width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
         ws.column_dimensions[col[0].column_letter].width = min(max(width + 2, 8), 60)
-
-
-def write_budget_excel(budget: Budget, path: PathLike) -> None:
-    """Write ``budget`` to a workbook: a summary, one sheet per breakdown, and the goals.
-
-    Amounts are exact decimal numbers (``Decimal`` cells, stored with their
-    exact decimal text) formatted with the currency's decimals; each breakdown
-    sheet ends with a ``Total`` row that equals the sum of its rows.
-    """
-    openpyxl = _openpyxl()
-    fmt = "0" if budget.minor_digits == 0 else "0." + "0" * budget.minor_digits
-    bold = openpyxl.styles.Font(bold=True)
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "summary"
-    for row in (
-        ["model", budget.model.name],
-        ["currency", budget.currency],
-        ["rounding", budget.rounding],
-        ["total", budget.total],
-    ):
-        ws.append(_checked_row("summary", ["key", "value"], row))
-    ws["B4"].number_format = fmt
-    for i, w in enumerate(budget.warnings):
-        ws.append(_checked_row("summary", ["key", "value"], ["warning" if i == 0 else "", w]))
-    _autosize(ws)
-    for sheet, by in BREAKDOWNS.items():
-        frame = budget.breakdown(by).drop(columns=["amount_minor", "amount_float"])
-        ws = wb.create_sheet(sheet)
-        columns = [by, *frame.columns]
-        ws.append(columns)
-        for c in ws[1]:
-            c.font = bold
-        for key, row in zip(frame.index, frame.itertuples(index=False)):
-            ws.append(_checked_row(sheet, columns, [key, *(_budget_cell(v) for v in row)]))
-        ws.append(["Total", *([None] * (len(columns) - 2)), budget.total])
-        for c in ws[ws.max_row]:
-            c.font = bold
-        amount_col = columns.index("amount") + 1
-        for (cell,) in ws.iter_rows(min_row=2, min_col=amount_col, max_col=amount_col):
-            cell.number_format = fmt
-        _autosize(ws)
-    ws = wb.create_sheet("goals")
-    goals = budget.goals
-    ws.append(["goal", *goals.columns])
-    for c in ws[1]:
-        c.font = bold
-    for key, row in zip(goals.index, goals.itertuples(index=False)):
-        ws.append(_checked_row("goals", ["goal", *goals.columns], [key, *(_budget_cell(v) for v in row)]))
-    _autosize(ws)
-    wb.save(os.fspath(path))
-
-
-def _budget_cell(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return value
-    return _cell(value)

@@ -107,7 +107,8 @@ TEST_CASE("batched uniforms and triangular quantiles: bit-identical at every SIM
     if (zbb::detected_simd_level() != simd_level::scalar) levels.push_back(simd_level::avx2);
     if (zbb::detected_simd_level() == simd_level::avx512) levels.push_back(simd_level::avx512);
     std::mt19937_64 gen(11);
-    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{1} << 62}) {
+    for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{7}, std::uint64_t{1} << 62,
+                               std::uint64_t{0x9E3779B97F4A7C15}}) {
         const zbb::random_streams r(seed);
         for (std::uint64_t draw : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{99999},
                                    (std::uint64_t{1} << 40) + 3})
@@ -145,6 +146,9 @@ TEST_CASE("batched uniforms and triangular quantiles: bit-identical at every SIM
                 break;
             case 4:
                 c = std::nextafter(a, 1e300), b = a;
+                break;
+            case 5:  // not a range (high below low): the likely value, as one at a time
+                std::swap(a, c);
                 break;
             default:
                 break;

@@ -352,19 +352,31 @@ TEST_CASE("simulation: a drawn support loop that feeds itself names the draw", "
 TEST_CASE("simulation: the batched draws are the coefficients' quantiles one at a time",
           "[simulate]") {
     const linked_model lm(ranges_example());
-    for (auto shape : {zbb::range_shape::triangular, zbb::range_shape::pert}) {
-        const zbb::simulator sim(lm, shape);
-        REQUIRE(sim.coefficients().size() > 8);
-        const zbb::random_streams streams(123);
-        std::vector<double> values;
-        for (std::uint64_t draw : {0ull, 1ull, 4242ull}) {
-            sim.draw_values(streams, draw, values);
-            REQUIRE(values.size() == sim.coefficients().size());
-            for (std::size_t i = 0; i < values.size(); ++i) {
-                const auto& c = sim.coefficients()[i];
-                CHECK(values[i] == zbb::range_quantile(shape, c.low, c.likely, c.high,
-                                                       streams.uniform_for(draw, c.stream)));
+    std::vector<zbb::simd_level> levels{zbb::simd_level::scalar};
+    if (zbb::detected_simd_level() != zbb::simd_level::scalar)
+        levels.push_back(zbb::simd_level::avx2);
+    if (zbb::detected_simd_level() == zbb::simd_level::avx512)
+        levels.push_back(zbb::simd_level::avx512);
+    for (auto shape : {zbb::range_shape::triangular, zbb::range_shape::pert})
+        for (auto level : levels) {
+            const zbb::simulator sim(lm, shape, 64, level);
+            REQUIRE(sim.coefficients().size() > 8);
+            const zbb::random_streams streams(123);
+            std::vector<double> values;
+            for (std::uint64_t draw : {0ull, 1ull, 4242ull}) {
+                sim.draw_values(streams, draw, values);
+                REQUIRE(values.size() == sim.coefficients().size());
+                for (std::size_t i = 0; i < values.size(); ++i) {
+                    const auto& c = sim.coefficients()[i];
+                    CHECK(values[i] == zbb::range_quantile(shape, c.low, c.likely, c.high,
+                                                           streams.uniform_for(draw, c.stream)));
+                }
             }
+            // Whole runs agree at every level, bit for bit.
+            const zbb::simulator scalar(lm, shape, 64, zbb::simd_level::scalar);
+            const auto a = sim.run("base", 9, 0, 500, zbb::rounding_mode::half_even);
+            const auto b = scalar.run("base", 9, 0, 500, zbb::rounding_mode::half_even);
+            CHECK(a.totals == b.totals);
+            CHECK(a.projected == b.projected);
         }
-    }
 }

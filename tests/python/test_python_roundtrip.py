@@ -175,31 +175,3 @@ def test_excel_unknown_sheet_refused(example_model: zbb.Model, tmp_path: Path) -
     with pytest.raises(zbb.ModelError, match="unknown sheet") as info:
         zbb.read_excel(path)
     assert info.value.field == "notes"
-
-
-def test_budget_workbook(example_model: zbb.Model, tmp_path: Path) -> None:
-    budget = example_model.budget()
-    path = tmp_path / "budget.xlsx"
-    budget.to_excel(path)
-    wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["summary", "by_goal", "by_activity", "by_resource", "by_partner", "by_category", "goals"]
-    for sheet, by in (
-        ("by_goal", "goal"),
-        ("by_activity", "activity"),
-        ("by_resource", "resource"),
-        ("by_partner", "partner"),
-        ("by_category", "category"),
-    ):
-        ws = wb[sheet]
-        head = [c.value for c in ws[1]]
-        col = head.index("amount")
-        rows = list(ws.iter_rows(min_row=2))
-        body, total = rows[:-1], rows[-1]
-        assert total[0].value == "Total"
-        amounts = [Decimal(repr(r[col].value)) for r in body]
-        assert all(r[col].number_format == "0.00" for r in rows)
-        assert sum(amounts, Decimal(0)) == Decimal(repr(total[col].value)) == budget.total
-        assert amounts == list(budget.breakdown(by)["amount"])
-    # the cells hold the exact decimal text
-    with pytest.raises(KeyError):
-        wb["nope"]

@@ -1,18 +1,22 @@
 // zbb/random_batch.hpp - the uniforms and triangular quantiles of many coefficients at once, for
 // the inner loop of the Monte Carlo (zbb/simulate.hpp). Bit for bit the same numbers as
 // random_streams::uniform_for and triangular_quantile one at a time: Philox is integer arithmetic,
-// and the quantile does the same IEEE operations (multiplications, subtractions, one square root,
-// no fused multiply-add) in the same order, in lanes. Eight lanes with AVX-512, four with AVX2,
-// one otherwise; the level is detected at run time (detected_simd_level) and passed explicitly,
-// so a library built for the baseline x86-64 uses what the processor has.
+// and the quantile does the same IEEE operations (multiplications, subtractions, one square root)
+// in the same order, in lanes; the one product followed by a sum (2^26 hi + lo, making the
+// uniform's 53 bits) is an exact integer, so a fused multiply-add gives the same bits. Eight lanes
+// with AVX-512, four with AVX2, one otherwise; the level is detected at run time
+// (detected_simd_level) and passed explicitly, so a library built for the baseline x86-64 uses what
+// the processor has.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "zbb/random.hpp"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(_MSC_VER)
 #define ZBB_RANDOM_BATCH_X86 1
 #include <immintrin.h>
 #else
@@ -27,6 +31,7 @@ enum class simd_level { scalar, avx2, avx512 };
 /// The widest level this processor runs.
 inline simd_level detected_simd_level() noexcept {
 #if ZBB_RANDOM_BATCH_X86
+    __builtin_cpu_init();  // idempotent; needed when called before main (a static initialiser)
     if (__builtin_cpu_supports("avx512f")) return simd_level::avx512;
     if (__builtin_cpu_supports("avx2")) return simd_level::avx2;
 #endif
@@ -204,11 +209,12 @@ __attribute__((target("avx512f"))) inline void triangular_avx512(std::size_t n, 
 
 }  // namespace detail
 
-/// out[i] = r.uniform_for(draw, streams[i]) for i < n, `level` lanes at a time (a level above
-/// detected_simd_level() must not be passed).
+/// out[i] = r.uniform_for(draw, streams[i]) for i < n, `level` lanes at a time (at most
+/// detected_simd_level(): a higher level is lowered to it).
 inline void uniforms_for(const random_streams& r, std::uint64_t draw, const std::uint64_t* streams,
                          std::size_t n, double* out, simd_level level) {
 #if ZBB_RANDOM_BATCH_X86
+    level = std::min(level, detected_simd_level());
     if (level == simd_level::avx512) return detail::uniforms_avx512(r, draw, streams, n, out);
     if (level == simd_level::avx2) return detail::uniforms_avx2(r, draw, streams, n, out);
 #endif
@@ -217,10 +223,12 @@ inline void uniforms_for(const random_streams& r, std::uint64_t draw, const std:
 }
 
 /// out[i] = triangular_quantile(low[i], likely[i], high[i], u[i]) for i < n; `out` may be `u`.
+/// `level` as in uniforms_for.
 inline void triangular_quantiles(std::size_t n, const double* low, const double* likely,
                                  const double* high, const double* u, double* out,
                                  simd_level level) {
 #if ZBB_RANDOM_BATCH_X86
+    level = std::min(level, detected_simd_level());
     if (level == simd_level::avx512) return detail::triangular_avx512(n, low, likely, high, u, out);
     if (level == simd_level::avx2) return detail::triangular_avx2(n, low, likely, high, u, out);
 #endif
@@ -229,3 +237,5 @@ inline void triangular_quantiles(std::size_t n, const double* low, const double*
 }
 
 }  // namespace zbb
+
+#undef ZBB_RANDOM_BATCH_X86
