@@ -6,7 +6,8 @@
 //   .venv/bin/python benchmarks/simulate_benchmark.py --uncertain-support --write-model /tmp/s.json
 //   build/benchmarks/bench_simulate /tmp/s.json
 //
-// Time per draw; 10,000 draws take 10,000 times as long on one thread.
+// Time per draw; 10,000 draws take 10,000 times as long on one thread. run_10000_draws: the
+// simulator's whole run of 10,000 draws per level on one and on two threads (wall time).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -45,6 +46,21 @@ void evaluate(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(sim.evaluate(w.values, w, projected.data()));
 }
 
+// simulator::run of 10,000 draws at a SIMD level on a number of threads (wall time).
+void run_draws(benchmark::State& state) {
+    const auto level = static_cast<zbb::simd_level>(state.range(0));
+    if (level > zbb::detected_simd_level()) {
+        state.SkipWithError("this processor lacks the SIMD level");
+        return;
+    }
+    const zbb::simulator sim(*model, zbb::range_shape::triangular, 64, level);
+    const auto threads = static_cast<unsigned>(state.range(1));
+    for (auto _ : state) {
+        const auto column = sim.run("base", 1, 0, 10000, zbb::rounding_mode::half_even, threads);
+        benchmark::DoNotOptimize(column.totals.data());
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,6 +79,12 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("draw_values/avx2", draw_values)->Arg(1);
     benchmark::RegisterBenchmark("draw_values/avx512", draw_values)->Arg(2);
     benchmark::RegisterBenchmark("evaluate", evaluate);
+    // level 0 scalar, 1 AVX2, 2 AVX-512
+    benchmark::RegisterBenchmark("run_10000_draws", run_draws)
+        ->ArgsProduct({{0, 1, 2}, {1, 2}})
+        ->ArgNames({"level", "threads"})
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
