@@ -37,8 +37,9 @@ const zbb::breakdown& breakdown_of(const zbb::budget& b, const std::string& name
     if (name == "resource") return b.by_resource;
     if (name == "partner") return b.by_partner;
     if (name == "category") return b.by_category;
-    fail({"option", "", "by"},
-         "unknown breakdown '" + name + "'; use goal, activity, resource, partner or category");
+    if (name == "area") return b.by_area;
+    fail({"option", "", "by"}, "unknown breakdown '" + name +
+                                   "'; use goal, activity, resource, partner, category or area");
 }
 
 // Exact amounts in minor units: an int64 array (computed amounts never exceed 2^53 minor units, so
@@ -83,6 +84,8 @@ void register_budget(py::module_& m) {
             "total_text", [](const B& h) { return h.b.total.to_string(h.b.currency.minor_digits); })
         .def_property_readonly("total_value", [](const B& h) { return h.b.total_value; })
         .def_property_readonly("warnings", [](const B& h) { return h.b.warnings; })
+        .def("area_amounts_with_sub_areas",
+             [](const B& h) { return minor_units(zbb::area_amounts_with_sub_areas(*h.lm, h.b)); })
         .def(
             "keys",
             [](const B& h, const std::string& by) { return breakdown_of(h.b, by).keys.ids(); },

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "zbb/areas.hpp"
 #include "zbb/prior_report.hpp"
 #include "zbb_py.hpp"
 
@@ -116,13 +117,16 @@ void register_prior(py::module_& m) {
         "goal_tables",
         [](const budget_handle& h) {
             zbb::goal_tables t;
+            zbb::goal_table by_area;  // only when the model has areas
             {
                 const py::gil_scoped_release release;
                 t = zbb::compute_goal_tables(*h.lm, h.plan, h.b);
+                if (h.lm->has_areas()) by_area = zbb::compute_goal_area_table(*h.lm, h.plan, h.b);
             }
             py::dict out;
             for (const auto* table :
-                 {&t.by_activity, &t.by_resource, &t.by_category, &t.by_partner}) {
+                 {&t.by_activity, &t.by_resource, &t.by_category, &t.by_partner, &by_area}) {
+                if (table->kind.empty()) continue;
                 std::size_t n = 0;
                 for (const auto& r : table->rows) n += r.size();
                 py::array_t<std::int32_t> goal(static_cast<py::ssize_t>(n)),

@@ -29,7 +29,8 @@ constexpr command_help commands[] = {
      "  budget MODEL.json [--json|--csv] [--rounding MODE]\n"
      "                                                 bottom-up budget of the model's plan\n"
      "         [--by goal,KIND]                        full cost of each goal by KIND: activity,\n"
-     "                                                 resource, category or partner\n"
+     "                                                 resource, category, partner or area\n"
+     "         [--by area]                             the same as --by goal,area\n"
      "         [--prior PRIOR.csv|.json] [--waterfall KIND]\n"
      "                                                 against last year's budget: per line and a\n"
      "                                                 waterfall of the change by goal\n"},
@@ -180,11 +181,12 @@ options parse_args(int argc, char** argv) {
             }
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--by")) {
             const std::string v = option_value(args, i, "--by", "goal,KIND");
-            const std::string kind = v.rfind("goal,", 0) == 0 ? v.substr(5) : "";
-            if (kind != "activity" && kind != "resource" && kind != "category" && kind != "partner")
+            const std::string kind = v == "area" ? v : v.rfind("goal,", 0) == 0 ? v.substr(5) : "";
+            if (kind != "activity" && kind != "resource" && kind != "category" &&
+                kind != "partner" && kind != "area")
                 throw usage_error(
-                    "--by takes goal,activity, goal,resource, goal,category or "
-                    "goal,partner, got '" +
+                    "--by takes goal,activity, goal,resource, goal,category, goal,partner or "
+                    "goal,area (also: area), got '" +
                     v + "'");
             o.by = kind;
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
@@ -299,10 +301,15 @@ void print_budget(zbb::model m, const options& o) {
     const zbb::linked_model lm(std::move(m), o.link);
     const auto b = zbb::compute_budget(lm, o.budget);
     if (!o.by.empty() || !o.prior.empty()) {
+        if (o.by == "area" && !lm.has_areas())
+            zbb::detail::fail({"model", "", "areas"},
+                              "--by area needs a model with an \"areas\" table");
         const auto tables = zbb::compute_goal_tables(lm, b);
         std::string out;
         if (!o.by.empty()) {
-            const auto& t = tables.of(o.by);
+            const auto area_table =
+                o.by == "area" ? zbb::compute_goal_area_table(lm, b) : zbb::goal_table{};
+            const auto& t = o.by == "area" ? area_table : tables.of(o.by);
             out = o.json  ? zbb::goal_table_json(lm, b, t)
                   : o.csv ? zbb::goal_table_csv(b, t)
                           : zbb::goal_table_text(lm, b, t);

@@ -169,6 +169,15 @@ class Budget(Result[_core.Budget]):
         return self.breakdown("category")
 
     @cached_property
+    def by_area(self) -> pd.DataFrame:
+        """Full cost per area (each plan entry in the area of its goal and activity, support
+        charged by the reciprocal method), with the area's name and parent, and
+        ``amount_with_sub_areas`` (the area and every area nested in it). Sums to the total like
+        :attr:`by_goal`; the index ends with ``"(no area)"`` when some activity and some goal both
+        lack an area. No rows when the model has no areas (docs/areas.md)."""
+        return self.breakdown("area")
+
+    @cached_property
     def goals(self) -> pd.DataFrame:
         """Per goal: name, unit, baseline, target, projected indicator, whether it is reached and the gap.
 
@@ -222,16 +231,23 @@ class Budget(Result[_core.Budget]):
 
         Parameters
         ----------
-        by : {"activity", "resource", "category", "partner"}
+        by : {"activity", "resource", "category", "partner", "area"}
+            ``"area"`` only for a model with areas.
         wide : bool, default True
             True: a goal x ``by`` DataFrame of exact Decimal amounts (zero where the goal causes
             nothing). False: one row per non-zero cell, columns ``goal``, ``by``, ``amount``
             (Decimal), ``amount_minor`` (int) and ``value`` (the computed value in minor units it
             was rounded from).
         """
-        if by not in ("activity", "resource", "category", "partner"):
+        if by not in ("activity", "resource", "category", "partner", "area"):
             raise ModelError(
-                f"unknown goal table '{by}'; use activity, resource, category or partner", entity="option", field="by"
+                f"unknown goal table '{by}'; use activity, resource, category, partner or area",
+                entity="option",
+                field="by",
+            )
+        if by == "area" and not self.model.has_areas:
+            raise ModelError(
+                "the model has no areas; goal_table('area') needs an 'areas' table", entity="model", field="areas"
             )
         t = self._goal_tables[by]
         goals = self._core.keys("goal")
@@ -287,6 +303,13 @@ class Budget(Result[_core.Budget]):
 
         return plot_cost_by_goal(self, ax=ax)
 
+    def plot_cost_by_area(self, *, ax: Axes | None = None) -> Axes:
+        """Bar chart of the full cost per area, stacked by goal (a model with areas only).
+        Returns the matplotlib Axes."""
+        from ._plot import plot_cost_by_area
+
+        return plot_cost_by_area(self, ax=ax)
+
     def plot_flow(self, *, ax: Axes | None = None, min_share: float = 0.0) -> Axes:
         """Where the money goes: resources (by category) -> activities -> goals, as a sankey-style chart.
 
@@ -322,6 +345,18 @@ def _descriptive(budget: Budget, by: str) -> dict[str, Any]:
     if by == "category":
         return {}
     model = budget.model
+    if by == "area":
+        keys = budget._core.keys("area")
+        areas = model._core.table("areas")
+        name = dict(zip(areas["id"], areas["name"], strict=True))
+        parent = dict(zip(areas["id"], areas["parent"], strict=True))
+        with_sub = budget._core.area_amounts_with_sub_areas()
+        digits = budget.minor_digits
+        return {
+            "name": np.asarray([name.get(k, "") for k in keys], dtype=object),
+            "parent": np.asarray([parent.get(k, "") for k in keys], dtype=object),
+            "amount_with_sub_areas": np.asarray([minor_to_decimal(int(m), digits) for m in with_sub], dtype=object),
+        }
     table = {"goal": "goals", "activity": "activities", "resource": "resources", "partner": "partners"}[by]
     rows = model._core.table(table)
     out: dict[str, Any] = {"name": np.asarray(rows["name"], dtype=object)}

@@ -118,6 +118,8 @@ def write_budget_excel(budget: Budget, path: str | os.PathLike[str]) -> None:
         key.font = bold
     _lay_out(ws, header_rows=0, wrap=())
     for sheet, by in BREAKDOWNS.items():
+        if by == "area" and not budget.model.has_areas:
+            continue
         frame = budget.breakdown(by).drop(columns=["amount_minor", "amount_float"])
         ws = wb.create_sheet(sheet)
         columns = [by, *frame.columns]

@@ -107,6 +107,7 @@ class Model:
         activities: Any = None,
         resources: Any = None,
         partners: Any = None,
+        areas: Any = None,
         effects: Any = None,
         consumption: Any = None,
         support: Any = None,
@@ -137,8 +138,10 @@ class Model:
             ``{"goals": df, ...}``, as :meth:`to_dataframes` returns it. Tables
             given as keywords are added to (and override) it. A table may also be
             a dict of columns or a list of row dicts.
-        goals, activities, resources, partners, effects, consumption, support, funding, plan : DataFrame, optional
-            The tables. Any may be omitted (an empty table).
+        goals, activities, resources, partners, areas, effects, consumption, support, funding, plan : DataFrame
+            The tables. Any may be omitted (an empty table). ``areas`` (``id``, ``name``,
+            ``parent``) and the ``area`` columns of goals, activities and plan are optional
+            (docs/areas.md).
         levels, packages, package_volumes : DataFrame, optional
             The parts the JSON format nests, in long format: activity levels
             (``activity``, ``up_to``, ``effect``; an activity's levels in
@@ -171,6 +174,7 @@ class Model:
             "activities": activities,
             "resources": resources,
             "partners": partners,
+            "areas": areas,
             "effects": effects,
             "consumption": consumption,
             "support": support,
@@ -261,6 +265,17 @@ class Model:
         return frame
 
     @property
+    def has_areas(self) -> bool:
+        """True when the model has areas (a non-empty ``areas`` table): budgets then have ``by_area``."""
+        return self._core.has_areas
+
+    @property
+    def area_ids(self) -> list[str]:
+        """The keys of ``Budget.by_area``: the area ids in model order, then ``"(no area)"`` when
+        some activity and some goal both lack an area; empty without areas."""
+        return self._core.area_keys
+
+    @property
     def categories(self) -> list[str]:
         """Cost categories in order of first appearance among the resources."""
         return self._core.categories
@@ -300,7 +315,7 @@ class Model:
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame (columns as in the JSON format; prices, shares and level effects as Decimal).
 
-        ``name`` is one of :data:`zbb.TABLE_COLUMNS`: the nine tables of the JSON
+        ``name`` is one of :data:`zbb.TABLE_COLUMNS`: the ten tables of the JSON
         format, or ``"levels"``, ``"packages"``, ``"package_volumes"`` (the
         activities' levels, the decision packages and their volumes, which the
         JSON format nests; package ``level`` is int64).
@@ -314,7 +329,7 @@ class Model:
         return columns_to_frame(self._core.table(name), name)
 
     def to_dataframes(self) -> dict[str, pd.DataFrame]:
-        """All tables as DataFrames: the nine of the JSON format, then levels, packages, package_volumes.
+        """All tables as DataFrames: the ten of the JSON format, then levels, packages, package_volumes.
 
         ``Model.from_dataframes(m.to_dataframes(), name=m.name, currency=m.currency,
         minor_units=m.minor_units, description=m.description, frame=m.frame)``

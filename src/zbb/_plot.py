@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._errors import ModelError
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._budget import Budget
 
-__all__ = ["flows", "plot_cost_by_goal", "plot_flow", "plot_goals"]
+__all__ = ["flows", "plot_cost_by_area", "plot_cost_by_goal", "plot_flow", "plot_goals"]
 
 #: Above this many activities the flow chart lumps the smallest into "other activities".
 MAX_FLOW_ACTIVITIES = 20
@@ -58,6 +60,36 @@ def plot_cost_by_goal(budget: Budget, *, ax: Axes | None = None) -> Axes:
         )
     ax.set_xlabel(f"full cost ({budget.currency})")
     ax.set_title(f"Cost by goal, total {budget.currency} {budget.total:,}")
+    ax.margins(x=0.25)
+    return ax
+
+
+def plot_cost_by_area(budget: Budget, *, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of the full cost per area, stacked by goal (the goal x area table), each
+    labelled with the area's exact amount."""
+    if not budget.model.has_areas:
+        raise ModelError(
+            "the model has no areas; plot_cost_by_area needs an 'areas' table", entity="model", field="areas"
+        )
+    frame = budget.by_area
+    table = budget.goal_table("area")
+    minor = 10.0**budget.minor_digits
+    ax = _axes(ax, (8, 0.6 * len(frame) + 2))
+    names = [n if isinstance(n, str) else "" for n in frame["name"]]
+    y = np.arange(len(frame))[::-1]
+    left = np.zeros(len(frame))
+    for goal in table.index:
+        widths = np.array([float(table.at[goal, area]) for area in frame.index])
+        if not widths.any():
+            continue
+        ax.barh(y, widths, left=left, label=goal)
+        left += widths
+    ax.set_yticks(y, _label(list(frame.index), names))
+    for yi, total, amount in zip(y, np.asarray(frame["amount_minor"], dtype=np.float64) / minor, frame["amount"]):
+        ax.annotate(f"{amount:,}", (total, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel(f"full cost ({budget.currency})")
+    ax.set_title(f"Cost by area, total {budget.currency} {budget.total:,}")
+    ax.legend(title="goal", fontsize=8, loc="lower right")
     ax.margins(x=0.25)
     return ax
 

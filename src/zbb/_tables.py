@@ -102,6 +102,7 @@ BREAKDOWNS: dict[str, str] = {
     "by_resource": "resource",
     "by_partner": "partner",
     "by_category": "category",
+    "by_area": "area",  # only when the model has areas (Model.has_areas)
 }
 
 #: numpy dtype kinds that convert to float64 exactly enough for the model's numbers

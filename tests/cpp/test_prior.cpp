@@ -188,6 +188,7 @@ TEST_CASE("property: goal tables cross-foot both ways and the waterfall to the t
         std::uniform_int_distribution<int> pick(0, 2);
         std::uniform_int_distribution<std::int64_t> cents(-50000, 5000000);
         for (std::string_view kind : zbb::prior_kinds) {
+            if (kind == "area") continue;  // the generated models have no areas
             const auto& br = zbb::detail::breakdown_of(b, kind);
             for (const auto& id : br.keys.ids())
                 if (pick(rng) > 0)
@@ -196,6 +197,7 @@ TEST_CASE("property: goal tables cross-foot both ways and the waterfall to the t
             prior.lines.push_back({std::string(kind), "gone", money::from_minor(cents(rng)), 0});
         }
         for (std::string_view kind : zbb::prior_kinds) {
+            if (kind == "area") continue;  // refused as a waterfall kind (test_areas.cpp)
             const auto c = zbb::compare_prior(lm, b, t, prior, std::string(kind));
             money sum;
             for (std::size_t i = 1; i + 1 < c.waterfall.size(); ++i) sum += c.waterfall[i].amount;

@@ -17,7 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(os.environ.get("ZBB_CLI", ROOT / "build" / "zbb"))
 
 
-DOCS_WITH_CLI_LINES = ("cli.md", "optimize.md", "example-dementia-friendly.md", "prior-year.md", "simulate.md")
+DOCS_WITH_CLI_LINES = (
+    "cli.md",
+    "optimize.md",
+    "example-dementia-friendly.md",
+    "prior-year.md",
+    "simulate.md",
+    "areas.md",
+)
 
 
 def cli_lines(doc: str = "cli.md") -> list[tuple[str, int]]:

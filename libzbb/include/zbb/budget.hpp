@@ -40,6 +40,10 @@ struct budget {
     breakdown by_resource;  ///< p_r (C x)_r
     breakdown by_partner;   ///< funding shares applied to each activity's own cost
     breakdown by_category;  ///< by_resource summed per cost category
+    /// Full cost per area (only when the model has areas, else no keys): each plan entry's
+    /// u_a d_ag in the area of its pair (linked_model::entry_area); sums to the total like
+    /// by_goal. Sub-areas are not included in their parent's amount (zbb/areas.hpp rolls up).
+    breakdown by_area;
 
     dense_vector direct_volumes;   ///< d (activity)
     dense_vector volumes;          ///< x from (I - S) x = d (activity)
@@ -102,8 +106,9 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
             b.full_unit_costs = lm.support_solver().full_unit_costs(b.unit_costs);
         });
 
+    const bool areas = lm.has_areas();
     dense_vector activity_value, resource_value, goal_value(plan.cols()), partner_value,
-        category_value;
+        category_value, area_value = dense_vector::Zero(areas ? lm.area_keys_index().size() : 0);
     detail::run_both(
         parallel,
         [&] {
@@ -118,10 +123,14 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
             activity_value = b.unit_costs.cwiseProduct(b.volumes) * minor;
             for (int g = 0; g < plan.outerSize(); ++g) {  // u^T d_g per goal
                 double v = 0;
-                for (sparse_matrix::InnerIterator it(plan, g); it; ++it)
-                    v += it.value() * b.full_unit_costs[it.row()];
+                for (sparse_matrix::InnerIterator it(plan, g); it; ++it) {
+                    const double cost = it.value() * b.full_unit_costs[it.row()];
+                    v += cost;
+                    if (areas) area_value[lm.entry_area(static_cast<int>(it.row()), g)] += cost;
+                }
                 goal_value[g] = v * minor;
             }
+            area_value *= minor;
             partner_value = lm.funding_shares() * activity_value;
             b.projected =
                 lm.baselines() +
@@ -142,7 +151,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
     b.total = round_to_money(b.total_value, options.rounding, {"budget", "", "total"});
 
     // The breakdowns, split from the total; an error is the one of the first breakdown in the
-    // order activity, resource, goal, partner, category.
+    // order activity, resource, goal, partner, category, area.
     auto fill = [&](breakdown& out, key_list keys, const dense_vector& values, const char* entity) {
         out.values.assign(values.data(), values.data() + values.size());
         out.amounts = allocate_largest_remainder(b.total, out.values, [&](std::size_t i) {
@@ -150,7 +159,7 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
         });
         out.keys = std::move(keys);
     };
-    std::exception_ptr error[5];
+    std::exception_ptr error[6];
     auto attempt = [&](std::exception_ptr& e, auto&& f) {
         try {
             f();
@@ -172,6 +181,8 @@ inline budget compute_budget(const linked_model& lm, const sparse_matrix& plan,
             attempt(error[2], [&] { fill(b.by_goal, lm.goal_keys(), goal_value, "goal"); });
             attempt(error[4],
                     [&] { fill(b.by_category, lm.category_keys(), category_value, "category"); });
+            if (areas)
+                attempt(error[5], [&] { fill(b.by_area, lm.area_keys(), area_value, "area"); });
         });
     for (const auto& e : error)
         if (e) std::rethrow_exception(e);

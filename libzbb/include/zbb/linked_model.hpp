@@ -267,6 +267,7 @@ struct model_view {
     const std::vector<activity>& activities;
     const std::vector<resource>& resources;
     const std::vector<partner>& partners;
+    const std::vector<zbb::area>& areas;
     const std::vector<effect_row>& effects;
     const std::vector<consumption_row>& consumption;
     const std::vector<support_row>& support;
@@ -311,10 +312,11 @@ class linked_model {
     /// The source model's fields in place, never assembled (see model_view).
     model_view view() const noexcept {
         const auto& b = *src_.base;
-        return {b.format,       b.name,        b.description,     b.currency,
-                b.minor_units,  *src_.goals,   *src_.activities,  *src_.resources,
-                *src_.partners, *src_.effects, *src_.consumption, *src_.support,
-                *src_.funding,  *src_.plan,    *src_.frame,       *src_.packages};
+        return {b.format,       b.name,        b.description,    b.currency,
+                b.minor_units,  *src_.goals,   *src_.activities, *src_.resources,
+                *src_.partners, *src_.areas,   *src_.effects,    *src_.consumption,
+                *src_.support,  *src_.funding, *src_.plan,       *src_.frame,
+                *src_.packages};
     }
     const link_options& options() const noexcept { return options_; }
     const zbb::currency& currency() const noexcept { return currency_; }
@@ -360,6 +362,31 @@ class linked_model {
     key_list partner_keys() const { return partners_->keys(); }
     key_list category_keys() const { return categories_->keys(); }
 
+    /// True when the model has areas (a non-empty "areas" table); budgets then have by_area.
+    bool has_areas() const noexcept { return !src_.areas->empty(); }
+    /// The keys of the by_area breakdown: the model's area ids in model order, then
+    /// no_area_key ("(no area)") when some activity and some goal both lack an area (a plan
+    /// entry of such a pair belongs to no area). Empty when the model has no areas.
+    const id_index& area_keys_index() const noexcept { return *areas_; }
+    key_list area_keys() const { return areas_->keys(); }
+    /// Per area (model order), the index of its parent area, -1 for a top-level area.
+    const std::vector<int>& area_parents() const noexcept { return *area_parent_; }
+    /// The area index (into area_keys()) of a plan entry (activity a, goal g): the area of the
+    /// model's plan row for the pair, else the activity's, else the goal's, else "(no area)".
+    /// Only meaningful when has_areas().
+    int entry_area(int a, int g) const {
+        if (!pair_area_->empty()) {
+            auto it = pair_area_->find(pair_key(a, g));
+            if (it != pair_area_->end()) return it->second;
+        }
+        const int aa = (*activity_area_)[static_cast<std::size_t>(a)];
+        if (aa >= 0) return aa;
+        const int ga = (*goal_area_)[static_cast<std::size_t>(g)];
+        return ga >= 0 ? ga : areas_->size() - 1;
+    }
+    /// The key of plan entries that belong to no area.
+    static constexpr const char* no_area_key = "(no area)";
+
     /// Direct volumes D (activity x goal) of a plan, validated against this model.
     sparse_matrix link_plan(const zbb::plan& p) const {
         const auto& goals = *goals_;
@@ -373,6 +400,7 @@ class linked_model {
             int a = plan_activity.at(r.activity, "plan", row, "activity");
             if (!(r.volume >= 0 && r.volume <= numeric_range::max_quantity))
                 detail::check_quantity(r.volume, {"plan", row(), "volume"});
+            if (!r.area.empty()) area_index(r.area, {"plan", row(), "area"});
             t.emplace_back(a, g, r.volume);
         }
         return detail::build_unique(activities.size(), goals.size(), t, "plan", [&](int a, int g) {
@@ -426,6 +454,7 @@ class linked_model {
         shared<std::vector<activity>> activities;
         shared<std::vector<resource>> resources;
         shared<std::vector<partner>> partners;
+        shared<std::vector<zbb::area>> areas;
         shared<std::vector<effect_row>> effects;
         shared<std::vector<consumption_row>> consumption;
         shared<std::vector<support_row>> support;
@@ -446,6 +475,7 @@ class linked_model {
                 {m, &m->activities},
                 {m, &m->resources},
                 {m, &m->partners},
+                {m, &m->areas},
                 {m, &m->effects},
                 {m, &m->consumption},
                 {m, &m->support},
@@ -466,6 +496,7 @@ class linked_model {
         m.activities = v.activities;
         m.resources = v.resources;
         m.partners = v.partners;
+        m.areas = v.areas;
         m.effects = v.effects;
         m.consumption = v.consumption;
         m.support = v.support;
@@ -497,6 +528,7 @@ class linked_model {
         auto at = [&](const char* field) { return error_location{"activity", a.id, field}; };
         if (!a.partner.empty() && partners_->find(a.partner) < 0)
             detail::fail(at("partner"), "unknown partner '" + a.partner + "'");
+        if (!a.area.empty()) area_index(a.area, at("area"));
         detail::check_quantity(a.min, at("min"));
         if (a.max) {
             detail::check_quantity(*a.max, at("max"));
@@ -579,6 +611,7 @@ class linked_model {
         activities->reserve(m.activities.size());
         resources->reserve(m.resources.size());
         for (const auto& p : m.partners) partners->add(p.id, "partner");
+        link_areas(m.areas);
         for (const auto& g : m.goals) {
             goals->add(g.id, "goal");
             check_goal(g);
@@ -697,6 +730,8 @@ class linked_model {
 
         funding_shares_ = shared_matrix(link_funding(m.activities, m.funding));
         plan_ = shared_matrix(link_plan(m.plan));
+        link_entity_areas(m.goals, m.activities);
+        pair_area_ = link_pair_areas(m.plan);
         check_frame(m.frame);
 
         link_packages();
@@ -707,6 +742,91 @@ class linked_model {
             std::make_shared<const dense_vector>(unit_costs(*consumption_, *prices_, *activities));
         support_system_ =
             std::make_shared<const support_system>(support_, activities->ids(), options_.support);
+    }
+
+    // The index of area `id` among the model's areas; throws model_error at `where` when unknown
+    // (the "(no area)" key is no area a row can name).
+    int area_index(const std::string& id, const error_location& where) const {
+        const int k = areas_->find(id);
+        if (k < 0 || k >= static_cast<int>(src_.areas->size()))
+            detail::fail(where, "unknown area '" + id + "'");
+        return k;
+    }
+    static std::uint64_t pair_key(int a, int g) {
+        return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a)) << 32) |
+               static_cast<std::uint32_t>(g);
+    }
+    // Areas: unique ids, "(no area)" reserved, known parents, no circle of parents.
+    void link_areas(const std::vector<zbb::area>& areas) {
+        using detail::fail;
+        auto index = std::make_shared<id_index>();
+        index->reserve(areas.size() + 1);
+        for (const auto& ar : areas) {
+            if (ar.id == no_area_key)
+                fail({"area", ar.id, "id"},
+                     std::string("is reserved: '") + no_area_key +
+                         "' is the key of plan entries that belong to no area");
+            index->add(ar.id, "area");
+        }
+        std::vector<int> parent(areas.size(), -1);
+        for (std::size_t k = 0; k < areas.size(); ++k) {
+            const auto& ar = areas[k];
+            if (ar.parent.empty()) continue;
+            const int p = index->find(ar.parent);
+            if (p < 0) fail({"area", ar.id, "parent"}, "unknown area '" + ar.parent + "'");
+            parent[k] = p;
+        }
+        for (std::size_t k = 0; k < areas.size(); ++k) {  // a chain longer than n has a circle
+            std::string chain = areas[k].id;
+            int at = parent[k];
+            for (std::size_t steps = 0; at >= 0; ++steps) {
+                chain += " -> " + areas[static_cast<std::size_t>(at)].id;
+                if (at == static_cast<int>(k) || steps > areas.size())
+                    fail({"area", areas[k].id, "parent"}, "areas nest in a circle: " + chain);
+                at = parent[static_cast<std::size_t>(at)];
+            }
+        }
+        areas_ = index;
+        area_parent_ = std::make_shared<const std::vector<int>>(std::move(parent));
+    }
+    // The areas of goals and activities (checked: known areas); "(no area)" joins the keys when
+    // some activity and some goal both lack an area.
+    void link_entity_areas(const std::vector<goal>& goals, const std::vector<activity>& acts) {
+        std::vector<int> goal_area(goals.size(), -1), activity_area(acts.size(), -1);
+        bool goal_without = false, activity_without = false;
+        for (std::size_t g = 0; g < goals.size(); ++g) {
+            if (goals[g].area.empty()) {
+                goal_without = true;
+                continue;
+            }
+            goal_area[g] = area_index(goals[g].area, {"goal", goals[g].id, "area"});
+        }
+        for (std::size_t a = 0; a < acts.size(); ++a) {
+            if (acts[a].area.empty()) {
+                activity_without = true;
+                continue;
+            }
+            activity_area[a] = area_index(acts[a].area, {"activity", acts[a].id, "area"});
+        }
+        if (!src_.areas->empty() && goal_without && activity_without) {
+            auto keys = std::make_shared<id_index>(*areas_);
+            keys->add(no_area_key, "area");
+            areas_ = keys;
+        }
+        goal_area_ = std::make_shared<const std::vector<int>>(std::move(goal_area));
+        activity_area_ = std::make_shared<const std::vector<int>>(std::move(activity_area));
+    }
+    // The areas that plan rows name for their (goal, activity) pair (ids already checked by
+    // link_plan).
+    std::shared_ptr<const std::unordered_map<std::uint64_t, int>> link_pair_areas(
+        const zbb::plan& p) const {
+        auto out = std::make_shared<std::unordered_map<std::uint64_t, int>>();
+        for (const auto& r : p.rows) {
+            if (r.area.empty()) continue;
+            const int a = activities_->find(r.activity), g = goals_->find(r.goal);
+            (*out)[pair_key(a, g)] = areas_->find(r.area);
+        }
+        return out;
     }
 
     // Levels: up_to finite, positive and strictly increasing; effects non-increasing (the LP fills
@@ -859,6 +979,9 @@ class linked_model {
     link_options options_;
     zbb::currency currency_;
     shared<id_index> goals_, activities_, resources_, partners_, categories_;
+    shared<id_index> areas_ = std::make_shared<const id_index>();
+    shared<std::vector<int>> area_parent_, goal_area_, activity_area_;
+    shared<std::unordered_map<std::uint64_t, int>> pair_area_;
     shared<sparse_matrix> effects_, consumption_, funding_shares_, plan_;
     shared<sparse_matrix> support_ = std::make_shared<const sparse_matrix>();
     shared<row_major> consumption_rows_;

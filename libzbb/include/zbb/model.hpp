@@ -19,6 +19,7 @@ struct goal {
     double baseline = 0;  ///< current value of the indicator (nulmeting)
     double target = 0;    ///< wanted value (streefwaarde)
     double weight = 1;    ///< relative importance, >= 0
+    std::string area{};   ///< the area the goal concerns (optional, an id of model::areas)
 };
 
 /// One level of diminishing returns of an activity: the units from the previous level's up_to
@@ -39,6 +40,9 @@ struct activity {
     /// Diminishing returns (optional): empty = every unit at full effect. With levels, the total
     /// volume may not exceed the last level's up_to (docs/optimize.md, "Levels").
     std::vector<activity_level> levels;
+    /// The area (district, neighbourhood) where the activity is carried out (optional, an id of
+    /// model::areas). Its plan volumes count in this area unless the plan row names another.
+    std::string area{};
 };
 
 /// Something activities consume, bought at an exact unit price.
@@ -52,6 +56,14 @@ struct resource {
     /// How sure the price is (optional, both or neither): price_low <= price <= price_high, the
     /// price the likely value (docs/model-format.md, "Ranges").
     std::optional<decimal> price_low{}, price_high{};
+};
+
+/// An area: a district or neighbourhood, optionally inside another area (a neighbourhood in its
+/// district). Budgets are cut by area when a model has areas (zbb/areas.hpp, docs/areas.md).
+struct area {
+    std::string id;
+    std::string name;
+    std::string parent;  ///< the enclosing area's id, "" for a top-level area
 };
 
 /// A party that executes or funds activities.
@@ -101,6 +113,9 @@ struct plan_row {
     std::string goal;
     std::string activity;
     double volume = 0;
+    /// The area this volume serves (optional): overrides the activity's and the goal's area for
+    /// the pair (goal, activity).
+    std::string area{};
 };
 
 /// A bottom-up plan: per goal, the volumes of the activities it needs.
@@ -167,6 +182,7 @@ struct model {
     std::vector<activity> activities;
     std::vector<resource> resources;
     std::vector<partner> partners;
+    std::vector<zbb::area> areas;  ///< optional top-level "areas"
 
     std::vector<effect_row> effects;
     std::vector<consumption_row> consumption;

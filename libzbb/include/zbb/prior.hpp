@@ -25,8 +25,8 @@
 namespace zbb {
 
 /// The kinds of line a prior budget can hold, in the order reports list them.
-inline constexpr std::string_view prior_kinds[] = {"goal", "activity", "resource", "category",
-                                                   "partner"};
+inline constexpr std::string_view prior_kinds[] = {"goal",     "activity", "resource",
+                                                   "category", "partner",  "area"};
 
 /// One line of a prior budget: its kind (one of prior_kinds), id and exact amount, and where it
 /// was read (1-based line in a CSV file, 0-based index in a JSON "lines" array).
@@ -209,7 +209,7 @@ inline void add_prior_line(prior_budget& p, prior_reading& r, prior_line line, b
         std::end(prior_kinds))
         prior_fail(p.source, line.position, csv, "",
                    "unknown kind \"" + line.kind +
-                       "\"; use activity, resource, category, partner or goal");
+                       "\"; use activity, resource, category, partner, goal or area");
     if (line.id.empty()) prior_fail(p.source, line.position, csv, line.kind, "empty id");
     std::string key = line.kind;
     key += '\n';
@@ -512,6 +512,7 @@ inline const breakdown& breakdown_of(const budget& b, std::string_view kind) {
     if (kind == "activity") return b.by_activity;
     if (kind == "resource") return b.by_resource;
     if (kind == "category") return b.by_category;
+    if (kind == "area") return b.by_area;
     return b.by_partner;
 }
 }  // namespace detail
@@ -540,6 +541,13 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
         throw model_error({"file", prior.source, "currency"}, "file '" + prior.source + "'",
                           "the prior budget is in " + prior.currency + ", the model in " +
                               b.currency.code + "; compare budgets in one currency");
+    if (prior.has_kind("area") && !lm.has_areas())
+        throw model_error({"file", prior.source, "area"}, "file '" + prior.source + "'",
+                          "has area lines but the model has no areas");
+    if (waterfall_kind && *waterfall_kind == "area")
+        throw model_error({"option", "", "waterfall"},
+                          "the waterfall is built from activity, resource, category, partner or "
+                          "goal lines, not from area lines");
     prior_comparison c;
     c.currency = b.currency;
     c.source = prior.source;

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "zbb/areas.hpp"
 #include "zbb/budget.hpp"
 #include "zbb/goals.hpp"
 #include "zbb/json_writer.hpp"
@@ -43,6 +44,21 @@ inline void write_budget_members(json_writer& j, const linked_model& lm, const b
     section("by_resource", b.by_resource);
     section("by_partner", b.by_partner);
     section("by_category", b.by_category);
+    if (lm.has_areas()) {
+        section("by_area", b.by_area);
+        bool nested = false;
+        for (int p : lm.area_parents()) nested = nested || p >= 0;
+        if (nested) {
+            const auto with_sub = area_amounts_with_sub_areas(lm, b);
+            j.key("by_area_including_sub_areas");
+            j.begin_object();
+            for (std::size_t i = 0; i < with_sub.size(); ++i) {
+                j.key(b.by_area.keys[i]);
+                j.value(with_sub[i].to_string(digits));
+            }
+            j.end_object();
+        }
+    }
     auto numbers = [&](const char* name, const std::vector<std::string>& ids,
                        const dense_vector& v) {
         j.key(name);
@@ -127,6 +143,7 @@ inline std::string budget_report_csv(const linked_model& lm, const budget& b) {
     section("resource", b.by_resource);
     section("partner", b.by_partner);
     section("category", b.by_category);
+    section("area", b.by_area);  // no lines when the model has no areas
     return out;
 }
 
@@ -193,6 +210,32 @@ inline std::string budget_report_text(const linked_model& lm, const budget& b) {
     amounts_table("Cost by partner (funding shares of each activity's own cost)", b.by_partner,
                   [&](std::size_t i) { return src.partners[i].name; });
     amounts_table("Cost by category", b.by_category, [](std::size_t) { return std::string(); });
+    if (lm.has_areas()) {
+        const auto with_sub = area_amounts_with_sub_areas(lm, b);
+        bool nested = false;
+        for (int p : lm.area_parents()) nested = nested || p >= 0;
+        std::vector<std::string> head{"id", "name", "parent", cur, "share"};
+        if (nested) head.push_back("incl. sub-areas");
+        std::vector<bool> right{false, false, false, true, true};
+        if (nested) right.push_back(true);
+        text_table t{head, {}, right};
+        for (std::size_t i = 0; i < b.by_area.keys.size(); ++i) {
+            const bool own = i < src.areas.size();
+            std::vector<std::string> r{
+                b.by_area.keys[i], own ? clip_text(src.areas[i].name, name_width) : "",
+                own ? src.areas[i].parent : "", grouped_text(b.by_area.amounts[i], digits),
+                share(b.by_area.amounts[i])};
+            if (nested) r.push_back(grouped_text(with_sub[i], digits));
+            t.rows.push_back(std::move(r));
+        }
+        std::vector<std::string> total{"Total", "", "", grouped_text(b.total, digits),
+                                       b.total.minor_units() == 0 ? "-" : "100.0%"};
+        if (nested) total.push_back("");
+        t.rows.push_back(std::move(total));
+        out << "Cost by area (full cost of each plan entry in its area; support charged by the "
+               "reciprocal method)\n"
+            << t.render() << "\n";
+    }
     {
         text_table t{{"id", "name", "unit", "baseline", "projected", "target", "status"},
                      {},

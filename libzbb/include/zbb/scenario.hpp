@@ -164,6 +164,7 @@ struct model_editor {
     static linked_model whole_plan(const linked_model& lm, zbb::plan plan) {
         auto d = lm.link_plan(plan);
         linked_model out = lm;
+        out.pair_area_ = lm.link_pair_areas(plan);
         out.src_.plan = share(std::move(plan));
         out.plan_ = share(d);
         out.parts_changed();

@@ -188,7 +188,8 @@ inline constexpr table<partner_cap,
 inline constexpr table<
     goal,
     std::tuple<column<goal, std::string>, column<goal, std::string>, column<goal, std::string>,
-               column<goal, double>, column<goal, double>, column<goal, double>>,
+               column<goal, double>, column<goal, double>, column<goal, double>,
+               column<goal, std::string>>,
     std::tuple<>>
     goals_table{"goals",
                 "goal",
@@ -199,15 +200,16 @@ inline constexpr table<
                  column<goal, std::string>{"unit", &goal::unit},
                  column<goal, double>{"baseline", &goal::baseline, true},
                  column<goal, double>{"target", &goal::target, true},
-                 column<goal, double>{"weight", &goal::weight, false, W::always, {}, 1.0}},
+                 column<goal, double>{"weight", &goal::weight, false, W::always, {}, 1.0},
+                 column<goal, std::string>{"area", &goal::area, false, W::when_set}},
                 {}};
 
-inline constexpr table<
-    activity,
-    std::tuple<column<activity, std::string>, column<activity, std::string>,
-               column<activity, std::string>, column<activity, std::string>,
-               column<activity, double>, column<activity, std::optional<double>>>,
-    std::tuple<children<activity, activity_level, std::vector<activity_level>>>>
+inline constexpr table<activity,
+                       std::tuple<column<activity, std::string>, column<activity, std::string>,
+                                  column<activity, std::string>, column<activity, std::string>,
+                                  column<activity, double>, column<activity, std::optional<double>>,
+                                  column<activity, std::string>>,
+                       std::tuple<children<activity, activity_level, std::vector<activity_level>>>>
     activities_table{
         "activities",
         "activity",
@@ -218,7 +220,8 @@ inline constexpr table<
          column<activity, std::string>{"unit", &activity::unit},
          column<activity, std::string>{"partner", &activity::partner, false, W::when_set},
          column<activity, double>{"min", &activity::min},
-         column<activity, std::optional<double>>{"max", &activity::max, false, W::when_set}},
+         column<activity, std::optional<double>>{"max", &activity::max, false, W::when_set},
+         column<activity, std::string>{"area", &activity::area, false, W::when_set}},
         {children<activity, activity_level, std::vector<activity_level>>{
             "levels", &levels_of, &clevels_of, W::when_set}}};
 
@@ -257,9 +260,19 @@ inline constexpr table<
                     column<partner, std::string>{"name", &partner::name}},
                    {}};
 
-template <class Row>
-using link_columns =
-    std::tuple<column<Row, std::string>, column<Row, std::string>, column<Row, double>>;
+inline constexpr table<
+    area,
+    std::tuple<column<area, std::string>, column<area, std::string>, column<area, std::string>>,
+    std::tuple<>>
+    areas_table{"areas",
+                "area",
+                key_style::id,
+                1,
+                {column<area, std::string>{"id", &area::id, true},
+                 column<area, std::string>{"name", &area::name},
+                 column<area, std::string>{"parent", &area::parent, false, W::when_set}},
+                {}};
+
 /// A link row with a coefficient and its optional range (effects, consumption, support).
 template <class Row>
 using ranged_link_columns =
@@ -318,15 +331,19 @@ inline constexpr table<funding_row,
                    column<funding_row, decimal>{"share", &funding_row::share, true}},
                   {}};
 
-inline constexpr table<plan_row, link_columns<plan_row>, std::tuple<>> plan_table{
-    "plan",
-    "plan",
-    key_style::pair,
-    2,
-    {column<plan_row, std::string>{"goal", &plan_row::goal, true},
-     column<plan_row, std::string>{"activity", &plan_row::activity, true},
-     column<plan_row, double>{"volume", &plan_row::volume, true}},
-    {}};
+inline constexpr table<plan_row,
+                       std::tuple<column<plan_row, std::string>, column<plan_row, std::string>,
+                                  column<plan_row, double>, column<plan_row, std::string>>,
+                       std::tuple<>>
+    plan_table{"plan",
+               "plan",
+               key_style::pair,
+               2,
+               {column<plan_row, std::string>{"goal", &plan_row::goal, true},
+                column<plan_row, std::string>{"activity", &plan_row::activity, true},
+                column<plan_row, double>{"volume", &plan_row::volume, true},
+                column<plan_row, std::string>{"area", &plan_row::area, false, W::when_set}},
+               {}};
 
 inline constexpr table<
     decision_package,
@@ -391,6 +408,12 @@ inline std::vector<partner>& partners_of(model& m) {
 inline const std::vector<partner>& cpartners_of(const model& m) {
     return m.partners;
 }
+inline std::vector<area>& areas_of(model& m) {
+    return m.areas;
+}
+inline const std::vector<area>& careas_of(const model& m) {
+    return m.areas;
+}
 inline std::vector<effect_row>& effects_of(model& m) {
     return m.effects;
 }
@@ -440,17 +463,17 @@ inline constexpr table<
     model,
     std::tuple<column<model, std::string>, column<model, std::string>, column<model, std::string>,
                column<model, std::string>, column<model, std::optional<int>>>,
-    std::tuple<children<model, goal, std::vector<goal>>,
-               children<model, activity, std::vector<activity>>,
-               children<model, resource, std::vector<resource>>,
-               children<model, partner, std::vector<partner>>,
-               children<model, effect_row, std::vector<effect_row>>,
-               children<model, consumption_row, std::vector<consumption_row>>,
-               children<model, support_row, std::vector<support_row>>,
-               children<model, funding_row, std::vector<funding_row>>,
-               children<model, plan_row, std::vector<plan_row>>,
-               children<model, financial_frame, std::optional<financial_frame>>,
-               children<model, decision_package, std::vector<decision_package>>>>
+    std::tuple<
+        children<model, goal, std::vector<goal>>, children<model, activity, std::vector<activity>>,
+        children<model, resource, std::vector<resource>>,
+        children<model, partner, std::vector<partner>>, children<model, area, std::vector<area>>,
+        children<model, effect_row, std::vector<effect_row>>,
+        children<model, consumption_row, std::vector<consumption_row>>,
+        children<model, support_row, std::vector<support_row>>,
+        children<model, funding_row, std::vector<funding_row>>,
+        children<model, plan_row, std::vector<plan_row>>,
+        children<model, financial_frame, std::optional<financial_frame>>,
+        children<model, decision_package, std::vector<decision_package>>>>
     model_table{
         "model",
         "model",
@@ -475,6 +498,7 @@ inline constexpr table<
          children<model, resource, std::vector<resource>>{"resources", &resources_of,
                                                           &cresources_of},
          children<model, partner, std::vector<partner>>{"partners", &partners_of, &cpartners_of},
+         children<model, area, std::vector<area>>{"areas", &areas_of, &careas_of, W::when_set},
          children<model, effect_row, std::vector<effect_row>>{"effects", &effects_of, &ceffects_of},
          children<model, consumption_row, std::vector<consumption_row>>{
              "consumption", &consumption_of, &cconsumption_of},
@@ -499,6 +523,8 @@ constexpr const auto& table_of() {
         return resources_table;
     else if constexpr (std::is_same_v<Row, partner>)
         return partners_table;
+    else if constexpr (std::is_same_v<Row, area>)
+        return areas_table;
     else if constexpr (std::is_same_v<Row, effect_row>)
         return effects_table;
     else if constexpr (std::is_same_v<Row, consumption_row>)
@@ -670,7 +696,7 @@ std::vector<column_info> columns_info(const Table& t) {
 }  // namespace schema
 
 /// Every table of a model, in file order, the nested tables after the model's own: goals,
-/// activities, resources, partners, effects, consumption, support, funding, plan, levels,
+/// activities, resources, partners, areas, effects, consumption, support, funding, plan, levels,
 /// packages, package_volumes, partner_caps. The header fields (format, name, ...) and the frame's
 /// budget are the columns of the tables "model" and "frame", which come first.
 inline std::vector<table_info> model_tables() {
@@ -686,6 +712,7 @@ inline std::vector<table_info> model_tables() {
     top(activities_table);
     top(resources_table);
     top(partners_table);
+    top(areas_table);
     top(effects_table);
     top(consumption_table);
     top(support_table);

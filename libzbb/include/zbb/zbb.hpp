@@ -2,6 +2,7 @@
 // optimiser and decision packages are the component zbb::optimize, included by zbb/optimize.hpp.
 #pragma once
 
+#include "zbb/areas.hpp"
 #include "zbb/budget.hpp"
 #include "zbb/compare.hpp"
 #include "zbb/compare_state.hpp"

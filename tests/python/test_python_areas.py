@@ -1,0 +1,142 @@
+"""Areas from Python (docs/areas.md): Budget.by_area and goal_table("area") against the CLI, the
+areas through every door (JSON, DataFrames, pickling, workbooks), refusals naming id and field,
+and a model without areas unchanged."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import zbb
+from conftest import REPO
+
+AREAS = REPO / "examples" / "dementia-friendly-areas.json"
+PLAIN = REPO / "examples" / "dementia-friendly.json"
+CLI = Path(os.environ.get("ZBB_CLI", REPO / "build" / "zbb"))
+
+
+def cli_json(*args: str) -> dict:
+    out = subprocess.run([str(CLI), *args], capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(out.stdout)
+
+
+def test_by_area_matches_the_cli_and_cross_foots() -> None:
+    b = zbb.read_json(AREAS).budget()
+    report = cli_json("budget", str(AREAS), "--json")
+    assert {k: str(v) for k, v in b.by_area["amount"].items()} == report["by_area"]
+    assert sum(b.by_area["amount"]) == b.total
+    assert list(b.by_area.index) == [*b.model.area_ids]
+    assert b.model.area_ids[-1] == "(no area)"
+    with_sub = {k: str(v) for k, v in b.by_area["amount_with_sub_areas"].items()}
+    assert with_sub == report["by_area_including_sub_areas"]
+    town = b.by_area.loc["D-zutphen"]
+    inside = b.by_area.loc[["N-waterkwartier", "N-zuidwijken"], "amount"].sum()
+    assert town["amount_with_sub_areas"] == town["amount"] + inside
+    assert b.by_area.loc["N-zuidwijken", "parent"] == "D-zutphen"
+
+
+def test_goal_area_table_cross_foots_and_matches_the_cli() -> None:
+    b = zbb.read_json(AREAS).budget()
+    t = b.goal_table("area")
+    assert list(t.columns) == list(b.by_area.index)
+    for goal, row in t.iterrows():
+        assert sum(row) == b.by_goal.loc[goal, "amount"]
+    for area in t.columns:
+        assert sum(t[area]) == b.by_area.loc[area, "amount"]
+    cells = cli_json("budget", str(AREAS), "--by", "area", "--json")["cells"]
+    long = b.goal_table("area", wide=False)
+    assert {(r.goal, r.area): str(r.amount) for r in long.itertuples()} == {
+        (g, a): v for g, row in cells.items() for a, v in row.items()
+    }
+
+
+def test_areas_change_nothing_else() -> None:
+    plain = zbb.read_json(PLAIN).budget()
+    areas = zbb.read_json(AREAS).budget()
+    assert plain.total == areas.total
+    for by in ("by_goal", "by_activity", "by_resource", "by_partner", "by_category"):
+        assert list(getattr(plain, by)["amount"]) == list(getattr(areas, by)["amount"])
+    assert not plain.model.has_areas and plain.model.area_ids == []
+    assert len(plain.by_area) == 0
+    assert '"by_area"' not in plain.report_json()
+    with pytest.raises(zbb.ModelError, match="has no areas"):
+        plain.goal_table("area")
+
+
+def test_areas_through_every_door(tmp_path: Path) -> None:
+    m = zbb.read_json(AREAS)
+    expected = m.budget().by_area["amount"]
+    again = [
+        zbb.Model.from_dataframes(m.to_dataframes(), name=m.name, currency=m.currency),
+        pickle.loads(pickle.dumps(m)),
+        zbb.Model.from_json_text(m.to_json()),
+        zbb.Model.from_dict(m.to_dict()),
+    ]
+    m.to_excel(tmp_path / "model.xlsx")
+    again.append(zbb.read_excel(tmp_path / "model.xlsx"))
+    for other in again:
+        assert other.table("areas").equals(m.table("areas"))
+        assert list(other.budget().by_area["amount"]) == list(expected)
+    areas = m.table("areas")
+    assert list(areas.columns) == ["id", "name", "parent"]
+    assert m.table("activities").set_index("id").loc["A-walkin-warnsveld", "area"] == "D-warnsveld"
+
+
+def test_budget_workbook_has_an_area_sheet_only_with_areas(tmp_path: Path) -> None:
+    zbb.read_json(AREAS).budget().to_excel(tmp_path / "areas.xlsx")
+    zbb.read_json(PLAIN).budget().to_excel(tmp_path / "plain.xlsx")
+    with_areas = openpyxl.load_workbook(tmp_path / "areas.xlsx")
+    assert "by_area" in with_areas.sheetnames
+    assert "by_area" not in openpyxl.load_workbook(tmp_path / "plain.xlsx").sheetnames
+    ws = with_areas["by_area"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["area", "name", "parent", "amount_with_sub_areas"]
+    last = ws.max_row
+    assert ws.cell(last, 1).value == "Total"
+    assert str(ws.cell(last, header.index("amount") + 1).value).startswith("=SUM(")
+
+
+def test_plot_cost_by_area() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    ax = zbb.read_json(AREAS).budget().plot_cost_by_area()
+    assert "Cost by area" in ax.get_title()
+    with pytest.raises(zbb.ModelError, match="has no areas"):
+        zbb.read_json(PLAIN).budget().plot_cost_by_area()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t["goals"].__setitem__("area", ["X", "", "", ""]), "goal 'G-home', field 'area': unknown area 'X'"),
+        (
+            lambda t: t["areas"].__setitem__("parent", ["N-zuidwijken", "D-zutphen", "D-zutphen", ""]),
+            "area 'D-zutphen', field 'parent': areas nest in a circle",
+        ),
+        (
+            lambda t: t["areas"].__setitem__("id", ["(no area)", "N-waterkwartier", "N-zuidwijken", "D-warnsveld"]),
+            "area '(no area)', field 'id': is reserved",
+        ),
+    ],
+)
+def test_bad_areas_from_dataframes_are_refused(change, message: str) -> None:  # type: ignore[no-untyped-def]
+    m = zbb.read_json(AREAS)
+    tables = m.to_dataframes()
+    change(tables)
+    with pytest.raises(zbb.ModelError, match=message.replace("(", r"\(").replace(")", r"\)")) as e:
+        zbb.Model.from_dataframes(tables, name=m.name)
+    assert e.value.field in ("area", "parent", "id")
+
+
+def test_area_amounts_are_exact_decimals() -> None:
+    b = zbb.read_json(AREAS).budget()
+    assert all(isinstance(v, Decimal) for v in b.by_area["amount"])
+    assert all(isinstance(v, Decimal) for v in b.by_area["amount_with_sub_areas"])
