@@ -2,7 +2,7 @@
 
 A model workbook has a sheet ``model`` (two columns ``key``, ``value``: format,
 name, description, currency, minor_units) and one sheet per table (``goals``,
-``activities``, ``resources``, ``partners``, ``effects``, ``consumption``,
+``activities``, ``resources``, ``partners``, ``areas``, ``effects``, ``consumption``,
 ``support``, ``funding``, ``plan``, and the nested parts in long format:
 ``levels``, ``packages``, ``package_volumes``) whose first row holds the column
 names of the DataFrames; a model with a financial frame adds a sheet ``frame``

@@ -463,7 +463,12 @@ def _plan_rows(result: OptimizationResult) -> pd.DataFrame:
     acts, goals = budget.model.activity_ids, budget.model.goal_ids
     rows = [(goals[g], acts[a], float(v)) for a, g, v in zip(d.row, d.col, d.data) if v != 0]
     rows.sort(key=lambda r: (goals.index(r[0]), acts.index(r[1])))
-    return pd.DataFrame(rows, columns=["goal", "activity", "volume"])
+    plan = pd.DataFrame(rows, columns=["goal", "activity", "volume"])
+    if budget.model.has_areas:  # the pairs keep the areas of the model's plan rows
+        own = budget.model.table("plan")
+        area = {(g, a): x for g, a, x in zip(own["goal"], own["activity"], own["area"], strict=True)}
+        plan["area"] = [area.get((g, a), "") for g, a in zip(plan["goal"], plan["activity"], strict=True)]
+    return plan
 
 
 def robust_least_cost(

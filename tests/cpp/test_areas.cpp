@@ -296,3 +296,39 @@ TEST_CASE("a budget CSV with area lines reads back as a prior budget", "[areas][
         zbb::compare_prior(lp, bp, zbb::compute_goal_tables(lp, bp), prior),
         Contains("file 'last.csv'") && Contains("has area lines but the model has no areas"));
 }
+
+TEST_CASE("a variant keeps a plan row's area on either path", "[areas][variants]") {
+    auto m = zbb::read_model_file(std::string(ZBB_SOURCE_DIR) +
+                                  "/examples/dementia-friendly-areas.json");
+    for (auto& r : m.plan.rows)
+        if (r.goal == "G-carer" && r.activity == "A-course") r.area = "N-zuidwijken";
+    const zbb::linked_model base(m);
+    auto expected = m;
+    for (auto& r : expected.plan.rows)
+        if (r.goal == "G-carer" && r.activity == "A-course") r.volume = 150;
+    for (auto& e : expected.effects)
+        if (e.goal == "G-carer" && e.activity == "A-course") e.per_unit = 0.3;
+    const auto fast =
+        zbb::apply_variant(base, zbb::read_variant_json(
+                                     R"({"format": "zbb-variant/1", "name": "v", "changes": [
+                       {"set": "plan.volume", "goal": "G-carer", "activity": "A-course", "value": 150}]})",
+                                     "v.json"));
+    const auto slow =
+        zbb::apply_variant(base, zbb::read_variant_json(
+                                     R"({"format": "zbb-variant/1", "name": "v", "changes": [
+                       {"set": "plan.volume", "goal": "G-carer", "activity": "A-course", "value": 150},
+                       {"set": "effects.per_unit", "goal": "G-carer", "activity": "A-course", "value": 0.3}]})",
+                                     "v.json"));
+    const auto want = zbb::compute_budget(zbb::linked_model(expected)).by_area.amounts;
+    CHECK(zbb::compute_budget(slow).by_area.amounts == want);
+    CHECK(amount_of(zbb::compute_budget(fast).by_area, "N-zuidwijken") ==
+          amount_of(zbb::compute_budget(slow).by_area, "N-zuidwijken"));
+}
+
+TEST_CASE("a prior budget of area lines only has no waterfall kind", "[areas][prior]") {
+    const zbb::linked_model lm(area_model());
+    const auto b = zbb::compute_budget(lm);
+    const auto prior = zbb::read_prior_csv("kind,id,amount\narea,N1,100.00\n", "areas.csv", 2);
+    CHECK_THROWS_WITH(zbb::compare_prior(lm, b, zbb::compute_goal_tables(lm, b), prior),
+                      Contains("file 'areas.csv'") && Contains("has only area lines"));
+}

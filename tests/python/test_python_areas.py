@@ -140,3 +140,18 @@ def test_area_amounts_are_exact_decimals() -> None:
     b = zbb.read_json(AREAS).budget()
     assert all(isinstance(v, Decimal) for v in b.by_area["amount"])
     assert all(isinstance(v, Decimal) for v in b.by_area["amount_with_sub_areas"])
+
+
+def test_plan_rows_of_an_optimised_plan_keep_the_pair_areas() -> None:
+    from zbb._simulate import _plan_rows
+
+    m = zbb.read_json(AREAS)
+    tables = m.to_dataframes()
+    plan = tables["plan"]
+    plan["area"] = ["N-zuidwijken" if a == "A-course" else "" for a in plan["activity"]]
+    m = zbb.Model.from_dataframes(tables, name=m.name)
+    rows = _plan_rows(m.least_cost())
+    course = rows[rows["activity"] == "A-course"]
+    assert len(course) > 0
+    assert set(course["area"]) == {"N-zuidwijken"}
+    assert set(rows.loc[rows["activity"] != "A-course", "area"]) <= {""}

@@ -776,15 +776,29 @@ class linked_model {
             if (p < 0) fail({"area", ar.id, "parent"}, "unknown area '" + ar.parent + "'");
             parent[k] = p;
         }
-        for (std::size_t k = 0; k < areas.size(); ++k) {  // a chain longer than n has a circle
-            std::string chain = areas[k].id;
-            int at = parent[k];
-            for (std::size_t steps = 0; at >= 0; ++steps) {
-                chain += " -> " + areas[static_cast<std::size_t>(at)].id;
-                if (at == static_cast<int>(k) || steps > areas.size())
-                    fail({"area", areas[k].id, "parent"}, "areas nest in a circle: " + chain);
+        // Circles of parents, in linear time: walk up from each area not yet seen; meeting an area
+        // of the current walk closes a circle, named from that area.
+        std::vector<char> state(areas.size(), 0);  // 0 unseen, 1 on the current walk, 2 done
+        std::vector<int> walk;
+        for (std::size_t k = 0; k < areas.size(); ++k) {
+            walk.clear();
+            int at = static_cast<int>(k);
+            while (at >= 0 && state[static_cast<std::size_t>(at)] == 0) {
+                state[static_cast<std::size_t>(at)] = 1;
+                walk.push_back(at);
                 at = parent[static_cast<std::size_t>(at)];
             }
+            if (at >= 0 && state[static_cast<std::size_t>(at)] == 1) {
+                const auto& first = areas[static_cast<std::size_t>(at)];
+                std::string chain = first.id;
+                for (int p = parent[static_cast<std::size_t>(at)];;
+                     p = parent[static_cast<std::size_t>(p)]) {
+                    chain += " -> " + areas[static_cast<std::size_t>(p)].id;
+                    if (p == at) break;
+                }
+                fail({"area", first.id, "parent"}, "areas nest in a circle: " + chain);
+            }
+            for (int w : walk) state[static_cast<std::size_t>(w)] = 2;
         }
         areas_ = index;
         area_parent_ = std::make_shared<const std::vector<int>>(std::move(parent));

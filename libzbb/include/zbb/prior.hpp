@@ -587,6 +587,10 @@ inline prior_comparison compare_prior(const linked_model& lm, const budget& b, c
                 waterfall_kind = std::string(kind);
                 break;
             }
+        if (!waterfall_kind)
+            throw model_error({"file", prior.source, "area"}, "file '" + prior.source + "'",
+                              "has only area lines; the waterfall needs activity, resource, "
+                              "category, partner or goal lines");
     }
     const auto kc = std::find_if(c.kinds.begin(), c.kinds.end(), [&](const prior_kind_change& k) {
         return k.kind == *waterfall_kind;

@@ -430,8 +430,10 @@ inline model edited_source(const variant& v, const linked_model& base,
             set_link_row(
                 m.plan.rows, number == 0,
                 [&](const plan_row& r) { return r.goal == a && r.activity == e.keys[1]; },
-                [&](plan_row& r) {
-                    r = {a, e.keys[1], number};
+                [&](plan_row& r) {  // a row keeps its area, as with_plan_volume keeps it
+                    r.goal = a;
+                    r.activity = e.keys[1];
+                    r.volume = number;
                 });
         } else if (set == "effects.per_unit") {
             set_link_row(
