@@ -449,16 +449,17 @@ std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables) {
             PyObject* value = frame.contains(key) ? frame[key].ptr() : nullptr;
             schema::read_cell(col, object_cell{value}, ff, place);
         });
-        {
-            const auto& t = schema::partner_caps_table;
-            const table_columns cols(tables, "partner_caps", column_names(t));
+        auto read_caps = [&](const auto& t, const char* name, auto& out) {
+            const table_columns cols(tables, name, column_names(t));
             schema::row_place caps;
             caps.prefix = t.entity;
             for (std::size_t i = 0; i < cols.rows(); ++i) {
-                ff.partner_caps.emplace_back();
-                read_columns_row(t, cols, i, ff.partner_caps.back(), caps);
+                out.emplace_back();
+                read_columns_row(t, cols, i, out.back(), caps);
             }
-        }
+        };
+        read_caps(schema::partner_caps_table, "partner_caps", ff.partner_caps);
+        read_caps(schema::area_caps_table, "area_caps", ff.area_caps);
         return ff;
     }
     if (tables.contains("partner_caps") && !tables["partner_caps"].is_none()) {
@@ -466,14 +467,19 @@ std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables) {
         if (cols.rows() > 0)
             fail({"frame", "", "partner_caps"}, "partner caps need a frame (give frame=...)");
     }
+    if (tables.contains("area_caps") && !tables["area_caps"].is_none()) {
+        const table_columns cols(tables, "area_caps", column_names(schema::area_caps_table));
+        if (cols.rows() > 0)
+            fail({"frame", "", "area_caps"}, "area caps need a frame (give frame=...)");
+    }
     return std::nullopt;
 }
 
 columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
     static const std::set<std::string> table_names{
-        "goals",   "activities",  "resources",       "partners", "areas",
-        "effects", "consumption", "support",         "funding",  "plan",
-        "levels",  "packages",    "package_volumes", "frame",    "partner_caps"};
+        "goals",           "activities", "resources",    "partners", "areas",  "effects",
+        "consumption",     "support",    "funding",      "plan",     "levels", "packages",
+        "package_volumes", "frame",      "partner_caps", "area_caps"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
@@ -590,6 +596,10 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
         static const std::vector<zbb::partner_cap> none;
         simple(schema::partner_caps_table, m.frame ? m.frame->partner_caps : none,
                {{"partner", &lm.partners()}});
+    } else if (table == "area_caps") {
+        static const std::vector<zbb::area_cap> none;
+        simple(schema::area_caps_table, m.frame ? m.frame->area_caps : none,
+               {{"area", &lm.area_keys_index()}});
     } else {
         fail({"model", "", table}, "unknown table");
     }

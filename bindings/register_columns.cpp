@@ -36,6 +36,7 @@ py::tuple state_of(const zbb::linked_model& lm) {
             m.frame->budget ? py::object(py::str(m.frame->budget->text())) : py::none();
         tables["frame"] = frame;
         tables["partner_caps"] = table_to_columns(lm, "partner_caps");
+        tables["area_caps"] = table_to_columns(lm, "area_caps");
     }
     return py::make_tuple(header_of(m), tables);
 }
@@ -65,16 +66,20 @@ void register_columns(py::module_& m) {
         if (!f) return py::none();
         py::dict out;
         if (f->budget) out["budget"] = f->budget->text();
-        if (!f->partner_caps.empty()) {
-            py::list caps;
-            for (const auto& c : f->partner_caps) {
+        // Each kind of cap as rows {owner: id, "cap": text}, only when there are any.
+        auto caps_rows = [&](const char* table, const char* key, const auto& caps, auto owner) {
+            if (caps.empty()) return;
+            py::list rows;
+            for (const auto& c : caps) {
                 py::dict row;
-                row["partner"] = c.partner;
+                row[key] = c.*owner;
                 row["cap"] = c.cap.text();
-                caps.append(row);
+                rows.append(row);
             }
-            out["partner_caps"] = caps;
-        }
+            out[table] = rows;
+        };
+        caps_rows("partner_caps", "partner", f->partner_caps, &zbb::partner_cap::partner);
+        caps_rows("area_caps", "area", f->area_caps, &zbb::area_cap::area);
         return out;
     });
     cls.def("state", [](const model_handle& h) { return state_of(*h.lm); });

@@ -27,7 +27,8 @@ using caps_arg = std::optional<std::vector<std::pair<std::string, std::string>>>
 
 optimize_handle run(const model_handle& h, const std::string& objective,
                     const std::string& rounding, double time_limit,
-                    const std::optional<std::string>& budget, const caps_arg& caps) {
+                    const std::optional<std::string>& budget, const caps_arg& caps,
+                    const caps_arg& area_caps) {
     zbb::optimize_options o;
     const auto obj = zbb::parse_objective(objective);
     o.report.rounding = zbb::parse_rounding_mode(rounding);
@@ -38,6 +39,12 @@ optimize_handle run(const model_handle& h, const std::string& objective,
         for (const auto& [partner, cap] : *caps)
             v.push_back({partner, zbb::decimal::parse(cap, {"option", partner, "partner_caps"})});
         o.partner_caps = std::move(v);
+    }
+    if (area_caps) {
+        std::vector<zbb::area_cap> v;
+        for (const auto& [area, cap] : *area_caps)
+            v.push_back({area, zbb::decimal::parse(cap, {"option", area, "area_caps"})});
+        o.area_caps = std::move(v);
     }
     optimize_handle out{h.lm, {}, o.report.rounding};
     const py::gil_scoped_release release;
@@ -144,7 +151,8 @@ void register_optimize(py::module_& m) {
 
     m.def("optimize", &run, py::arg("model"), py::arg("objective"), py::kw_only(),
           py::arg("rounding") = "half-even", py::arg("time_limit") = 0.0,
-          py::arg("budget") = py::none(), py::arg("partner_caps") = py::none());
+          py::arg("budget") = py::none(), py::arg("partner_caps") = py::none(),
+          py::arg("area_caps") = py::none());
 }
 
 }  // namespace zbb_py

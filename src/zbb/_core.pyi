@@ -167,6 +167,7 @@ def optimize(
     time_limit: float = 0.0,
     budget: str | None = None,
     partner_caps: list[tuple[str, str]] | None = None,
+    area_caps: list[tuple[str, str]] | None = None,
 ) -> OptimizeResult: ...
 
 # In rank order. priority: NaN when not stated; cost_minor, cumulative_minor: exact minor units (Python ints);

@@ -6,7 +6,8 @@ name, description, currency, minor_units) and one sheet per table (``goals``,
 ``support``, ``funding``, ``plan``, and the nested parts in long format:
 ``levels``, ``packages``, ``package_volumes``) whose first row holds the column
 names of the DataFrames; a model with a financial frame adds a sheet ``frame``
-(``key``, ``value``: budget) and a sheet ``partner_caps`` (``partner``, ``cap``).
+(``key``, ``value``: budget), a sheet ``partner_caps`` (``partner``, ``cap``) and
+a sheet ``area_caps`` (``area``, ``cap``) when it has caps of that kind.
 Prices, shares, level effects and frame amounts are *text cells* ("78.40"), so
 that no digit passes through a binary float; a numeric price, share or effect
 cell is refused with :class:`zbb.ModelError` unless ``allow_float_prices=True``.
@@ -77,13 +78,14 @@ def read_workbook(
         _refuse_full_cells(title, rows)
         if title == "model":
             header = _read_header(rows)
-        elif title in ("frame", "partner_caps"):
+        elif title in ("frame", "partner_caps", "area_caps"):
             frame = _read_frame_sheet(title, rows, frame or {}, allow_float_prices=allow_float_prices)
         elif title in TABLES:
             tables[title] = _read_table(title, rows, allow_float_prices=allow_float_prices)
         else:
             raise ModelError(
-                f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, frame, partner_caps",
+                f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, frame, partner_caps, "
+                "area_caps",
                 entity="file",
                 id=os.fspath(path),
                 field=title,
@@ -126,7 +128,8 @@ def read_workbook(
 def _read_frame_sheet(
     title: str, rows: list[list[Any]], frame: dict[str, Any], *, allow_float_prices: bool
 ) -> dict[str, Any]:
-    """The financial frame: sheet ``frame`` (key, value: budget) and sheet ``partner_caps`` (partner, cap)."""
+    """The financial frame: sheet ``frame`` (key, value: budget), sheets ``partner_caps`` (partner, cap) and
+    ``area_caps`` (area, cap)."""
 
     def exact(value: Any, entity: str, ident: str, field: str) -> Any:
         if value is None or isinstance(value, str) or allow_float_prices:
@@ -155,17 +158,18 @@ def _read_frame_sheet(
                 if value is not None:
                     frame["budget"] = exact(value, "frame", "", "budget")
     else:
+        key = "partner" if title == "partner_caps" else "area"
         caps = []
         for row in rows[1:]:
             if row and any(v is not None for v in row):
-                partner, cap = (list(row) + [None, None])[:2]
+                owner, cap = (list(row) + [None, None])[:2]
                 caps.append(
                     {
-                        "partner": partner,
-                        "cap": exact(cap, "frame.partner_caps", partner if isinstance(partner, str) else "", "cap"),
+                        key: owner,
+                        "cap": exact(cap, f"frame.{title}", owner if isinstance(owner, str) else "", "cap"),
                     }
                 )
-        frame["partner_caps"] = caps
+        frame[title] = caps
     return frame
 
 
@@ -264,12 +268,14 @@ def write_model_excel(model: Model, path: PathLike) -> None:
         if frame.get("budget") is not None:
             ws.append(["budget", frame["budget"]])
             ws["B2"].number_format = _TEXT_FORMAT
-        if frame.get("partner_caps"):
-            ws = wb.create_sheet("partner_caps")
-            ws.append(["partner", "cap"])
-            for row in frame["partner_caps"]:
-                ws.append(_checked_row("partner_caps", ["partner", "cap"], [row["partner"], row["cap"]]))
-                ws.cell(row=ws.max_row, column=2).number_format = _TEXT_FORMAT
+        for table, key in (("partner_caps", "partner"), ("area_caps", "area")):
+            if frame.get(table):
+                _autosize(ws)
+                ws = wb.create_sheet(table)
+                ws.append([key, "cap"])
+                for row in frame[table]:
+                    ws.append(_checked_row(table, [key, "cap"], [row[key], row["cap"]]))
+                    ws.cell(row=ws.max_row, column=2).number_format = _TEXT_FORMAT
         _autosize(ws)
     wb.save(os.fspath(path))
 

@@ -255,10 +255,11 @@ class Model:
 
     @property
     def frame(self) -> dict[str, Any] | None:
-        """The financial frame (budget cap and caps per partner) as in the JSON format, or None.
+        """The financial frame (budget cap, caps per partner and per area) as in the JSON format, or None.
 
         Amounts are exact decimal text: ``{"budget": "1250000.00", "partner_caps":
-        [{"partner": "P-muni", "cap": "800000.00"}]}``. The bottom-up budget does
+        [{"partner": "P-muni", "cap": "800000.00"}]}``; ``"area_caps"`` (``area``,
+        ``cap``) when the frame has them. The bottom-up budget does
         not use it; the optimiser does.
         """
         frame: dict[str, Any] | None = self._core.frame()
@@ -445,6 +446,7 @@ class Model:
         *,
         budget: Decimal | str | int | None = None,
         partner_caps: Mapping[str, Decimal | str | int] | None = None,
+        area_caps: Mapping[str, Decimal | str | int] | None = None,
         rounding: str = "half-even",
         time_limit: float | None = None,
     ) -> OptimizationResult:
@@ -462,6 +464,11 @@ class Model:
         partner_caps : mapping of partner id to Decimal, str or int, optional
             Caps per partner, e.g. ``{"P-muni": "800000.00"}``; replace the
             model's ``frame.partner_caps``.
+        area_caps : mapping of area id to Decimal, str or int, optional
+            Caps per area, its sub-areas included (a grant budget per district),
+            e.g. ``{"D-warnsveld": "60000.00"}``; replace the model's
+            ``frame.area_caps``. An area's cost is the full cost (support
+            included) of the activities whose own area lies in it (docs/areas.md).
         rounding : str, default "half-even"
             Rounding of the plan's budget total.
         time_limit : float, optional
@@ -477,10 +484,16 @@ class Model:
         ------
         ModelError
             For misuse only: no budget (neither given nor in the frame), a cap
-            for an unknown partner, a malformed amount.
+            for an unknown partner or area, a malformed amount.
         """
         return optimize(
-            self, "max-effect", budget=budget, partner_caps=partner_caps, rounding=rounding, time_limit=time_limit
+            self,
+            "max-effect",
+            budget=budget,
+            partner_caps=partner_caps,
+            area_caps=area_caps,
+            rounding=rounding,
+            time_limit=time_limit,
         )
 
     def packages(
@@ -636,7 +649,7 @@ class Model:
     def with_frame(self, frame: Mapping[str, Any] | None, *, allow_float_prices: bool = False) -> Model:
         """A copy with the financial frame replaced (None removes it); see :attr:`frame`.
 
-        Raises ModelError for an unknown or twice-capped partner,
+        Raises ModelError for an unknown or twice-capped partner or area,
         MoneyOverflowError for an amount of 2^53 minor units or more.
         """
         tables = {} if frame is None else _frame_columns(frame, allow_float_prices=allow_float_prices)
@@ -742,29 +755,35 @@ def _from_state(header: dict[str, Any], tables: dict[str, Any]) -> Model:
 
 
 def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
-    """The financial frame (as in the JSON format) as the core's tables "frame" and "partner_caps"."""
+    """The financial frame (as in the JSON format) as the core's tables "frame", "partner_caps" and "area_caps"."""
     if not isinstance(frame, Mapping):
         raise ModelError('frame: must be a mapping such as {"budget": "1250000.00"}', entity="frame")
     for key in frame:
-        if key not in ("budget", "partner_caps"):
+        if key not in ("budget", *_FRAME_CAP_KEYS):
             raise ModelError(f"frame, field '{key}': unknown key", entity="frame", field=str(key))
     ready = _frame_ready(frame, allow_float_prices=allow_float_prices)
     out: dict[str, Any] = {"frame": {"budget": ready.get("budget")}}
-    caps = ready.get("partner_caps")
-    if caps is not None:
+    for table, key in _FRAME_CAP_KEYS.items():
+        caps = ready.get(table)
+        if caps is None:
+            continue
         if isinstance(caps, (str, bytes)) or not isinstance(caps, (list, tuple, pd.DataFrame)):
             raise ModelError(
-                'frame, field \'partner_caps\': must be a list of {"partner", "cap"} rows',
+                f'frame, field \'{table}\': must be a list of {{"{key}", "cap"}} rows',
                 entity="frame",
-                field="partner_caps",
+                field=table,
             )
         if isinstance(caps, (list, tuple)) and not all(isinstance(r, Mapping) for r in caps):
             bad = next(i for i, r in enumerate(caps) if not isinstance(r, Mapping))
-            raise ModelError(f"frame.partner_caps[{bad}]: must be a JSON object", entity=f"frame.partner_caps[{bad}]")
-        out["partner_caps"] = frame_to_columns(
-            caps if len(caps) else {"partner": [], "cap": []}, "partner_caps", allow_float_prices=allow_float_prices
+            raise ModelError(f"frame.{table}[{bad}]: must be a JSON object", entity=f"frame.{table}[{bad}]")
+        out[table] = frame_to_columns(
+            caps if len(caps) else {key: [], "cap": []}, table, allow_float_prices=allow_float_prices
         )
     return out
+
+
+#: the frame's cap tables and the column that names what each row caps
+_FRAME_CAP_KEYS = {"partner_caps": "partner", "area_caps": "area"}
 
 
 def _finite(value: Any, entity: str, ident: str, field: str) -> float:
@@ -838,21 +857,23 @@ def _frame_ready(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dict[
         out["budget"] = decimal_text(
             out["budget"], entity="frame", id="", field="budget", allow_float=allow_float_prices
         )
-    caps = out.get("partner_caps")
-    if isinstance(caps, (list, tuple)):
+    for table, key in _FRAME_CAP_KEYS.items():
+        caps = out.get(table)
+        if not isinstance(caps, (list, tuple)):
+            continue
         rows = []
         for row in caps:
             if isinstance(row, Mapping) and "cap" in row and not isinstance(row["cap"], str):
-                partner = row.get("partner")
-                ident = partner if isinstance(partner, str) else ""
+                owner = row.get(key)
+                ident = owner if isinstance(owner, str) else ""
                 row = {
                     **row,
                     "cap": decimal_text(
-                        row["cap"], entity="frame.partner_caps", id=ident, field="cap", allow_float=allow_float_prices
+                        row["cap"], entity=f"frame.{table}", id=ident, field="cap", allow_float=allow_float_prices
                     ),
                 }
             rows.append(row)
-        out["partner_caps"] = rows
+        out[table] = rows
     return out
 
 

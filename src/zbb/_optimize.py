@@ -208,7 +208,7 @@ class OptimizationResult(SolverResult[_core.OptimizeResult]):
         """The bounds, capacities and caps that hold the plan back, largest shadow price first.
 
         Columns ``entity`` (``"activity"``, ``"resource"``, ``"frame"``,
-        ``"frame.partner_caps"``), ``id``, ``field`` (``"max"``, ``"min"``,
+        ``"frame.partner_caps"``, ``"frame.area_caps"``), ``id``, ``field`` (``"max"``, ``"min"``,
         ``"available"``, ``"budget"``, ``"cap"``), ``bound``, ``used`` and
         ``shadow_price`` (the improvement per unit more of the limit: currency
         units saved for least-cost, weighted attainment gained for max-effect).
@@ -290,6 +290,7 @@ def optimize(
     *,
     budget: Decimal | str | int | None = None,
     partner_caps: Mapping[str, Decimal | str | int] | None = None,
+    area_caps: Mapping[str, Decimal | str | int] | None = None,
     rounding: str = "half-even",
     time_limit: float | None = None,
 ) -> OptimizationResult:
@@ -304,6 +305,9 @@ def optimize(
         model's ``frame.budget``.
     partner_caps : mapping of partner id to Decimal, str or int, optional
         Max-effect: caps per partner; replace the model's ``frame.partner_caps``.
+    area_caps : mapping of area id to Decimal, str or int, optional
+        Max-effect: caps per area (its sub-areas included); replace the model's
+        ``frame.area_caps`` (docs/areas.md).
     rounding : str, default "half-even"
         Rounding of the plan's budget total (see :data:`zbb.ROUNDING_MODES`).
     time_limit : float, optional
@@ -313,36 +317,44 @@ def optimize(
     -------
     OptimizationResult
     """
-    if objective.replace("_", "-") == "least-cost" and (budget is not None or partner_caps is not None):
+    if objective.replace("_", "-") == "least-cost" and (
+        budget is not None or partner_caps is not None or area_caps is not None
+    ):
         raise ModelError(
-            "option, field 'budget': least-cost takes no budget or partner caps; use max-effect",
+            "option, field 'budget': least-cost takes no budget, partner caps or area caps; use max-effect",
             entity="option",
             field="budget",
         )
     budget_text = (
         None if budget is None else decimal_text(budget, entity="option", id="", field="budget", float_hint=AMOUNT_HINT)
     )
-    caps = None
-    if partner_caps is not None:
-        if not isinstance(partner_caps, Mapping):
-            raise ModelError(
-                "option, field 'partner_caps': must be a mapping of partner id to amount",
-                entity="option",
-                field="partner_caps",
-            )
-        caps = []
-        for partner, cap in partner_caps.items():
-            text = decimal_text(cap, entity="option", id=str(partner), field="partner_caps", float_hint=AMOUNT_HINT)
-            if text is None:
-                raise ModelError(
-                    f"option '{partner}', field 'partner_caps': missing amount",
-                    entity="option",
-                    id=str(partner),
-                    field="partner_caps",
-                )
-            caps.append((str(partner), text))
     limit = time_limit_seconds(time_limit)
     core = _core.optimize(
-        model._core, objective, rounding=rounding, time_limit=limit, budget=budget_text, partner_caps=caps
+        model._core,
+        objective,
+        rounding=rounding,
+        time_limit=limit,
+        budget=budget_text,
+        partner_caps=_caps_option(partner_caps, "partner_caps", "partner"),
+        area_caps=_caps_option(area_caps, "area_caps", "area"),
     )
     return OptimizationResult(core, model)
+
+
+def _caps_option(caps: Mapping[str, Decimal | str | int] | None, field: str, what: str) -> list[tuple[str, str]] | None:
+    """Caps given as an option (``{id: amount}``) as the core's (id, exact text) pairs."""
+    if caps is None:
+        return None
+    if not isinstance(caps, Mapping):
+        raise ModelError(
+            f"option, field '{field}': must be a mapping of {what} id to amount", entity="option", field=field
+        )
+    out = []
+    for ident, cap in caps.items():
+        text = decimal_text(cap, entity="option", id=str(ident), field=field, float_hint=AMOUNT_HINT)
+        if text is None:
+            raise ModelError(
+                f"option '{ident}', field '{field}': missing amount", entity="option", id=str(ident), field=field
+            )
+        out.append((str(ident), text))
+    return out

@@ -89,6 +89,10 @@ HEADER: Table = _DESCRIPTION["model"]
 #: the financial frame's own fields (budget) and its caps per partner
 FRAME_TABLE: Table = _DESCRIPTION["frame"]
 PARTNER_CAPS: Table = _DESCRIPTION["partner_caps"]
+#: the financial frame's caps per area (sub-areas included; docs/areas.md)
+AREA_CAPS: Table = _DESCRIPTION["area_caps"]
+#: the frame's cap tables by name
+FRAME_CAPS: dict[str, Table] = {"partner_caps": PARTNER_CAPS, "area_caps": AREA_CAPS}
 #: the tables of a model as DataFrames, in file order (the nested ones last)
 TABLES: dict[str, Table] = {
     name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame") and t.parent != "frame"
@@ -142,7 +146,7 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
 
 
 def _spec(table: str) -> Table:
-    return PARTNER_CAPS if table == "partner_caps" else TABLES[table]
+    return FRAME_CAPS[table] if table in FRAME_CAPS else TABLES[table]
 
 
 def _level_key(value: Any) -> Any:
@@ -190,7 +194,7 @@ def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str
             units, levels = frame["unit"].to_numpy(dtype=object), frame["level"].to_numpy(dtype=object)
             k = sum(1 for j in range(i) if units[j] == unit and _level_key(levels[j]) == key)
             return f"packages.volumes[{k}]", f"{unit}/{key}"
-        position = f"{spec.entity}[{i}]" if table == "partner_caps" else f"{table}[{i}]"
+        position = f"{spec.entity}[{i}]" if table in FRAME_CAPS else f"{table}[{i}]"
         keys = [cell(k, i) for k in spec.keys]
         if not keys or any(_missing(k) for k in keys) or not isinstance(keys[0], str):
             return position, ""

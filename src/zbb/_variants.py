@@ -57,6 +57,7 @@ def _evaluate(model: Model, variant: Variant | None, what: str, options: dict[st
         result = current.max_effect(
             budget=options["budget"],
             partner_caps=options["partner_caps"],
+            area_caps=options["area_caps"],
             rounding=rounding,
             time_limit=options["time_limit"],
         )
@@ -124,6 +125,7 @@ def compute_variants(
     rounding: str = "half-even",
     budget: Decimal | str | int | None = None,
     partner_caps: Mapping[str, Decimal | str | int] | None = None,
+    area_caps: Mapping[str, Decimal | str | int] | None = None,
     time_limit: float | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
@@ -165,7 +167,7 @@ def compute_variants(
         is computed; None leaves it out (and ``change`` too).
     rounding : str, default "half-even"
         Rounding of each total.
-    budget, partner_caps, time_limit
+    budget, partner_caps, area_caps, time_limit
         Options of the optimisation (see :meth:`zbb.Model.max_effect`).
 
     Returns
@@ -204,6 +206,7 @@ def compute_variants(
         "rounding": rounding,
         "budget": budget,
         "partner_caps": None if partner_caps is None else dict(partner_caps),
+        "area_caps": None if area_caps is None else dict(area_caps),
         "time_limit": time_limit,
     }
     own = executor is None

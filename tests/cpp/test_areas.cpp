@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 
+#include "area_model.hpp"
 #include "generate.hpp"
 #include "zbb/zbb.hpp"
 
@@ -16,10 +17,8 @@ zbb::money eur(const char* text) {
     return zbb::money::from_minor(decimal::parse(text, {}).units_at_scale(2));
 }
 
-// Hand-computed: one resource at 10.00; A1 uses 1, A2 2, the support activity S 1 unit; S serves
-// A1 and A2 with 0.5 unit each. Unit costs c = (10, 20, 10), full unit costs u_A1 = 10 + 0.5 x 10
-// = 15, u_A2 = 20 + 5 = 25. Areas: D with the neighbourhoods N1 and N2. A1 lies in N1, goal G1
-// in D; the plan row G2 -> A2 names N2.
+// Hand-computed on zbb_test::support_area_model() (area_model.hpp: u_A1 = 15, u_A2 = 25, A1 in
+// N1, N1 and N2 in D). Goal G1 lies in D; the plan row G2 -> A2 names N2.
 //   G1 -> A1 10 x 15 = 150 in N1 (the activity's area)
 //   G1 -> A2  5 x 25 = 125 in D  (A2 has none: the goal's)
 //   G2 -> A2  3 x 25 =  75 in N2 (the plan row's)
@@ -27,26 +26,8 @@ zbb::money eur(const char* text) {
 // Total 410 = 14 x 10 + 8 x 20 + 11 x 10 (x = (14, 8, 11)). "(no area)" is a key (S and A2 lack
 // an area, and so does G2) with 0.
 zbb::model area_model() {
-    zbb::model m;
-    m.name = "areas";
-    m.partners = {{"P", "partner"}};
-    m.areas = {{"D", "district", ""}, {"N1", "one", "D"}, {"N2", "two", "D"}};
+    zbb::model m = zbb_test::support_area_model();
     m.goals = {{"G1", "", "", 0, 10, 1, "D"}, {"G2", "", "", 0, 10, 1, ""}};
-    zbb::activity a1, a2, s;
-    a1.id = "A1";
-    a1.partner = "P";
-    a1.area = "N1";
-    a2.id = "A2";
-    a2.partner = "P";
-    s.id = "S";
-    s.partner = "P";
-    m.activities = {a1, a2, s};
-    zbb::resource r;
-    r.id = "R";
-    r.price = decimal::parse("10.00", {});
-    m.resources = {r};
-    m.consumption = {{"A1", "R", 1}, {"A2", "R", 2}, {"S", "R", 1}};
-    m.support = {{"S", "A1", 0.5}, {"S", "A2", 0.5}};
     m.plan.rows = {
         {"G1", "A1", 10, ""}, {"G1", "A2", 5, ""}, {"G2", "A2", 3, "N2"}, {"G2", "A1", 4, ""}};
     return m;

@@ -130,11 +130,12 @@ def as_workbook(doc: dict[str, Any], path: Path) -> Path:
         sheet = wb.create_sheet("frame")
         sheet.append(["key", "value"])
         sheet.append(["budget", doc["frame"]["budget"]])
-        if doc["frame"].get("partner_caps"):
-            sheet = wb.create_sheet("partner_caps")
-            sheet.append(["partner", "cap"])
-            for cap in doc["frame"]["partner_caps"]:
-                sheet.append([cap["partner"], cap["cap"]])
+        for table, key in (("partner_caps", "partner"), ("area_caps", "area")):
+            if doc["frame"].get(table):
+                sheet = wb.create_sheet(table)
+                sheet.append([key, "cap"])
+                for cap in doc["frame"][table]:
+                    sheet.append([cap[key], cap["cap"]])
     wb.save(path)
     return path
 

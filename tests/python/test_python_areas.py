@@ -155,3 +155,137 @@ def test_plan_rows_of_an_optimised_plan_keep_the_pair_areas() -> None:
     assert len(course) > 0
     assert set(course["area"]) == {"N-zuidwijken"}
     assert set(rows.loc[rows["activity"] != "A-course", "area"]) <= {""}
+
+
+def _policy_doc() -> dict:
+    """The areas example where the walk-in points pay (docs/areas.md, caps per area): G-friendly
+    weighs 5 and only 300 staff can be trained."""
+    doc = json.loads(AREAS.read_text())
+    next(g for g in doc["goals"] if g["id"] == "G-friendly")["weight"] = 5
+    next(a for a in doc["activities"] if a["id"] == "A-train")["max"] = 300
+    return doc
+
+
+def _capped(cap: str = "40000.00") -> zbb.Model:
+    doc = _policy_doc()
+    doc["frame"]["area_caps"] = [{"area": "D-warnsveld", "cap": cap}]
+    return zbb.Model.from_dict(doc)
+
+
+def _area_cost(result: zbb.OptimizationResult, area: str) -> Decimal:
+    """The full cost of the activities whose own area is ``area`` (none of the example's areas
+    nest below D-warnsveld, and its goals have no area, so by_area says the same)."""
+    amount: Decimal = result.budget.by_area.loc[area, "amount"]
+    return amount
+
+
+def test_area_caps_hold_in_max_effect_and_match_the_cli(tmp_path: Path) -> None:
+    free = zbb.Model.from_dict(_policy_doc()).max_effect()
+    capped = _capped()
+    assert capped.frame is not None
+    assert capped.frame["area_caps"] == [{"area": "D-warnsveld", "cap": "40000.00"}]
+    r = capped.max_effect()
+    assert r.status == "optimal"
+    assert _area_cost(free, "D-warnsveld") > Decimal("40000.00")
+    assert _area_cost(r, "D-warnsveld") <= Decimal("40000.00")
+    assert r.weighted_attainment <= free.weighted_attainment + 1e-9
+    binding = r.binding
+    row = binding[(binding["entity"] == "frame.area_caps") & (binding["id"] == "D-warnsveld")]
+    assert len(row) == 1
+    # The same through the CLI from the written model.
+    path = tmp_path / "capped.json"
+    capped.to_json(path)
+    report = cli_json("optimize", str(path), "--objective", "max-effect", "--json")
+    assert report["by_area"]["D-warnsveld"] == str(_area_cost(r, "D-warnsveld"))
+    assert any(b["entity"] == "frame.area_caps" for b in report["binding"])
+    # An option replaces the model's area caps; an empty mapping lifts them.
+    lifted = capped.max_effect(area_caps={})
+    assert _area_cost(lifted, "D-warnsveld") == _area_cost(free, "D-warnsveld")
+    tighter = capped.max_effect(area_caps={"D-warnsveld": Decimal("20000.00")})
+    assert _area_cost(tighter, "D-warnsveld") <= Decimal("20000.00")
+
+
+def test_area_caps_through_every_door(tmp_path: Path) -> None:
+    m = _capped("41234.56")
+    expected = [{"area": "D-warnsveld", "cap": "41234.56"}]
+    m.to_excel(tmp_path / "model.xlsx")
+    assert "area_caps" in openpyxl.load_workbook(tmp_path / "model.xlsx").sheetnames
+    for other in [
+        pickle.loads(pickle.dumps(m)),
+        zbb.Model.from_json_text(m.to_json()),
+        zbb.Model.from_dict(m.to_dict()),
+        zbb.read_excel(tmp_path / "model.xlsx"),
+        zbb.Model.from_dataframes(m.to_dataframes(), name=m.name, frame=m.frame),
+    ]:
+        assert other.frame is not None
+        assert other.frame["area_caps"] == expected
+    assert "area_caps" not in (zbb.read_json(AREAS).frame or {})
+
+
+@pytest.mark.parametrize(
+    ("caps", "message"),
+    [
+        ([{"area": "N-nowhere", "cap": "1"}], "frame.area_caps 'N-nowhere', field 'area': unknown area 'N-nowhere'"),
+        (
+            [{"area": "D-warnsveld", "cap": "1"}, {"area": "D-warnsveld", "cap": "2"}],
+            "frame.area_caps 'D-warnsveld', field 'area': duplicate area cap",
+        ),
+        ([{"area": "D-warnsveld", "cap": 12.5}], "frame.area_caps 'D-warnsveld', field 'cap'"),
+        ([{"area": "D-warnsveld"}], "cap"),
+        ("D-warnsveld", "frame, field 'area_caps': must be a list"),
+    ],
+)
+def test_bad_area_caps_are_refused(caps, message: str) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(AREAS.read_text())
+    doc["frame"]["area_caps"] = caps
+    with pytest.raises(zbb.ModelError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        zbb.Model.from_dataframes(
+            zbb.Model.from_dict({**doc, "frame": None}).to_dataframes(), name="x", frame=doc["frame"]
+        )
+
+
+def test_area_caps_need_areas_and_max_effect() -> None:
+    doc = json.loads(PLAIN.read_text())
+    doc["frame"]["area_caps"] = [{"area": "D-warnsveld", "cap": "1"}]
+    with pytest.raises(zbb.ModelError, match="an area cap needs a model with areas"):
+        zbb.Model.from_dict(doc)
+    m = zbb.read_json(AREAS)
+    with pytest.raises(zbb.ModelError, match="least-cost takes no budget"):
+        zbb._optimize.optimize(m, "least-cost", area_caps={"D-warnsveld": "1"})
+    with pytest.raises(zbb.ModelError, match="option 'X', field 'area_caps': unknown area 'X'"):
+        m.max_effect(area_caps={"X": "1"})
+    with pytest.raises(zbb.ModelError, match="field 'area_caps'"):
+        m.max_effect(area_caps={"D-warnsveld": 1.5})
+
+
+def test_the_caps_per_area_example_of_the_docs() -> None:
+    """The figures docs/areas.md quotes for the Zutphen cap and the Warnsveld minimum volumes."""
+    policy = zbb.Model.from_dict(_policy_doc())
+    free = policy.max_effect()
+    by_area = free.budget.by_area["amount"]
+    assert [str(by_area[a]) for a in ("N-waterkwartier", "N-zuidwijken", "D-warnsveld")] == [
+        "93974.14",
+        "70480.60",
+        "69130.61",
+    ]
+    capped = policy.max_effect(area_caps={"D-zutphen": "100000.00"})
+    town = capped.budget.by_area
+    # One cent of margin per area of Zutphen's subtree (itself and its two neighbourhoods).
+    assert Decimal("99999.97") <= town.loc["D-zutphen", "amount_with_sub_areas"] <= Decimal("100000.00")
+    assert str(town.loc["N-waterkwartier", "amount"]) == "93974.14"
+    assert f"{free.weighted_attainment:.4f}" == "6.2917"
+    assert f"{capped.weighted_attainment:.4f}" == "6.1841"
+    row = capped.binding[capped.binding["entity"] == "frame.area_caps"].iloc[0]
+    assert row["id"] == "D-zutphen"
+    assert f"{row['shadow_price']:.2e}" == "1.67e-06"
+    warnsveld = policy.max_effect(area_caps={"D-warnsveld": "20000.00"}).budget.by_area
+    assert str(warnsveld.loc["D-warnsveld", "amount"]) == "19999.99"
+    kept = zbb.read_json(AREAS)
+    for walk_in, most in (("A-walkin-waterkwartier", 200), ("A-walkin-zuidwijken", 150), ("A-walkin-warnsveld", 150)):
+        kept = kept.with_bounds(walk_in, 100, most)
+    none = kept.max_effect(area_caps={"D-warnsveld": "20000.00"})
+    assert none.status == "infeasible"
+    assert (
+        "the cap of area 'D-warnsveld' (20000.00) is too low even for the minimum volumes: they need 46087.1 "
+        "(26087.1 more)" in none.message
+    )

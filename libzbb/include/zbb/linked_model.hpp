@@ -384,6 +384,16 @@ class linked_model {
         const int ga = (*goal_area_)[static_cast<std::size_t>(g)];
         return ga >= 0 ? ga : areas_->size() - 1;
     }
+    /// The area index (into area_keys()) of activity a, -1 when it has none.
+    int activity_area(int a) const { return (*activity_area_)[static_cast<std::size_t>(a)]; }
+    /// True when area `k` is area `outer` or lies inside it (through parents).
+    bool area_within(int k, int outer) const {
+        const auto& parents = *area_parent_;
+        for (int at = k; at >= 0 && at < static_cast<int>(parents.size());
+             at = parents[static_cast<std::size_t>(at)])
+            if (at == outer) return true;
+        return false;
+    }
     /// The key of plan entries that belong to no area.
     static constexpr const char* no_area_key = "(no area)";
 
@@ -572,6 +582,17 @@ class linked_model {
                 detail::fail({"frame.partner_caps", c.partner, "partner"}, "duplicate partner cap");
             detail::check_money_range(c.cap, currency_.minor_digits,
                                       {"frame.partner_caps", c.partner, "cap"});
+        }
+        std::unordered_set<std::string> capped_areas;
+        for (const auto& c : frame->area_caps) {
+            if (!has_areas())
+                detail::fail({"frame.area_caps", c.area, "area"},
+                             "an area cap needs a model with areas (an \"areas\" table)");
+            area_index(c.area, {"frame.area_caps", c.area, "area"});
+            if (!capped_areas.insert(c.area).second)
+                detail::fail({"frame.area_caps", c.area, "area"}, "duplicate area cap");
+            detail::check_money_range(c.cap, currency_.minor_digits,
+                                      {"frame.area_caps", c.area, "cap"});
         }
     }
     // c = C^T p, refusing a unit cost that overflows.

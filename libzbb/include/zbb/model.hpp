@@ -129,12 +129,21 @@ struct partner_cap {
     decimal cap;
 };
 
+/// A cap on the full cost of the activities of one area and its sub-areas: sum over those
+/// activities a of u_a d_a, u the full unit costs and d = (I - S) x the direct volumes (a grant
+/// budget per district; see docs/areas.md).
+struct area_cap {
+    std::string area;
+    decimal cap;
+};
+
 /// The fixed financial frame of an opgave: a budget cap on the total and optional caps per
-/// partner. Only the optimiser uses it (zbb/optimize.hpp, objective max-effect); the bottom-up
-/// budget does not.
+/// partner and per area. Only the optimiser uses it (zbb/optimize.hpp, objective max-effect); the
+/// bottom-up budget does not.
 struct financial_frame {
     std::optional<decimal> budget;          ///< cap on the total cost, none = no cap
     std::vector<partner_cap> partner_caps;  ///< caps per partner
+    std::vector<area_cap> area_caps{};      ///< caps per area (sub-areas included)
 };
 
 /// An activity volume in a decision package: direct volume added by the package.

@@ -287,7 +287,8 @@ inline linked_model with_funding_shares(const linked_model& lm, const std::strin
 
 /// The model with its financial frame replaced by `frame` (std::nullopt removes it). Checked as
 /// when linking: known partners, no partner capped twice (entity "frame.partner_caps", field
-/// "partner"), budget and caps below 2^53 minor units (money_overflow, field "budget" or "cap").
+/// "partner"), known areas, no area capped twice (entity "frame.area_caps", field "area"), budget
+/// and caps below 2^53 minor units (money_overflow, field "budget" or "cap").
 /// Only the optimiser reads the frame; nothing is recomputed.
 inline linked_model with_frame(const linked_model& lm, std::optional<financial_frame> frame) {
     return detail::model_editor::frame(lm, std::move(frame));

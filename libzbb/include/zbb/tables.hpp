@@ -147,6 +147,12 @@ inline std::vector<partner_cap>& caps_of(financial_frame& f) {
 inline const std::vector<partner_cap>& ccaps_of(const financial_frame& f) {
     return f.partner_caps;
 }
+inline std::vector<area_cap>& area_caps_of(financial_frame& f) {
+    return f.area_caps;
+}
+inline const std::vector<area_cap>& carea_caps_of(const financial_frame& f) {
+    return f.area_caps;
+}
 
 // --- the tables --------------------------------------------------------------------------------
 using W = write_rule;
@@ -184,6 +190,16 @@ inline constexpr table<partner_cap,
                        {column<partner_cap, std::string>{"partner", &partner_cap::partner, true},
                         column<partner_cap, decimal>{"cap", &partner_cap::cap, true}},
                        {}};
+
+inline constexpr table<
+    area_cap, std::tuple<column<area_cap, std::string>, column<area_cap, decimal>>, std::tuple<>>
+    area_caps_table{"area_caps",
+                    "frame.area_caps",
+                    key_style::id,
+                    1,
+                    {column<area_cap, std::string>{"area", &area_cap::area, true},
+                     column<area_cap, decimal>{"cap", &area_cap::cap, true}},
+                    {}};
 
 inline constexpr table<
     goal,
@@ -373,7 +389,8 @@ inline constexpr table<
             "volumes", &volumes_of, &cvolumes_of, W::always}}};
 
 inline constexpr table<financial_frame, std::tuple<column<financial_frame, std::optional<decimal>>>,
-                       std::tuple<children<financial_frame, partner_cap, std::vector<partner_cap>>>>
+                       std::tuple<children<financial_frame, partner_cap, std::vector<partner_cap>>,
+                                  children<financial_frame, area_cap, std::vector<area_cap>>>>
     frame_table{
         "frame",
         "frame",
@@ -381,7 +398,9 @@ inline constexpr table<financial_frame, std::tuple<column<financial_frame, std::
         0,
         {column<financial_frame, std::optional<decimal>>{"budget", &financial_frame::budget}},
         {children<financial_frame, partner_cap, std::vector<partner_cap>>{"partner_caps", &caps_of,
-                                                                          &ccaps_of, W::when_set}}};
+                                                                          &ccaps_of, W::when_set},
+         children<financial_frame, area_cap, std::vector<area_cap>>{"area_caps", &area_caps_of,
+                                                                    &carea_caps_of, W::when_set}}};
 
 // The model's own tables, in the order of the file (and of reading).
 inline std::vector<goal>& goals_of(model& m) {
@@ -545,6 +564,8 @@ constexpr const auto& table_of() {
         return frame_table;
     else if constexpr (std::is_same_v<Row, partner_cap>)
         return partner_caps_table;
+    else if constexpr (std::is_same_v<Row, area_cap>)
+        return area_caps_table;
     else
         return model_table;
 }
@@ -697,8 +718,8 @@ std::vector<column_info> columns_info(const Table& t) {
 
 /// Every table of a model, in file order, the nested tables after the model's own: goals,
 /// activities, resources, partners, areas, effects, consumption, support, funding, plan, levels,
-/// packages, package_volumes, partner_caps. The header fields (format, name, ...) and the frame's
-/// budget are the columns of the tables "model" and "frame", which come first.
+/// packages, package_volumes, partner_caps, area_caps. The header fields (format, name, ...) and
+/// the frame's budget are the columns of the tables "model" and "frame", which come first.
 inline std::vector<table_info> model_tables() {
     using namespace schema;
     std::vector<table_info> out;
@@ -740,6 +761,8 @@ inline std::vector<table_info> model_tables() {
                   0,
                   columns_info(partner_caps_table)};
     out.push_back(pc);
+    out.push_back(
+        {"area_caps", "frame.area_caps", "frame", "area_caps", 0, columns_info(area_caps_table)});
     return out;
 }
 

@@ -74,7 +74,7 @@ struct variant_kind {
     std::string_view table;  // entity in messages
     std::size_t nkeys;
     std::string_view key[2];
-    std::string_view key_entity[2];  // "goal", "activity", "resource", "partner"
+    std::string_view key_entity[2];  // "goal", "activity", "resource", "partner", "area"
     variant_value_rule rule;
     bool link;  // a link row: a missing row is added, value 0 removes it
 };
@@ -151,6 +151,13 @@ inline constexpr variant_kind variant_kinds[] = {
      1,
      {"partner", ""},
      {"partner", ""},
+     variant_value_rule::decimal_or_null,
+     false},
+    {"frame.area_cap",
+     "frame.area_caps",
+     1,
+     {"area", ""},
+     {"area", ""},
      variant_value_rule::decimal_or_null,
      false},
 };
@@ -241,7 +248,7 @@ inline void variant_check_value(const variant& v, std::size_t k, const variant_k
                 variant_fail(v, k, set, "value",
                              "value must be a number (null is allowed only for an optional "
                              "field: resource.available, activity.max, frame.budget, "
-                             "frame.partner_cap)");
+                             "frame.partner_cap, frame.area_cap)");
             break;
         case variant_value_rule::decimal:
         case variant_value_rule::decimal_or_null:
@@ -277,6 +284,17 @@ inline std::vector<variant_edit> variant_edits(const variant& v, const linked_mo
         if (base) {
             for (std::size_t j = 0; j < kind.nkeys; ++j) {
                 const auto& entity = kind.key_entity[j];
+                if (entity == "area") {
+                    // An area of the model ("(no area)" is no area a cap can name).
+                    const int a = base->area_keys_index().find(keys[j]);
+                    if (a >= 0 && a < static_cast<int>(base->area_parents().size())) continue;
+                    try {
+                        fail({std::string(kind.table), keys[j], "area"},
+                             "unknown area '" + keys[j] + "'");
+                    } catch (...) {
+                        rethrow_with_context(variant_context(v, k, kind.set));
+                    }
+                }
                 const id_index& ids = entity == "goal"       ? base->goals()
                                       : entity == "activity" ? base->activities()
                                       : entity == "resource" ? base->resources()
@@ -352,8 +370,26 @@ inline std::vector<partner_share> final_funding(const variant& v,
     return shares;
 }
 
+// One cap of the frame (a partner's or an area's, `owner` the member that names it) after a
+// change: set, added at the end when missing, removed by null.
+template <class Cap>
+void set_cap(const variant& v, const variant_edit& e, std::vector<Cap>& caps,
+             std::string Cap::*owner) {
+    auto it =
+        std::find_if(caps.begin(), caps.end(), [&](const Cap& c) { return c.*owner == e.keys[0]; });
+    if (e.value->is_null()) {
+        if (it != caps.end()) caps.erase(it);
+        return;
+    }
+    const decimal cap = variant_decimal(v, e, {std::string(e.kind->table), e.keys[0], "cap"});
+    if (it != caps.end())
+        it->cap = cap;
+    else
+        caps.push_back({e.keys[0], cap});
+}
+
 // The frame after the edits: a change of a model without a frame creates one; null removes the
-// budget or a partner's cap (the frame itself stays).
+// budget or a partner's or area's cap (the frame itself stays).
 inline std::optional<financial_frame> final_frame(const variant& v,
                                                   const std::optional<financial_frame>& base,
                                                   const std::vector<variant_edit>& edits) {
@@ -365,19 +401,10 @@ inline std::optional<financial_frame> final_frame(const variant& v,
             if (!e.value->is_null()) frame->budget = variant_decimal(v, e, {"frame", "", "budget"});
         } else if (e.kind->set == "frame.partner_cap") {
             if (!frame) frame.emplace();
-            auto& caps = frame->partner_caps;
-            auto it = std::find_if(caps.begin(), caps.end(), [&](const zbb::partner_cap& c) {
-                return c.partner == e.keys[0];
-            });
-            if (e.value->is_null()) {
-                if (it != caps.end()) caps.erase(it);
-            } else {
-                const decimal cap = variant_decimal(v, e, {"frame.partner_caps", e.keys[0], "cap"});
-                if (it != caps.end())
-                    it->cap = cap;
-                else
-                    caps.push_back({e.keys[0], cap});
-            }
+            set_cap(v, e, frame->partner_caps, &zbb::partner_cap::partner);
+        } else if (e.kind->set == "frame.area_cap") {
+            if (!frame) frame.emplace();
+            set_cap(v, e, frame->area_caps, &zbb::area_cap::area);
         }
     }
     return frame;
@@ -765,7 +792,8 @@ inline linked_model apply_variant(const linked_model& base, const variant& v) {
                     last = &o;
             const auto shares = detail::final_funding(v, lm.view().funding, a, edits);
             apply(*last, [&] { return with_funding_shares(lm, a, shares); });
-        } else if (e.kind->table == "frame" || e.kind->table == "frame.partner_caps") {
+        } else if (e.kind->table == "frame" || e.kind->table == "frame.partner_caps" ||
+                   e.kind->table == "frame.area_caps") {
             if (framed) continue;
             framed = true;
             const auto frame = detail::final_frame(v, lm.view().frame, edits);

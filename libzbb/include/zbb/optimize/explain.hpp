@@ -87,6 +87,13 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
                                   L.partner_cap_value[k], used, 0, used - L.partner_cap_value[k],
                                   L.partner_cap_text[k]});
         }
+        for (std::size_t k = 0; k < L.area_rows.size(); ++k) {
+            const double used = L.area_cost_weights[k].dot(x);
+            if (used > L.area_cap_value[k] * (1 + 1e-7))
+                excess.push_back({"frame.area_caps", L.area_rows[k].first, "cap",
+                                  L.area_cap_value[k], used, 0, used - L.area_cap_value[k],
+                                  L.area_cap_text[k]});
+        }
     }
     // Binding limits of the elastic problem: their shadow price is the shortfall (in fractions of
     // the gaps) that one more unit would close.
@@ -122,7 +129,8 @@ inline infeasibility explain(const linked_model& lm, const goal_geometry& geo,
             // Related limits: max bounds of activities that move this goal toward its target, the
             // resources they consume, and the frame.
             for (const auto& l : ex.limits) {
-                bool related = l.entity == "frame" || l.entity == "frame.partner_caps";
+                bool related = l.entity == "frame" || l.entity == "frame.partner_caps" ||
+                               l.entity == "frame.area_caps";
                 if (l.entity == "activity") {
                     const int a = lm.activities().find(l.id);
                     related = geo.sigma[gi] * E.coeff(g, a) > 0;

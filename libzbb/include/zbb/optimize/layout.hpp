@@ -45,7 +45,11 @@ struct lp_layout {
     std::vector<int> last_level_col;  // per activity: column of its last level segment or -1
     std::vector<std::pair<std::string, int>> partner_rows;  // partner id, row
     std::vector<double> partner_cap_value;
-    std::vector<std::string> partner_cap_text;  // exact, with the currency's minor digits
+    std::vector<std::string> partner_cap_text;           // exact, with the currency's minor digits
+    std::vector<std::pair<std::string, int>> area_rows;  // area id, row
+    std::vector<double> area_cap_value;
+    std::vector<std::string> area_cap_text;
+    std::vector<dense_vector> area_cost_weights;  // per area row: w with w^T x = the area's cost
     double budget_value = 0;
     std::string budget_text;
 
@@ -71,12 +75,14 @@ struct lp_layout {
 struct frame_values {
     std::optional<decimal> budget;
     std::vector<partner_cap> caps;
+    std::vector<area_cap> area_caps;
 };
 inline frame_values effective_frame(const linked_model& lm, const optimize_options& o) {
     frame_values f;
     if (lm.view().frame) {
         f.budget = lm.view().frame->budget;
         f.caps = lm.view().frame->partner_caps;
+        f.area_caps = lm.view().frame->area_caps;
     }
     const int digits = lm.currency().minor_digits;
     if (o.budget_cap) {
@@ -91,6 +97,22 @@ inline frame_values effective_frame(const linked_model& lm, const optimize_optio
             detail::check_money_range(c.cap, digits, {"option", c.partner, "partner_caps"});
         }
     }
+    if (o.area_caps) {
+        f.area_caps = *o.area_caps;
+        std::vector<std::string> seen;
+        for (const auto& c : f.area_caps) {
+            if (!lm.has_areas())
+                fail({"option", c.area, "area_caps"},
+                     "an area cap needs a model with areas (an \"areas\" table)");
+            const int k = lm.area_keys_index().find(c.area);
+            if (k < 0 || k >= static_cast<int>(lm.area_parents().size()))
+                fail({"option", c.area, "area_caps"}, "unknown area '" + c.area + "'");
+            if (std::find(seen.begin(), seen.end(), c.area) != seen.end())
+                fail({"option", c.area, "area_caps"}, "duplicate area cap");
+            seen.push_back(c.area);
+            detail::check_money_range(c.cap, digits, {"option", c.area, "area_caps"});
+        }
+    }
     return f;
 }
 
@@ -100,16 +122,32 @@ inline std::string amount_text(const decimal& amount, const currency& cur) {
     return money::from_minor(amount.units_at_scale(cur.minor_digits)).to_string(cur.minor_digits);
 }
 
-// Safety margin on money caps: the LP keeps max(one minor unit, 1e-7 x cap) below the cap so
-// that the plan's rounded amounts never exceed it despite solver tolerances.
+// The cost of area k (and its sub-areas) as a linear function of the total volumes x: the full
+// cost u_a d_a of the direct volumes d = (I - S) x of the activities whose own area lies in k, so
+// w = (I - S)^T (u o 1_k) with u the full unit costs ((I - S)^T u = c). Over the top-level areas
+// and the activities without an area, the weights add up to c.
+inline dense_vector area_cost_weights(const linked_model& lm, const dense_vector& full_unit_costs,
+                                      int k) {
+    const int n = lm.activities().size();
+    dense_vector v = dense_vector::Zero(n);
+    for (int a = 0; a < n; ++a) {
+        const int area = lm.activity_area(a);
+        if (area >= 0 && lm.area_within(area, k)) v[a] = full_unit_costs[a];
+    }
+    return v - lm.support().transpose() * v;
+}
+
+// Safety margin on money caps: the LP keeps max(`minor_units` minor units, 1e-7 x cap) below the
+// cap so that the plan's rounded amounts never exceed it despite solver tolerances.
 // (A cap of 0 stays 0: the row then only allows activities without cost.)
-inline double capped(double cap, const currency& cur) {
-    return std::max(0.0, cap - std::max(std::pow(10.0, -cur.minor_digits), 1e-7 * cap));
+inline double capped(double cap, const currency& cur, int minor_units = 1) {
+    return std::max(0.0,
+                    cap - std::max(minor_units * std::pow(10.0, -cur.minor_digits), 1e-7 * cap));
 }
 
 struct layout_flags {
     bool attainment = false;      // max-effect: a_g columns and rows a_g |gap| <= sigma E_g x
-    bool frame = false;           // budget and partner rows
+    bool frame = false;           // budget, partner and area rows
     bool elastic_goals = false;   // slack on goal rows (least-cost explanation)
     bool elastic_limits = false;  // slack on activity max, resources and frame rows
     bool goal_rows = true;        // false: no goal rows at all (explaining a max-effect question)
@@ -261,6 +299,32 @@ inline lp_layout build_layout(const linked_model& lm, const goal_geometry& geo,
                 const int row = prow[static_cast<std::size_t>(it.row())];
                 if (row >= 0 && c[a] != 0.0) L.t.emplace_back(row, a, it.value() * c[a]);
             }
+        // Area caps: w_k^T x <= cap_k (area_cost_weights).
+        if (!frame.area_caps.empty()) {
+            const dense_vector u = lm.support_solver().full_unit_costs(c);
+            for (const auto& cap : frame.area_caps) {
+                const double v = cap.cap.to_double();
+                const int k = lm.area_keys_index().find(cap.area);
+                // The reported amount with sub-areas adds one rounded by_area amount per area of
+                // the subtree, each within one minor unit of its value: one minor unit of margin
+                // per area keeps their sum within the cap.
+                int subtree = 0;
+                for (int j = 0; j < static_cast<int>(lm.area_parents().size()); ++j)
+                    subtree += lm.area_within(j, k) ? 1 : 0;
+                const int row = L.add_row(-inf, capped(v, lm.currency(), subtree));
+                L.area_rows.emplace_back(cap.area, row);
+                L.area_cap_value.push_back(v);
+                L.area_cap_text.push_back(amount_text(cap.cap, lm.currency()));
+                auto w = area_cost_weights(lm, u, k);
+                for (int a = 0; a < n; ++a)
+                    if (w[a] != 0.0) L.t.emplace_back(row, a, w[a]);
+                L.area_cost_weights.push_back(std::move(w));
+                if (flags.elastic_limits) {
+                    int e = L.add_col(0.0, inf, limit_penalty / std::max(v, 1.0));
+                    L.t.emplace_back(row, e, -1.0);
+                }
+            }
+        }
     }
     L.finish();
     return L;

@@ -64,6 +64,14 @@ inline std::vector<limit> binding_limits(const linked_model& lm, const lp_layout
                            L.partner_cap_value[k], sol.row_activity[static_cast<std::size_t>(row)],
                            -y, 0, L.partner_cap_text[k]});
     }
+    for (std::size_t k = 0; k < L.area_rows.size(); ++k) {
+        const int row = L.area_rows[k].second;
+        const double y = sol.row_dual[static_cast<std::size_t>(row)];
+        if (y < -tol)
+            out.push_back({"frame.area_caps", L.area_rows[k].first, "cap", L.area_cap_value[k],
+                           sol.row_activity[static_cast<std::size_t>(row)], -y, 0,
+                           L.area_cap_text[k]});
+    }
     std::stable_sort(out.begin(), out.end(), [](const limit& a, const limit& b) {
         return a.shadow_price > b.shadow_price;
     });
@@ -75,6 +83,7 @@ inline std::string describe(const limit& l) {
     if (l.entity == "frame") return "the budget cap of " + amount;
     if (l.entity == "frame.partner_caps")
         return "the cap of partner '" + l.id + "' (" + amount + ")";
+    if (l.entity == "frame.area_caps") return "the cap of area '" + l.id + "' (" + amount + ")";
     if (l.entity == "resource")
         return "resource '" + l.id + "' (available " + short_number(l.bound) + ")";
     if (l.field == "levels")

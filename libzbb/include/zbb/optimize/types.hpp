@@ -74,6 +74,8 @@ struct optimize_options {
     std::optional<decimal> budget_cap;
     /// max-effect: caps per partner; override the model's frame.partner_caps when set.
     std::optional<std::vector<partner_cap>> partner_caps;
+    /// max-effect: caps per area (sub-areas included); override the model's frame.area_caps.
+    std::optional<std::vector<area_cap>> area_caps;
     budget_options report;  ///< rounding of the plan's budget
 };
 
@@ -93,8 +95,9 @@ struct goal_outcome {
 
 /// A bound, capacity or cap that holds the plan back.
 struct limit {
-    std::string entity;  ///< "activity", "resource", "frame" or "frame.partner_caps"
-    std::string id;      ///< activity, resource or partner id ("" for the budget)
+    std::string entity;  ///< "activity", "resource", "frame", "frame.partner_caps" or
+                         ///< "frame.area_caps"
+    std::string id;      ///< activity, resource, partner or area id ("" for the budget)
     std::string
         field;  ///< "max", "min", "levels" (the last level's up_to), "available", "budget", "cap"
     double bound = 0;  ///< the limit's value
