@@ -475,11 +475,62 @@ std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables) {
     return std::nullopt;
 }
 
+std::optional<zbb::multi_year> years_from_columns(const py::dict& tables) {
+    auto present = [&](const char* name) {
+        return tables.contains(name) && !tables[name].is_none();
+    };
+    // The estimate's tables under their DataFrame names (the JSON format nests them in "years"):
+    // rows of them without the years are refused, not dropped.
+    if (!present("years")) {
+        auto refuse_rows = [&](const auto& t, const char* name, const char* field) {
+            if (!present(name)) return;
+            const table_columns cols(tables, name, column_names(t));
+            if (cols.rows() > 0)
+                fail({"years", "", field},
+                     "a multi-year table needs the estimate's years (give years=...)");
+        };
+        refuse_rows(schema::index_series_table, "index_series", "index_series");
+        refuse_rows(schema::indexation_table, "indexation", "indexation");
+        refuse_rows(schema::year_volumes_table, "year_volumes", "volumes");
+        return std::nullopt;
+    }
+    py::object y = tables["years"];
+    if (!py::isinstance<py::dict>(y)) fail({"years", "", ""}, "must be a mapping");
+    const auto header = y.cast<py::dict>();
+    for (auto item : header) {
+        const auto key = py::cast<std::string>(item.first);
+        if (key != "budget_year" && key != "last_year") fail({"years", "", key}, "unknown key");
+    }
+    zbb::multi_year my;
+    schema::row_place place;
+    place.prefix = "years";
+    place.positional = false;
+    schema::for_each(schema::years_table.columns, [&](const auto& col) {
+        const py::str key(std::string(col.name));
+        PyObject* value = header.contains(key) ? header[key].ptr() : nullptr;
+        schema::read_cell(col, object_cell{value}, my, place);
+    });
+    auto read_part = [&](const auto& t, const char* name, auto& out) {
+        const table_columns cols(tables, name, column_names(t));
+        schema::row_place rows;
+        rows.prefix = t.entity;
+        for (std::size_t i = 0; i < cols.rows(); ++i) {
+            out.emplace_back();
+            read_columns_row(t, cols, i, out.back(), rows);
+        }
+    };
+    read_part(schema::index_series_table, "index_series", my.index_series);
+    read_part(schema::indexation_table, "indexation", my.indexation);
+    read_part(schema::year_volumes_table, "year_volumes", my.volumes);
+    return my;
+}
+
 columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
     static const std::set<std::string> table_names{
-        "goals",           "activities", "resources",    "partners", "areas",  "effects",
-        "consumption",     "support",    "funding",      "plan",     "levels", "packages",
-        "package_volumes", "frame",      "partner_caps", "area_caps"};
+        "goals",     "activities",  "resources",       "partners",   "areas",
+        "effects",   "consumption", "support",         "funding",    "plan",
+        "levels",    "packages",    "package_volumes", "frame",      "partner_caps",
+        "area_caps", "years",       "index_series",    "indexation", "year_volumes"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
@@ -517,6 +568,7 @@ columns_model model_from_columns(const py::dict& header, const py::dict& tables)
     read_table(tables, schema::packages_table, m.packages);
     out.orphan = read_package_volumes(tables, m);
     m.frame = frame_from_columns(tables);
+    m.years = years_from_columns(tables);
     return out;
 }
 
@@ -600,6 +652,16 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
         static const std::vector<zbb::area_cap> none;
         simple(schema::area_caps_table, m.frame ? m.frame->area_caps : none,
                {{"area", &lm.area_keys_index()}});
+    } else if (table == "index_series") {
+        static const std::vector<zbb::index_factor> none;
+        simple(schema::index_series_table, m.years ? m.years->index_series : none);
+    } else if (table == "indexation") {
+        static const std::vector<zbb::category_indexation> none;
+        simple(schema::indexation_table, m.years ? m.years->indexation : none);
+    } else if (table == "year_volumes") {
+        static const std::vector<zbb::year_volume> none;
+        simple(schema::year_volumes_table, m.years ? m.years->volumes : none,
+               {{"goal", &lm.goals()}, {"activity", &lm.activities()}});
     } else {
         fail({"model", "", table}, "unknown table");
     }

@@ -40,6 +40,11 @@ columns_model model_from_columns(const py::dict& header, const py::dict& tables)
 /// "frame" or None: no frame), read as model_from_columns reads it. Needs the GIL.
 std::optional<zbb::financial_frame> frame_from_columns(const py::dict& tables);
 
+/// The multi-year estimate of {"years": {"budget_year": int, "last_year": int}, "index_series",
+/// "indexation", "year_volumes": {column: array}} (no "years" or None: none; rows of the three
+/// tables without it are refused). Needs the GIL.
+std::optional<zbb::multi_year> years_from_columns(const py::dict& tables);
+
 /// The plan rows of {column: array} (columns goal, activity, volume). Needs the GIL.
 zbb::plan plan_from_columns(const py::dict& columns);
 

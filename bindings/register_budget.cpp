@@ -22,10 +22,11 @@ budget_handle compute(const model_handle& h, const std::string& rounding, const 
     // Parsed before the handle is made: GCC 12 may destroy an aggregate's members twice when a
     // later initializer throws.
     const zbb::rounding_mode mode = zbb::parse_rounding_mode(rounding);
-    budget_handle out{h.lm, {}, {}, mode};
+    budget_handle out{h.lm, {}, {}, mode, true};
     std::optional<zbb::plan> p;
     if (!plan.is_none()) p = plan_from_columns(plan.cast<py::dict>());
     const py::gil_scoped_release release;
+    out.own_plan = !p;
     out.plan = p ? h.lm->link_plan(*p) : h.lm->plan();
     out.b = zbb::compute_budget(*h.lm, out.plan, {out.rounding});
     return out;
@@ -124,11 +125,21 @@ void register_budget(py::module_& m) {
             [](const B& h, std::optional<int> indent) {
                 // Without an indent: the library's default, exactly what `zbb budget --json`
                 // prints.
+                // A model with years and its own plan: with every year's total, as the CLI.
+                if (h.own_plan && h.lm->has_years()) {
+                    const auto years = zbb::compute_multi_year_budget(*h.lm, {h.rounding});
+                    return zbb::budget_report_json(*h.lm, h.b, years, indent.value_or(2));
+                }
                 return indent ? zbb::budget_report_json(*h.lm, h.b, *indent)
                               : zbb::budget_report_json(*h.lm, h.b);
             },
             py::arg("indent") = py::none())
-        .def("report_text", [](const B& h) { return zbb::budget_report_text(*h.lm, h.b); });
+        .def("report_text", [](const B& h) {
+            if (h.own_plan && h.lm->has_years())
+                return zbb::budget_report_text(*h.lm, h.b,
+                                               zbb::compute_multi_year_budget(*h.lm, {h.rounding}));
+            return zbb::budget_report_text(*h.lm, h.b);
+        });
 
     m.def("compute_budget", &compute, py::arg("model"), py::kw_only(),
           py::arg("rounding") = "half-even", py::arg("plan") = py::none());

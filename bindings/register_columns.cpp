@@ -30,6 +30,14 @@ py::tuple state_of(const zbb::linked_model& lm) {
          {"goals", "activities", "resources", "partners", "areas", "effects", "consumption",
           "support", "funding", "plan", "levels", "packages", "package_volumes"})
         tables[name] = table_to_columns(lm, name);
+    if (m.years) {
+        py::dict years;
+        years["budget_year"] = m.years->budget_year;
+        years["last_year"] = m.years->last_year;
+        tables["years"] = years;
+        for (const char* name : {"index_series", "indexation", "year_volumes"})
+            tables[name] = table_to_columns(lm, name);
+    }
     if (m.frame) {
         py::dict frame;
         frame["budget"] =
@@ -82,6 +90,45 @@ void register_columns(py::module_& m) {
         caps_rows("area_caps", "area", f->area_caps, &zbb::area_cap::area);
         return out;
     });
+    cls.def("years", [](const model_handle& h) -> py::object {
+        // As in the JSON format: {"budget_year", "last_year", "index_series": [{series, year,
+        // factor}], "indexation": [{category, series}], "volumes": [{goal, activity, year,
+        // volume}]}, the lists only when they have rows.
+        const auto& y = h.lm->years();
+        if (!y) return py::none();
+        py::dict out;
+        out["budget_year"] = y->budget_year;
+        out["last_year"] = y->last_year;
+        if (!y->index_series.empty()) {
+            py::list rows;
+            for (const auto& f : y->index_series)
+                rows.append(py::dict(py::arg("series") = f.series, py::arg("year") = f.year,
+                                     py::arg("factor") = f.factor.text()));
+            out["index_series"] = rows;
+        }
+        if (!y->indexation.empty()) {
+            py::list rows;
+            for (const auto& c : y->indexation)
+                rows.append(
+                    py::dict(py::arg("category") = c.category, py::arg("series") = c.series));
+            out["indexation"] = rows;
+        }
+        if (!y->volumes.empty()) {
+            py::list rows;
+            for (const auto& v : y->volumes)
+                rows.append(py::dict(py::arg("goal") = v.goal, py::arg("activity") = v.activity,
+                                     py::arg("year") = v.year, py::arg("volume") = v.volume));
+            out["volumes"] = rows;
+        }
+        return out;
+    });
+    cls.def(
+        "with_years",
+        [](const model_handle& h, const py::dict& tables) {
+            std::optional<zbb::multi_year> years = years_from_columns(tables);
+            return edited([&] { return zbb::with_years(*h.lm, std::move(years)); });
+        },
+        py::arg("tables"));
     cls.def("state", [](const model_handle& h) { return state_of(*h.lm); });
     cls.def(
         "with_plan",

@@ -110,7 +110,7 @@ void register_optimize(py::module_& m) {
         .def("budget",
              [](const R& h) -> std::optional<budget_handle> {
                  if (!h.r.budget) return std::nullopt;
-                 return budget_handle{h.lm, h.r.plan, *h.r.budget, h.rounding};
+                 return budget_handle{h.lm, h.r.plan, *h.r.budget, h.rounding, false};
              })
         .def("goal_ids",
              [](const R& h) {

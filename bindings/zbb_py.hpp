@@ -31,6 +31,7 @@ struct budget_handle {
     zbb::sparse_matrix plan;  ///< the linked plan D (activity x goal) the budget was computed for
     zbb::budget b;
     zbb::rounding_mode rounding = zbb::rounding_mode::half_even;
+    bool own_plan = true;  ///< computed for the model's plan (its reports then show every year)
 };
 
 /// A model_error naming `where` (the bindings refuse bad arguments as the library does).
@@ -112,5 +113,6 @@ void register_packages(py::module_& m);
 void register_variants(py::module_& m);
 void register_prior(py::module_& m);
 void register_simulate(py::module_& m);
+void register_years(py::module_& m);
 
 }  // namespace zbb_py

@@ -31,6 +31,7 @@ constexpr command_help commands[] = {
      "         [--by goal,KIND]                        full cost of each goal by KIND: activity,\n"
      "                                                 resource, category, partner or area\n"
      "         [--by area]                             the same as --by goal,area\n"
+     "         [--by year]                             every year of the estimate (\"years\")\n"
      "         [--prior PRIOR.csv|.json] [--waterfall KIND]\n"
      "                                                 against last year's budget: per line and a\n"
      "                                                 waterfall of the change by goal\n"},
@@ -181,13 +182,16 @@ options parse_args(int argc, char** argv) {
             }
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--by")) {
             const std::string v = option_value(args, i, "--by", "goal,KIND");
-            const std::string kind = v == "area" ? v : v.rfind("goal,", 0) == 0 ? v.substr(5) : "";
+            const std::string kind = v == "area" || v == "year" ? v
+                                     : v.rfind("goal,", 0) == 0 ? v.substr(5)
+                                                                : "";
             if (kind != "activity" && kind != "resource" && kind != "category" &&
-                kind != "partner" && kind != "area")
+                kind != "partner" && kind != "area" && kind != "year")
                 throw usage_error(
-                    "--by takes goal,activity, goal,resource, goal,category, goal,partner or "
-                    "goal,area (also: area), got '" +
+                    "--by takes goal,activity, goal,resource, goal,category, goal,partner, "
+                    "goal,area (also: area) or year, got '" +
                     v + "'");
+            if (v == "goal,year") throw usage_error("--by takes year, not goal,year");
             o.by = kind;
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
             o.prior = option_value(args, i, "--prior", "a prior budget file");
@@ -304,6 +308,17 @@ void print_budget(zbb::model m, const options& o) {
         if (o.by == "area" && !lm.has_areas())
             zbb::detail::fail({"model", "", "areas"},
                               "--by area needs a model with an \"areas\" table");
+        if (o.by == "year") {
+            if (!lm.has_years())
+                zbb::detail::fail({"model", "", "years"},
+                                  "--by year needs a model with a multi-year estimate (\"years\")");
+            const auto years_budget = zbb::compute_multi_year_budget(lm, o.budget);
+            const std::string out = o.json  ? zbb::multi_year_report_json(lm, years_budget)
+                                    : o.csv ? zbb::multi_year_report_csv(lm, years_budget)
+                                            : zbb::multi_year_report_text(lm, years_budget);
+            std::fwrite(out.data(), 1, out.size(), stdout);
+            return;
+        }
         const auto tables = zbb::compute_goal_tables(lm, b);
         std::string out;
         if (!o.by.empty()) {
@@ -322,6 +337,14 @@ void print_budget(zbb::model m, const options& o) {
                   : o.csv ? zbb::prior_report_csv(c)
                           : zbb::budget_report_text(lm, b) + "\n" + zbb::prior_report_text(lm, c);
         }
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        return;
+    }
+    if (lm.has_years()) {
+        const auto years_budget = zbb::compute_multi_year_budget(lm, o.budget);
+        const std::string out = o.json  ? zbb::budget_report_json(lm, b, years_budget)
+                                : o.csv ? zbb::budget_report_csv(lm, b, years_budget)
+                                        : zbb::budget_report_text(lm, b, years_budget);
         std::fwrite(out.data(), 1, out.size(), stdout);
         return;
     }

@@ -38,6 +38,7 @@ from ._prior import PriorBudget, PriorComparison, read_prior
 from ._simulate import DISTRIBUTIONS, RobustPlan, Simulation, robust_least_cost, simulate
 from ._tables import TABLES as _TABLES
 from ._variants import compute_variants
+from ._years import MultiYearBudget
 
 __version__: str = _core.version
 
@@ -57,6 +58,7 @@ __all__ = [
     "Model",
     "ModelError",
     "MoneyOverflowError",
+    "MultiYearBudget",
     "OptimizationResult",
     "PackagesResult",
     "PriorBudget",

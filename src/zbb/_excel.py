@@ -7,7 +7,11 @@ name, description, currency, minor_units) and one sheet per table (``goals``,
 ``levels``, ``packages``, ``package_volumes``) whose first row holds the column
 names of the DataFrames; a model with a financial frame adds a sheet ``frame``
 (``key``, ``value``: budget), a sheet ``partner_caps`` (``partner``, ``cap``) and
-a sheet ``area_caps`` (``area``, ``cap``) when it has caps of that kind.
+a sheet ``area_caps`` (``area``, ``cap``) when it has caps of that kind; a model with a
+multi-year estimate adds a sheet ``years`` (``key``, ``value``: budget_year, last_year) and
+the sheets ``index_series`` (``series``, ``year``, ``factor`` as text), ``indexation``
+(``category``, ``series``) and ``year_volumes`` (``goal``, ``activity``, ``year``, ``volume``)
+when they have rows.
 Prices, shares, level effects and frame amounts are *text cells* ("78.40"), so
 that no digit passes through a binary float; a numeric price, share or effect
 cell is refused with :class:`zbb.ModelError` unless ``allow_float_prices=True``.
@@ -21,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._errors import ModelError
-from ._tables import HEADER, TABLES, row_namer
+from ._tables import HEADER, TABLES, YEARS_TABLES, row_namer
 
 if TYPE_CHECKING:
     from ._model import Model
@@ -34,7 +38,9 @@ __all__ = ["read_workbook", "write_model_excel"]
 PathLike = str | os.PathLike[str]
 _HEADER_KEYS = tuple(HEADER.columns)
 #: per table, its exact columns (prices, shares, level effects): text cells in a workbook
-_EXACT = {name: t.exact_columns() for name, t in TABLES.items() if t.exact_columns()}
+_EXACT = {name: t.exact_columns() for name, t in {**TABLES, **YEARS_TABLES}.items() if t.exact_columns()}
+#: the multi-year estimate's sheets and their keys in Model.years
+_YEARS_SHEETS = {"index_series": "index_series", "indexation": "indexation", "year_volumes": "volumes"}
 _TEXT_FORMAT = "@"
 
 
@@ -74,10 +80,18 @@ def read_workbook(
     header: dict[str, Any] = {}
     tables: dict[str, pd.DataFrame] = {}
     frame: dict[str, Any] | None = None
+    years: dict[str, Any] | None = None
     for title, rows in sheets.items():
         _refuse_full_cells(title, rows)
         if title == "model":
             header = _read_header(rows)
+        elif title == "years":
+            years = {**(years or {}), **_read_years_sheet(rows)}
+        elif title in _YEARS_SHEETS:
+            years = {
+                **(years or {}),
+                _YEARS_SHEETS[title]: _read_table(title, rows, allow_float_prices=allow_float_prices),
+            }
         elif title in ("frame", "partner_caps", "area_caps"):
             frame = _read_frame_sheet(title, rows, frame or {}, allow_float_prices=allow_float_prices)
         elif title in TABLES:
@@ -85,7 +99,7 @@ def read_workbook(
         else:
             raise ModelError(
                 f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, frame, partner_caps, "
-                "area_caps",
+                "area_caps, years, index_series, indexation, year_volumes",
                 entity="file",
                 id=os.fspath(path),
                 field=title,
@@ -121,8 +135,29 @@ def read_workbook(
         "currency": _text(header.get("currency")) or "EUR",
         "minor_units": minor,
         "frame": frame,
+        "years": years,
         "allow_float_prices": allow_float_prices,
     }
+
+
+def _read_years_sheet(rows: list[list[Any]]) -> dict[str, Any]:
+    """The sheet ``years``: key/value rows budget_year and last_year."""
+    out: dict[str, Any] = {}
+    for row in rows[1:]:
+        if row and row[0] is not None:
+            if row[0] not in ("budget_year", "last_year"):
+                raise ModelError(f"years, field '{row[0]}': unknown key", entity="years", field=str(row[0]))
+            if row[0] in out:
+                raise ModelError(
+                    f"years, field '{row[0]}': duplicate key (the years sheet gives it once)",
+                    entity="years",
+                    field=str(row[0]),
+                )
+            value = row[1] if len(row) > 1 else None
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            out[str(row[0])] = value
+    return out
 
 
 def _read_frame_sheet(
@@ -194,7 +229,7 @@ def _read_header(rows: list[list[Any]]) -> dict[str, Any]:
 
 
 def _read_table(title: str, rows: list[list[Any]], *, allow_float_prices: bool) -> pd.DataFrame:
-    spec = TABLES[title]
+    spec = YEARS_TABLES[title] if title in YEARS_TABLES else TABLES[title]
     if not rows:
         return pd.DataFrame(columns=spec.columns)
     names = [c for c in rows[0]]
@@ -277,6 +312,28 @@ def write_model_excel(model: Model, path: PathLike) -> None:
                     ws.append(_checked_row(table, [key, "cap"], [row[key], row["cap"]]))
                     ws.cell(row=ws.max_row, column=2).number_format = _TEXT_FORMAT
         _autosize(ws)
+    years = model.years
+    if years is not None:
+        ws = wb.create_sheet("years")
+        ws.append(["key", "value"])
+        ws.append(["budget_year", years["budget_year"]])
+        ws.append(["last_year", years["last_year"]])
+        _autosize(ws)
+        for title, spec in YEARS_TABLES.items():
+            columns = model._core.table(title)
+            n = len(columns[spec.columns[0]])
+            if n == 0:
+                continue
+            ws = wb.create_sheet(title)
+            ws.append(spec.columns)
+            data = [columns[c] for c in spec.columns]
+            for i in range(n):
+                ws.append(_checked_row(title, spec.columns, [_cell(col[i]) for col in data]))
+            for exact in _EXACT.get(title, []):
+                col = spec.columns.index(exact) + 1
+                for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+                    cell.number_format = _TEXT_FORMAT
+            _autosize(ws)
     wb.save(os.fspath(path))
 
 

@@ -21,7 +21,8 @@ from ._html import model_html
 from ._optimize import OptimizationResult, optimize
 from ._packages import PackagesResult, rank_packages
 from ._simulate import Simulation, simulate
-from ._tables import TABLES, columns_to_frame, frame_to_columns
+from ._tables import TABLES, YEARS_TABLES, columns_to_frame, frame_to_columns
+from ._years import MultiYearBudget
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -121,6 +122,7 @@ class Model:
         currency: str = "EUR",
         minor_units: int | None = None,
         frame: Mapping[str, Any] | None = None,
+        years: Mapping[str, Any] | None = None,
         allow_float_prices: bool = False,
     ) -> Model:
         """Build a model from one DataFrame per table (long format).
@@ -159,6 +161,11 @@ class Model:
             The financial frame as in the JSON format, e.g. ``{"budget":
             "1250000.00", "partner_caps": [{"partner": "P-muni", "cap":
             "800000.00"}]}`` (see :attr:`frame`).
+        years : mapping, optional
+            The multi-year estimate as in the JSON format (see :attr:`years`,
+            docs/years.md): ``{"budget_year": 2027, "last_year": 2030,
+            "index_series": ..., "indexation": ..., "volumes": ...}``, each of the
+            three a DataFrame or a list of row dicts (``factor`` exact like prices).
         allow_float_prices : bool, default False
             Accept float prices, shares, level effects (and frame amounts), converted
             through ``repr()``; by default they are refused with
@@ -187,6 +194,13 @@ class Model:
         given.update({k: v for k, v in keywords.items() if v is not None})
         columns: dict[str, Any] = {}
         for table, data in given.items():
+            if table in YEARS_TABLES:
+                raise ModelError(
+                    f"model, field '{table}': a table of the multi-year estimate; give it in years={{...}} "
+                    f"(docs/years.md)",
+                    entity="model",
+                    field=str(table),
+                )
             if table not in TABLES:
                 raise ModelError(
                     f"model, field '{table}': unknown table; expected {', '.join(TABLE_NAMES)}",
@@ -198,6 +212,8 @@ class Model:
             columns[table] = frame_to_columns(data, table, allow_float_prices=allow_float_prices)
         if frame is not None:
             columns.update(_frame_columns(frame, allow_float_prices=allow_float_prices))
+        if years is not None:
+            columns.update(_years_columns(years, allow_float_prices=allow_float_prices))
         header = {
             "format": "zbb-model/1",
             "name": name,
@@ -266,6 +282,28 @@ class Model:
         return frame
 
     @property
+    def years(self) -> dict[str, Any] | None:
+        """The multi-year estimate as in the JSON format, or None (docs/years.md).
+
+        ``{"budget_year": 2027, "last_year": 2030, "index_series": [{"series": "cao-wages",
+        "year": 2028, "factor": "1.035"}, ...], "indexation": [{"category": "staff", "series":
+        "cao-wages"}, ...], "volumes": [{"goal": ..., "activity": ..., "year": 2029, "volume":
+        ...}, ...]}``; factors are exact decimal text, the lists only when they have rows.
+        """
+        years: dict[str, Any] | None = self._core.years()
+        return years
+
+    @property
+    def has_years(self) -> bool:
+        """True when the model has a multi-year estimate (``years``)."""
+        return self._core.years() is not None
+
+    @property
+    def estimate_years(self) -> list[int]:
+        """The years of the estimate, the budget year first; empty without ``years``."""
+        return list(_core.estimate_years(self._core))
+
+    @property
     def has_areas(self) -> bool:
         """True when the model has areas (a non-empty ``areas`` table): budgets then have ``by_area``."""
         return self._core.has_areas
@@ -319,11 +357,13 @@ class Model:
         ``name`` is one of :data:`zbb.TABLE_COLUMNS`: the ten tables of the JSON
         format, or ``"levels"``, ``"packages"``, ``"package_volumes"`` (the
         activities' levels, the decision packages and their volumes, which the
-        JSON format nests; package ``level`` is int64).
+        JSON format nests; package ``level`` is int64), or one of the multi-year
+        estimate's ``"index_series"``, ``"indexation"``, ``"year_volumes"``
+        (empty without ``years``; ``year`` is int64, ``factor`` Decimal).
         """
-        if name not in TABLES:
+        if name not in TABLES and name not in YEARS_TABLES:
             raise ModelError(
-                f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES)}",
+                f"model, field '{name}': unknown table; expected {', '.join(TABLE_NAMES + tuple(YEARS_TABLES))}",
                 entity="model",
                 field=str(name),
             )
@@ -333,7 +373,7 @@ class Model:
         """All tables as DataFrames: the ten of the JSON format, then levels, packages, package_volumes.
 
         ``Model.from_dataframes(m.to_dataframes(), name=m.name, currency=m.currency,
-        minor_units=m.minor_units, description=m.description, frame=m.frame)``
+        minor_units=m.minor_units, description=m.description, frame=m.frame, years=m.years)``
         gives the same model back.
         """
         return {name: columns_to_frame(self._core.table(name), name) for name in TABLE_NAMES}
@@ -380,6 +420,38 @@ class Model:
         """
         columns = None if plan is None else frame_to_columns(plan, "plan")
         return Budget(_core.compute_budget(self._core, rounding=rounding, plan=columns), self)
+
+    def for_year(self, year: int) -> Model:
+        """The model of one year of the multi-year estimate: the resources' prices indexed to
+        ``year`` (exact decimal products of the series' factors) and that year's plan volumes,
+        without ``years``. Its :meth:`budget` is that year's budget (docs/years.md)."""
+        return Model(_core.year_model(self._core, int(year)))
+
+    def multi_year_budget(self, *, rounding: str = "half-even") -> MultiYearBudget:
+        """The budget of every year of the multi-year estimate (the same numbers as ``zbb budget
+        MODEL --by year``); see :class:`zbb.MultiYearBudget`.
+
+        Parameters
+        ----------
+        rounding : str, default "half-even"
+            As in :meth:`budget`: how each year's total becomes whole minor units.
+
+        Raises
+        ------
+        ModelError
+            For a model without ``years`` (entity ``"years"``).
+        MoneyOverflowError
+            For an indexed price of 2^53 minor units or more (naming the resource and year).
+        """
+        if not self.has_years:
+            raise ModelError(
+                "years: the model has no multi-year estimate (give years=...; docs/years.md)", entity="years"
+            )
+        budgets = {}
+        for year in self.estimate_years:
+            one = self.for_year(year)
+            budgets[year] = one.budget(rounding=rounding)
+        return MultiYearBudget(self, budgets, rounding)
 
     def least_cost(self, *, rounding: str = "half-even", time_limit: float | None = None) -> OptimizationResult:
         """The least-cost plan: volumes within every bound and capacity that reach every target at the lowest cost.
@@ -655,6 +727,14 @@ class Model:
         tables = {} if frame is None else _frame_columns(frame, allow_float_prices=allow_float_prices)
         return Model(self._core.with_frame(tables))
 
+    def with_years(self, years: Mapping[str, Any] | None, *, allow_float_prices: bool = False) -> Model:
+        """A copy with the multi-year estimate replaced (None removes it); see :attr:`years`.
+
+        Checked as when the model is read; shares everything else (nothing is recomputed).
+        """
+        tables = {} if years is None else _years_columns(years, allow_float_prices=allow_float_prices)
+        return Model(self._core.with_years(tables))
+
     def with_plan(self, plan: Any) -> Model:
         """A copy with the plan replaced (a DataFrame or rows with ``goal``, ``activity``, ``volume``)."""
         return Model(self._core.with_plan(frame_to_columns(plan, "plan")))
@@ -782,6 +862,56 @@ def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dic
     return out
 
 
+def _years_columns(years: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
+    """The multi-year estimate (as in the JSON format) as the core's tables "years",
+    "index_series", "indexation" and "year_volumes"."""
+    if not isinstance(years, Mapping):
+        raise ModelError('years: must be a mapping such as {"budget_year": 2027, "last_year": 2030}', entity="years")
+    parts = {"index_series": "index_series", "indexation": "indexation", "volumes": "year_volumes"}
+    out: dict[str, Any] = {"years": {}}
+    for key, value in years.items():
+        if key in ("budget_year", "last_year"):
+            out["years"][key] = int(value) if isinstance(value, np.integer) else value
+        elif key in parts:
+            if value is None:
+                continue
+            if isinstance(value, (str, bytes)) or not (
+                isinstance(value, (pd.DataFrame, Mapping)) or isinstance(value, Iterable)
+            ):
+                raise ModelError(
+                    f"years, field '{key}': must be a DataFrame or a list of rows", entity="years", field=str(key)
+                )
+            out[parts[key]] = frame_to_columns(value, parts[key], allow_float_prices=allow_float_prices)
+        else:
+            raise ModelError(f"years, field '{key}': unknown key", entity="years", field=str(key))
+    return out
+
+
+def _years_ready(years: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
+    """The estimate with its index factors as exact text (as prices)."""
+    out = dict(years)
+    steps = out.get("index_series")
+    if isinstance(steps, (list, tuple)):
+        rows = []
+        for row in steps:
+            if isinstance(row, Mapping) and "factor" in row and not isinstance(row["factor"], str):
+                series, year = row.get("series"), row.get("year")
+                ident = f"{series}/{year}" if isinstance(series, str) else ""
+                row = {
+                    **row,
+                    "factor": decimal_text(
+                        row["factor"],
+                        entity="years.index_series",
+                        id=ident,
+                        field="factor",
+                        allow_float=allow_float_prices,
+                    ),
+                }
+            rows.append(row)
+        out["index_series"] = rows
+    return out
+
+
 #: the frame's cap tables and the column that names what each row caps
 _FRAME_CAP_KEYS = {"partner_caps": "partner", "area_caps": "area"}
 
@@ -821,6 +951,8 @@ def _json_ready(doc: dict[str, Any], *, allow_float_prices: bool) -> dict[str, A
             out[key] = [_activity_ready(row, n, allow_float_prices=allow_float_prices) for n, row in enumerate(value)]
         elif key == "frame" and isinstance(value, Mapping):
             out[key] = _frame_ready(value, allow_float_prices=allow_float_prices)
+        elif key == "years" and isinstance(value, Mapping):
+            out[key] = _years_ready(value, allow_float_prices=allow_float_prices)
         else:
             out[key] = value
     ready: dict[str, Any] = _plain(out, "model", "")

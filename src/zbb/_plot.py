@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._budget import Budget
+    from ._years import MultiYearBudget
 
-__all__ = ["flows", "plot_cost_by_area", "plot_cost_by_goal", "plot_flow", "plot_goals"]
+__all__ = ["flows", "plot_cost_by_area", "plot_cost_by_goal", "plot_flow", "plot_goals", "plot_years"]
 
 #: Above this many activities the flow chart lumps the smallest into "other activities".
 MAX_FLOW_ACTIVITIES = 20
@@ -269,4 +270,28 @@ def plot_flow(budget: Budget, *, ax: Axes | None = None, min_share: float = 0.0)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"Where the money goes: total {budget.currency} {budget.total:,}")
+    return ax
+
+
+def plot_years(estimate: MultiYearBudget, *, by: str = "goal", ax: Axes | None = None) -> Axes:
+    """Bars of the total per year of a multi-year estimate, stacked by ``by``, each labelled with
+    the year's exact total."""
+    table = estimate.breakdown(by).drop(index="Total").drop(columns="total")
+    years = list(table.columns)
+    ax = _axes(ax, (1.6 * len(years) + 5, 5))
+    x = np.arange(len(years))
+    bottom = np.zeros(len(years))
+    for key in table.index:
+        heights = np.array([float(v) for v in table.loc[key]])
+        if not heights.any():
+            continue
+        ax.bar(x, heights, bottom=bottom, label=str(key))
+        bottom += heights
+    for xi, top, amount in zip(x, bottom, estimate.by_year["amount"]):
+        ax.annotate(f"{amount:,}", (xi, top), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(x, [str(y) for y in years])
+    ax.set_ylabel(f"cost ({estimate.currency})")
+    ax.set_title(f"Multi-year estimate by {by}, total {estimate.currency} {estimate.total:,}")
+    ax.legend(title=by, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.margins(y=0.12)
     return ax

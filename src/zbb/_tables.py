@@ -43,6 +43,7 @@ __all__ = [
     "HEADER",
     "PARTNER_CAPS",
     "TABLES",
+    "YEARS_TABLES",
     "Table",
     "columns_to_frame",
     "frame_to_columns",
@@ -93,9 +94,13 @@ PARTNER_CAPS: Table = _DESCRIPTION["partner_caps"]
 AREA_CAPS: Table = _DESCRIPTION["area_caps"]
 #: the frame's cap tables by name
 FRAME_CAPS: dict[str, Table] = {"partner_caps": PARTNER_CAPS, "area_caps": AREA_CAPS}
+#: the multi-year estimate's tables (docs/years.md): index factors, indexation per category, volumes per year
+YEARS_TABLES: dict[str, Table] = {name: t for name, t in _DESCRIPTION.items() if t.parent == "years"}
 #: the tables of a model as DataFrames, in file order (the nested ones last)
 TABLES: dict[str, Table] = {
-    name: t for name, t in _DESCRIPTION.items() if name not in ("model", "frame") and t.parent != "frame"
+    name: t
+    for name, t in _DESCRIPTION.items()
+    if name not in ("model", "frame", "years") and t.parent not in ("frame", "years")
 }
 
 #: The breakdowns of a budget (the tables a budget adds): attribute of zbb.Budget -> the core's key and index
@@ -146,7 +151,9 @@ def _as_frame(data: Any, table: str) -> pd.DataFrame:
 
 
 def _spec(table: str) -> Table:
-    return FRAME_CAPS[table] if table in FRAME_CAPS else TABLES[table]
+    if table in FRAME_CAPS:
+        return FRAME_CAPS[table]
+    return YEARS_TABLES[table] if table in YEARS_TABLES else TABLES[table]
 
 
 def _level_key(value: Any) -> Any:
@@ -194,7 +201,7 @@ def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str
             units, levels = frame["unit"].to_numpy(dtype=object), frame["level"].to_numpy(dtype=object)
             k = sum(1 for j in range(i) if units[j] == unit and _level_key(levels[j]) == key)
             return f"packages.volumes[{k}]", f"{unit}/{key}"
-        position = f"{spec.entity}[{i}]" if table in FRAME_CAPS else f"{table}[{i}]"
+        position = f"{spec.entity}[{i}]" if table in FRAME_CAPS or table in YEARS_TABLES else f"{table}[{i}]"
         keys = [cell(k, i) for k in spec.keys]
         if not keys or any(_missing(k) for k in keys) or not isinstance(keys[0], str):
             return position, ""
@@ -202,6 +209,8 @@ def row_namer(frame: pd.DataFrame, table: str) -> Callable[[int], tuple[str, str
             return spec.entity, keys[0]
         if spec.link is not None:
             return spec.entity, f"{keys[0]} -> {keys[1]}"
+        if len(keys) == 3:  # a plan entry in a year: "G -> A in 2029"
+            return spec.entity, f"{keys[0]} -> {keys[1]} in {_level_key(keys[2])}"
         return spec.entity, f"{keys[0]}/{_level_key(keys[1])}"
 
     return name

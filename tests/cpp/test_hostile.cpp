@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -21,6 +22,7 @@
 #include "zbb/simulate.hpp"
 #include "zbb/simulate_report.hpp"
 #include "zbb/variant.hpp"
+#include "zbb/years.hpp"
 
 namespace {
 
@@ -146,14 +148,20 @@ TEST_CASE("hostile input: every case of tests/hostile/cases.json through the C++
         check(expectation(c, "budget"), [&] {
             const auto lm = linked();
             const auto b = zbb::compute_budget(lm);
-            const auto report = zbb::budget_report_text(lm, b);
+            // A model with years reports every year's total too (as zbb budget does).
+            const auto years =
+                lm.has_years() ? std::optional(zbb::compute_multi_year_budget(lm)) : std::nullopt;
+            const auto report =
+                years ? zbb::budget_report_text(lm, b, *years) : zbb::budget_report_text(lm, b);
             const json ok = expectation(c, "budget").value("ok", json::object());
             if (ok.contains("text"))
                 CHECK_THAT(report, Catch::Contains(ok["text"].get<std::string>()));
             check_printable(report);
             if (ok.contains("json"))
-                CHECK_THAT(zbb::budget_report_json(lm, b),
-                           Catch::Contains(ok["json"].get<std::string>()));
+                CHECK_THAT(
+                    years ? zbb::budget_report_json(lm, b, *years) : zbb::budget_report_json(lm, b),
+                    Catch::Contains(ok["json"].get<std::string>()));
+            if (years) check_printable(zbb::multi_year_report_text(lm, *years));
             zbb::money sum;
             for (const auto& a : b.by_partner.amounts) sum += a;
             CHECK(sum == b.total);

@@ -1,7 +1,8 @@
-// libFuzzer harness: read -> link -> budget -> reports, on any bytes. Every failure must be one of
-// zbb's exceptions (std::invalid_argument, std::domain_error, std::overflow_error, std::bad_alloc);
-// a crash, a sanitizer report, a leak or another exception is a finding. A model that reads must
-// write back to text that reads to the same model (lossless), and its budget must cross-foot.
+// libFuzzer harness: read -> link -> budget (and the multi-year estimate) -> reports, on any bytes.
+// Every failure must be one of zbb's exceptions (std::invalid_argument, std::domain_error,
+// std::overflow_error, std::bad_alloc); a crash, a sanitizer report, a leak or another exception is
+// a finding. A model that reads must write back to text that reads to the same model (lossless),
+// and its budget must cross-foot.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -49,6 +50,21 @@ void budget_and_reports(const zbb::model& m, zbb::support_method method) {
     check(!json.empty() && json.back() == '\n');
     (void)zbb::budget_report_text(lm, b);
     (void)zbb::budget_report_csv(lm, b);
+    // A multi-year estimate: every year cross-foots and the years sum to the multi-year total.
+    if (lm.has_years()) {
+        const auto years = zbb::compute_multi_year_budget(lm);
+        zbb::money sum;
+        for (const auto& y : years.budgets) {
+            zbb::money goals;
+            for (const auto& a : y.by_goal.amounts) goals += a;
+            check(y.by_goal.amounts.empty() ? y.total == zbb::money() : goals == y.total);
+            sum += y.total;
+        }
+        check(sum == years.total);
+        (void)zbb::multi_year_report_json(lm, years);
+        (void)zbb::multi_year_report_text(lm, years);
+        (void)zbb::multi_year_report_csv(lm, years);
+    }
 }
 
 }  // namespace

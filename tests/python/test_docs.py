@@ -24,6 +24,7 @@ DOCS_WITH_CLI_LINES = (
     "prior-year.md",
     "simulate.md",
     "areas.md",
+    "years.md",
 )
 
 

@@ -136,6 +136,20 @@ def as_workbook(doc: dict[str, Any], path: Path) -> Path:
                 sheet.append([key, "cap"])
                 for cap in doc["frame"][table]:
                     sheet.append([cap[key], cap["cap"]])
+    if "years" in doc:  # the multi-year estimate: a key/value sheet and one sheet per part
+        years = doc["years"]
+        sheet = wb.create_sheet("years")
+        sheet.append(["key", "value"])
+        for key in ("budget_year", "last_year"):
+            sheet.append([key, years[key]])
+        for title, key in (("index_series", "index_series"), ("indexation", "indexation"), ("year_volumes", "volumes")):
+            rows = years.get(key) or []
+            if rows:
+                sheet = wb.create_sheet(title)
+                columns = list(rows[0])
+                sheet.append(columns)
+                for row in rows:
+                    sheet.append([row.get(c) for c in columns])
     wb.save(path)
     return path
 
@@ -269,7 +283,9 @@ def test_python_from_dataframes(name: str) -> None:
     doc = hostile_doc(case)
 
     def model() -> zbb.Model:
-        return zbb.from_dataframes(as_frames(doc), name=doc["name"], currency=doc["currency"], frame=doc["frame"])
+        return zbb.from_dataframes(
+            as_frames(doc), name=doc["name"], currency=doc["currency"], frame=doc["frame"], years=doc.get("years")
+        )
 
     check_python(model, case, "dataframes")
 

@@ -38,6 +38,7 @@ def header(model: zbb.Model) -> dict[str, object]:
         "currency": model.currency,
         "minor_units": model.minor_units,
         "frame": model.frame,
+        "years": model.years,
     }
 
 

@@ -219,7 +219,7 @@ def _schema_objects(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
             continue
         parent = out[t["parent"] or "model"] if t["parent"] != "model" else schema
         node = _resolve(schema, parent["properties"][t["json_key"]])
-        out[t["name"]] = node if t["name"] == "frame" else _resolve(schema, node["items"])
+        out[t["name"]] = node if t["name"] in ("frame", "years") else _resolve(schema, node["items"])
     return out
 
 
@@ -259,7 +259,7 @@ def test_table_description_is_what_python_uses() -> None:
     for name, columns in zbb.TABLE_COLUMNS.items():
         assert columns == [c["name"] for c in tables[name]["columns"]], name
     assert list(zbb.TABLE_COLUMNS) == [
-        n for n, t in tables.items() if n not in ("model", "frame") and t["parent"] != "frame"
+        n for n, t in tables.items() if n not in ("model", "frame", "years") and t["parent"] not in ("frame", "years")
     ]
 
 

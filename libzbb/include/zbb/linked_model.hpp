@@ -275,6 +275,7 @@ struct model_view {
     const zbb::plan& plan;
     const std::optional<financial_frame>& frame;
     const std::vector<decision_package>& packages;
+    const std::optional<multi_year>& years;
 };
 
 namespace detail {
@@ -316,7 +317,7 @@ class linked_model {
                 b.minor_units,  *src_.goals,   *src_.activities, *src_.resources,
                 *src_.partners, *src_.areas,   *src_.effects,    *src_.consumption,
                 *src_.support,  *src_.funding, *src_.plan,       *src_.frame,
-                *src_.packages};
+                *src_.packages, *src_.years};
     }
     const link_options& options() const noexcept { return options_; }
     const zbb::currency& currency() const noexcept { return currency_; }
@@ -364,6 +365,10 @@ class linked_model {
 
     /// True when the model has areas (a non-empty "areas" table); budgets then have by_area.
     bool has_areas() const noexcept { return !src_.areas->empty(); }
+    /// True when the model has a multi-year estimate ("years"; zbb/years.hpp).
+    bool has_years() const noexcept { return src_.years->has_value(); }
+    /// The multi-year estimate as given (checked when linking); none without "years".
+    const std::optional<multi_year>& years() const noexcept { return *src_.years; }
     /// The keys of the by_area breakdown: the model's area ids in model order, then
     /// no_area_key ("(no area)") when some activity and some goal both lack an area (a plan
     /// entry of such a pair belongs to no area). Empty when the model has no areas.
@@ -472,6 +477,7 @@ class linked_model {
         shared<zbb::plan> plan;
         shared<std::optional<financial_frame>> frame;
         shared<std::vector<decision_package>> packages;
+        shared<std::optional<multi_year>> years;
     };
     // The whole source model, made once on demand (shared by copies, which have the same parts).
     struct assembled_source {
@@ -492,7 +498,8 @@ class linked_model {
                 {m, &m->funding},
                 {m, &m->plan},
                 {m, &m->frame},
-                {m, &m->packages}};
+                {m, &m->packages},
+                {m, &m->years}};
     }
     zbb::model assemble() const {
         const model_view v = view();
@@ -514,6 +521,7 @@ class linked_model {
         m.plan = v.plan;
         m.frame = v.frame;
         m.packages = v.packages;
+        m.years = v.years;
         return m;
     }
     // After an edit replaced a part: the whole source is assembled anew when asked for.
@@ -593,6 +601,78 @@ class linked_model {
                 detail::fail({"frame.area_caps", c.area, "area"}, "duplicate area cap");
             detail::check_money_range(c.cap, currency_.minor_digits,
                                       {"frame.area_caps", c.area, "cap"});
+        }
+    }
+    // The multi-year estimate: the years in order, every index factor of a year after the budget
+    // year and within 0.5 to 2, each indexed category used by a resource and indexed by a series
+    // with a factor for every year, year volumes of known pairs in range, nothing twice.
+    void check_years(const std::optional<multi_year>& years,
+                     const std::vector<resource>& resources) const {
+        using detail::fail;
+        if (!years) return;
+        const int first = years->budget_year, last = years->last_year;
+        if (last < first)
+            fail({"years", "", "last_year"},
+                 std::to_string(last) + " is before the budget year " + std::to_string(first));
+        if (last - first > 9)
+            fail({"years", "", "last_year"},
+                 std::to_string(last) + " is more than 9 years after the budget year " +
+                     std::to_string(first) + " (an estimate covers at most 10 years)");
+        const auto later_year = [&](int year, const error_location& where) {
+            if (year <= first || year > last)
+                fail(where, std::to_string(year) + " is not a year after the budget year " +
+                                std::to_string(first) + " up to the last year " +
+                                std::to_string(last));
+        };
+        static const decimal min_factor = decimal::parse("0.5", {}),
+                             max_factor = decimal::parse("2", {});
+        std::unordered_map<std::string, std::vector<bool>> series;
+        for (const auto& f : years->index_series) {
+            const std::string id = f.series + "/" + std::to_string(f.year);
+            if (f.series.empty()) fail({"years.index_series", id, "series"}, "must not be empty");
+            later_year(f.year, {"years.index_series", id, "year"});
+            auto& seen = series[f.series];
+            seen.resize(static_cast<std::size_t>(last - first), false);
+            std::vector<bool>::reference slot = seen[static_cast<std::size_t>(f.year - first - 1)];
+            if (slot) fail({"years.index_series", id, "year"}, "duplicate factor for this year");
+            slot = true;
+            if (f.factor < min_factor || f.factor > max_factor)
+                fail({"years.index_series", id, "factor"},
+                     "\"" + f.factor.text() +
+                         "\" is outside 0.5 to 2; a factor is a year's price level over the year "
+                         "before (\"1.035\" for 3.5 %)");
+        }
+        std::unordered_set<std::string> used_categories, indexed;
+        for (const auto& r : resources) used_categories.insert(r.category);
+        for (const auto& c : years->indexation) {
+            if (!used_categories.count(c.category))
+                fail({"years.indexation", c.category, "category"},
+                     "no resource has category '" + c.category + "'");
+            if (!indexed.insert(c.category).second)
+                fail({"years.indexation", c.category, "category"}, "duplicate category");
+            const auto it = series.find(c.series);
+            if (it == series.end())
+                fail({"years.indexation", c.category, "series"},
+                     "unknown index series '" + c.series + "'");
+            for (int y = first + 1; y <= last; ++y)
+                if (!it->second[static_cast<std::size_t>(y - first - 1)])
+                    fail({"years.index_series", c.series, "year"},
+                         "index series '" + c.series + "' has no factor for " + std::to_string(y) +
+                             " (needed by category '" + c.category + "')");
+        }
+        std::unordered_set<std::string> planned;
+        for (const auto& v : years->volumes) {
+            const std::string id =
+                detail::pair_id(v.goal, v.activity) + " in " + std::to_string(v.year);
+            if (goals_->find(v.goal) < 0)
+                fail({"years.volumes", id, "goal"}, "unknown goal '" + v.goal + "'");
+            if (activities_->find(v.activity) < 0)
+                fail({"years.volumes", id, "activity"}, "unknown activity '" + v.activity + "'");
+            later_year(v.year, {"years.volumes", id, "year"});
+            if (!(v.volume >= 0 && v.volume <= numeric_range::max_quantity))
+                detail::check_quantity(v.volume, {"years.volumes", id, "volume"});
+            if (!planned.insert(id).second)
+                fail({"years.volumes", id, "year"}, "duplicate volume for this year");
         }
     }
     // c = C^T p, refusing a unit cost that overflows.
@@ -754,6 +834,7 @@ class linked_model {
         link_entity_areas(m.goals, m.activities);
         pair_area_ = link_pair_areas(m.plan);
         check_frame(m.frame);
+        check_years(m.years, m.resources);
 
         link_packages();
 

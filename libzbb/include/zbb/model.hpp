@@ -146,6 +146,43 @@ struct financial_frame {
     std::vector<area_cap> area_caps{};      ///< caps per area (sub-areas included)
 };
 
+/// One year's step of a named index series (years.index_series): prices of a cost category
+/// indexed by `series` are, in `year`, those of the year before times `factor` (exact decimal,
+/// "1.035" for 3.5 %).
+struct index_factor {
+    std::string series;
+    int year = 0;
+    decimal factor{};
+};
+
+/// The index series that raises the prices of one cost category (years.indexation); categories
+/// without a row keep their prices in every year.
+struct category_indexation {
+    std::string category;
+    std::string series;
+};
+
+/// A plan entry's volume in a later year (years.volumes): replaces the volume of the plan row
+/// (goal, activity) in `year` (the row keeps its area); a pair without a plan row is planned in
+/// that year only, in the activity's or the goal's area.
+struct year_volume {
+    std::string goal;
+    std::string activity;
+    int year = 0;
+    double volume = 0;
+};
+
+/// The multi-year estimate (meerjarenraming): the budget year T (the plan's volumes and the
+/// resources' prices) and the years up to `last_year`, each with its indexed prices and volumes
+/// (zbb/years.hpp, docs/years.md).
+struct multi_year {
+    int budget_year = 0;  ///< T
+    int last_year = 0;    ///< T + 3 for the usual four-year estimate; at most T + 9
+    std::vector<index_factor> index_series{};
+    std::vector<category_indexation> indexation{};
+    std::vector<year_volume> volumes{};
+};
+
 /// An activity volume in a decision package: direct volume added by the package.
 struct package_volume {
     std::string activity;
@@ -200,6 +237,7 @@ struct model {
     zbb::plan plan;
     std::optional<financial_frame> frame;    ///< optional top-level "frame"
     std::vector<decision_package> packages;  ///< optional top-level "packages"
+    std::optional<multi_year> years{};       ///< optional top-level "years"
 };
 
 }  // namespace zbb

@@ -296,9 +296,11 @@ inline prior_budget read_prior_csv(std::string_view text, std::string_view sourc
         l.kind = detail::lower_copy(detail::trim_copy(fields[0]));
         l.id = detail::trim_copy(fields[1]);
         l.position = line_no;
-        if (l.kind == "total" && report_header) {  // the first row of zbb budget --csv
+        // The first row of zbb budget --csv, and for a model with years the later years'
+        // totals (the budget above is the budget year's): checked, not compared.
+        if ((l.kind == "total" || l.kind == "year") && report_header) {
             (void)detail::parse_prior_amount(fields[2], comma, minor_digits, p.source, line_no,
-                                             true, "total");
+                                             true, l.kind == "total" ? "total" : "year " + l.id);
             if (end == text.size()) break;
             continue;
         }

@@ -18,6 +18,8 @@
 // | with_plan                 | (the new plan)        | D from the new rows             | D       |
 // | with_funding_shares       | the funding rows      | F from all funding rows         | F       |
 // | with_frame                | (the new frame)       | nothing                         | nothing |
+// | with_years                | (the new estimate)    | nothing                         | nothing |
+// | with_resource_prices      | the resources table   | prices, c = C^T p (nnz of C)    | nothing |
 //
 // Every edit shares the id indexes, the effects, consumption and support matrices and the support
 // factorisation with the original; only with_funding_shares and with_plan rebuild a matrix. The
@@ -100,6 +102,29 @@ struct model_editor {
         out.direct_unit_costs_ =
             share(linked_model::unit_costs(*lm.consumption_, *out.prices_, *lm.activities_));
         return std::move(out);
+    }
+
+    // Every resource's prices replaced at once (ids, units and categories unchanged): one pass
+    // over C for the unit costs.
+    static linked_model all_prices(const linked_model& lm, std::vector<zbb::resource> resources) {
+        if (resources.size() != lm.src_.resources->size())
+            throw std::invalid_argument("zbb: with_resource_prices needs every resource");
+        dense_vector prices(static_cast<Eigen::Index>(resources.size()));
+        for (std::size_t r = 0; r < resources.size(); ++r) {
+            if (resources[r].id != (*lm.src_.resources)[r].id ||
+                resources[r].category != (*lm.src_.resources)[r].category)
+                throw std::invalid_argument(
+                    "zbb: with_resource_prices keeps the resources' ids and categories");
+            lm.check_resource(resources[r]);
+            prices[static_cast<Eigen::Index>(r)] = resources[r].price.to_double();
+        }
+        linked_model out = lm;
+        out.src_.resources = share(std::move(resources));
+        out.prices_ = share(std::move(prices));
+        out.direct_unit_costs_ =
+            share(linked_model::unit_costs(*lm.consumption_, *out.prices_, *lm.activities_));
+        out.parts_changed();
+        return out;
     }
 
     static linked_model available(const linked_model& lm, const std::string& id,
@@ -205,6 +230,14 @@ struct model_editor {
         out.parts_changed();
         return out;
     }
+
+    static linked_model years(const linked_model& lm, std::optional<multi_year> years) {
+        lm.check_years(years, *lm.src_.resources);
+        linked_model out = lm;
+        out.src_.years = share(std::move(years));
+        out.parts_changed();
+        return out;
+    }
 };
 }  // namespace detail
 
@@ -240,6 +273,15 @@ inline linked_model with_resource_price(const linked_model& lm, const std::strin
     detail::model_editor::index_of(lm.resources(), resource, "resource");
     return with_resource_price(lm, resource,
                                decimal::parse(price, {"resource", resource, "price"}));
+}
+
+/// The model with every resource's prices (price, price_low, price_high) taken from `resources`,
+/// which holds the model's resources in their order with the same ids and categories (the
+/// multi-year estimate's indexed prices, zbb/years.hpp). Each is checked as with_resource_price;
+/// the unit costs are recomputed in one pass; every matrix and the factorisation are shared.
+inline linked_model with_resource_prices(const linked_model& lm,
+                                         std::vector<zbb::resource> resources) {
+    return detail::model_editor::all_prices(lm, std::move(resources));
 }
 
 /// The model with resource `resource`'s availability set to `units` (std::nullopt: unlimited).
@@ -292,6 +334,13 @@ inline linked_model with_funding_shares(const linked_model& lm, const std::strin
 /// Only the optimiser reads the frame; nothing is recomputed.
 inline linked_model with_frame(const linked_model& lm, std::optional<financial_frame> frame) {
     return detail::model_editor::frame(lm, std::move(frame));
+}
+
+/// The model with its multi-year estimate replaced by `years` (std::nullopt removes it: a model of
+/// one year). Checked as when linking (entities "years", "years.index_series", "years.indexation",
+/// "years.volumes"). Only the multi-year estimate reads it; nothing is recomputed.
+inline linked_model with_years(const linked_model& lm, std::optional<multi_year> years) {
+    return detail::model_editor::years(lm, std::move(years));
 }
 
 }  // namespace zbb

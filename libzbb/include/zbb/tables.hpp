@@ -58,6 +58,7 @@ enum class key_style {
     id,     ///< an entity: named by its id ("goal 'G1'")
     pair,   ///< a link row: "effects 'G1 -> A1'" (the two key columns joined by " -> ")
     slash,  ///< a decision package: "packages 'DU-x/1'"; its unit names it while its level is read
+    pair_year,  ///< a plan entry in a year: "years.volumes 'G1 -> A1 in 2028'" (three key columns)
 };
 
 /// A column: its name in files and DataFrames, the struct member that holds it, whether it is
@@ -152,6 +153,25 @@ inline std::vector<area_cap>& area_caps_of(financial_frame& f) {
 }
 inline const std::vector<area_cap>& carea_caps_of(const financial_frame& f) {
     return f.area_caps;
+}
+
+inline std::vector<index_factor>& index_series_of(multi_year& y) {
+    return y.index_series;
+}
+inline const std::vector<index_factor>& cindex_series_of(const multi_year& y) {
+    return y.index_series;
+}
+inline std::vector<category_indexation>& indexation_of(multi_year& y) {
+    return y.indexation;
+}
+inline const std::vector<category_indexation>& cindexation_of(const multi_year& y) {
+    return y.indexation;
+}
+inline std::vector<year_volume>& year_volumes_of(multi_year& y) {
+    return y.volumes;
+}
+inline const std::vector<year_volume>& cyear_volumes_of(const multi_year& y) {
+    return y.volumes;
 }
 
 // --- the tables --------------------------------------------------------------------------------
@@ -402,6 +422,89 @@ inline constexpr table<financial_frame, std::tuple<column<financial_frame, std::
          children<financial_frame, area_cap, std::vector<area_cap>>{"area_caps", &area_caps_of,
                                                                     &carea_caps_of, W::when_set}}};
 
+/// The years a model may name: whole numbers from 1900 to 2200.
+inline constexpr double min_year = 1900, max_year = 2200;
+inline constexpr std::string_view year_message = "must be a whole number from 1900 to 2200";
+
+inline constexpr table<index_factor,
+                       std::tuple<column<index_factor, std::string>, column<index_factor, int>,
+                                  column<index_factor, decimal>>,
+                       std::tuple<>>
+    index_series_table{
+        "index_series",
+        "years.index_series",
+        key_style::slash,
+        2,
+        {column<index_factor, std::string>{"series", &index_factor::series, true},
+         column<index_factor, int>{
+             "year", &index_factor::year, true, W::always, {}, 0, min_year, max_year, year_message},
+         column<index_factor, decimal>{"factor", &index_factor::factor, true}},
+        {}};
+
+inline constexpr table<
+    category_indexation,
+    std::tuple<column<category_indexation, std::string>, column<category_indexation, std::string>>,
+    std::tuple<>>
+    indexation_table{
+        "indexation",
+        "years.indexation",
+        key_style::id,
+        1,
+        {column<category_indexation, std::string>{"category", &category_indexation::category, true},
+         column<category_indexation, std::string>{"series", &category_indexation::series, true}},
+        {}};
+
+inline constexpr table<
+    year_volume,
+    std::tuple<column<year_volume, std::string>, column<year_volume, std::string>,
+               column<year_volume, int>, column<year_volume, double>>,
+    std::tuple<>>
+    year_volumes_table{
+        "volumes",
+        "years.volumes",
+        key_style::pair_year,
+        3,
+        {column<year_volume, std::string>{"goal", &year_volume::goal, true},
+         column<year_volume, std::string>{"activity", &year_volume::activity, true},
+         column<year_volume, int>{
+             "year", &year_volume::year, true, W::always, {}, 0, min_year, max_year, year_message},
+         column<year_volume, double>{"volume", &year_volume::volume, true}},
+        {}};
+
+inline constexpr table<
+    multi_year, std::tuple<column<multi_year, int>, column<multi_year, int>>,
+    std::tuple<children<multi_year, index_factor, std::vector<index_factor>>,
+               children<multi_year, category_indexation, std::vector<category_indexation>>,
+               children<multi_year, year_volume, std::vector<year_volume>>>>
+    years_table{"years",
+                "years",
+                key_style::none,
+                0,
+                {column<multi_year, int>{"budget_year",
+                                         &multi_year::budget_year,
+                                         true,
+                                         W::always,
+                                         {},
+                                         0,
+                                         min_year,
+                                         max_year,
+                                         year_message},
+                 column<multi_year, int>{"last_year",
+                                         &multi_year::last_year,
+                                         true,
+                                         W::always,
+                                         {},
+                                         0,
+                                         min_year,
+                                         max_year,
+                                         year_message}},
+                {children<multi_year, index_factor, std::vector<index_factor>>{
+                     "index_series", &index_series_of, &cindex_series_of, W::when_set},
+                 children<multi_year, category_indexation, std::vector<category_indexation>>{
+                     "indexation", &indexation_of, &cindexation_of, W::when_set},
+                 children<multi_year, year_volume, std::vector<year_volume>>{
+                     "volumes", &year_volumes_of, &cyear_volumes_of, W::when_set}}};
+
 // The model's own tables, in the order of the file (and of reading).
 inline std::vector<goal>& goals_of(model& m) {
     return m.goals;
@@ -475,6 +578,12 @@ inline std::vector<decision_package>& packages_of(model& m) {
 inline const std::vector<decision_package>& cpackages_of(const model& m) {
     return m.packages;
 }
+inline std::optional<multi_year>& years_of(model& m) {
+    return m.years;
+}
+inline const std::optional<multi_year>& cyears_of(const model& m) {
+    return m.years;
+}
 
 /// The model itself: its header fields and its tables. "$schema" is accepted at the top level
 /// and ignored (never written).
@@ -492,7 +601,8 @@ inline constexpr table<
         children<model, funding_row, std::vector<funding_row>>,
         children<model, plan_row, std::vector<plan_row>>,
         children<model, financial_frame, std::optional<financial_frame>>,
-        children<model, decision_package, std::vector<decision_package>>>>
+        children<model, decision_package, std::vector<decision_package>>,
+        children<model, multi_year, std::optional<multi_year>>>>
     model_table{
         "model",
         "model",
@@ -529,7 +639,9 @@ inline constexpr table<
          children<model, financial_frame, std::optional<financial_frame>>{"frame", &frame_of,
                                                                           &cframe_of, W::when_set},
          children<model, decision_package, std::vector<decision_package>>{
-             "packages", &packages_of, &cpackages_of, W::when_set}}};
+             "packages", &packages_of, &cpackages_of, W::when_set},
+         children<model, multi_year, std::optional<multi_year>>{"years", &years_of, &cyears_of,
+                                                                W::when_set}}};
 
 /// The table description of a row type (for nested tables).
 template <class Row>
@@ -566,6 +678,14 @@ constexpr const auto& table_of() {
         return partner_caps_table;
     else if constexpr (std::is_same_v<Row, area_cap>)
         return area_caps_table;
+    else if constexpr (std::is_same_v<Row, multi_year>)
+        return years_table;
+    else if constexpr (std::is_same_v<Row, index_factor>)
+        return index_series_table;
+    else if constexpr (std::is_same_v<Row, category_indexation>)
+        return indexation_table;
+    else if constexpr (std::is_same_v<Row, year_volume>)
+        return year_volumes_table;
     else
         return model_table;
 }
@@ -584,6 +704,7 @@ struct row_place {
     std::string_view entity;  ///< entity once named
     const std::string* key0 = nullptr;
     std::string key1;
+    std::string key2;  ///< the year of a pair_year row
     bool named = false;
     std::string_view source;  ///< the input's name (for duplicate keys)
 
@@ -596,6 +717,8 @@ struct row_place {
                 return *key0 + " -> " + key1;
             case key_style::slash:
                 return *key0 + "/" + key1;
+            case key_style::pair_year:
+                return *key0 + " -> " + key1 + " in " + key2;
             case key_style::none:
                 break;
         }
@@ -615,7 +738,7 @@ struct row_place {
             else
                 key1 = value;
         } else if constexpr (std::is_same_v<Member, int>) {
-            key1 = std::to_string(value);
+            (i == 2 ? key2 : key1) = std::to_string(value);
         }
     }
 };
@@ -763,6 +886,13 @@ inline std::vector<table_info> model_tables() {
     out.push_back(pc);
     out.push_back(
         {"area_caps", "frame.area_caps", "frame", "area_caps", 0, columns_info(area_caps_table)});
+    out.push_back({"years", "years", "model", "years", 0, columns_info(years_table)});
+    out.push_back({"index_series", "years.index_series", "years", "index_series", 0,
+                   columns_info(index_series_table)});
+    out.push_back({"indexation", "years.indexation", "years", "indexation", 0,
+                   columns_info(indexation_table)});
+    out.push_back(
+        {"year_volumes", "years.volumes", "years", "volumes", 0, columns_info(year_volumes_table)});
     return out;
 }
 

@@ -28,3 +28,4 @@
 #include "zbb/text_table.hpp"
 #include "zbb/variant.hpp"
 #include "zbb/version.hpp"
+#include "zbb/years.hpp"
