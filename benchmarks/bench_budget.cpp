@@ -3,14 +3,19 @@
 //                  block, costs by goal/activity/resource/partner/category, exact rounding.
 //   BM_support_factorise  building and factorising the support system (with the loop check).
 //   BM_link        validating the string-id model and building every matrix (includes factorising).
+//   BM_multi_year  the four-year estimate (zbb/years.hpp) on the same model, every category
+//                  indexed; BM_multi_year_report adds its zbb-years/1 JSON report.
 // `bench_budget --dump DIR` writes the linked matrices for benchmarks/compare_scipy.py instead.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "heap_counter.hpp"
 #include "national_model.hpp"
@@ -44,6 +49,83 @@ void BM_budget(benchmark::State& state) {
     state.counters["suppliers"] = static_cast<double>(lm.support_solver().suppliers().size());
 }
 BENCHMARK(BM_budget)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// The multi-year estimate on the same model: four years, every cost category indexed by its own
+// series, and in each later year a new volume for every tenth plan row. Each year's model shares
+// the matrices and the factorisation, so the estimate should cost about four budgets plus the
+// repricing (c = C^T p per year) and the report; compare with BM_budget.
+const zbb::linked_model& shared_multi_year() {
+    static const zbb::linked_model lm = [] {
+        zbb::model m = shared_model();
+        zbb::multi_year y;
+        y.budget_year = 2027;
+        y.last_year = 2030;
+        std::vector<std::string> categories;
+        for (const auto& r : m.resources)
+            if (std::find(categories.begin(), categories.end(), r.category) == categories.end())
+                categories.push_back(r.category);
+        for (std::size_t c = 0; c < categories.size(); ++c) {
+            std::string series = "s";
+            series += std::to_string(c);
+            for (int year = 2028; year <= 2030; ++year)
+                y.index_series.push_back(
+                    {series, year, zbb::decimal::parse(c % 2 ? "1.035" : "1.0215", {})});
+            y.indexation.push_back({categories[c], series});
+        }
+        for (std::size_t i = 0; i < m.plan.rows.size(); i += 10)
+            for (int year = 2028; year <= 2030; ++year)
+                y.volumes.push_back({m.plan.rows[i].goal, m.plan.rows[i].activity, year,
+                                     m.plan.rows[i].volume * (1.0 + 0.05 * (year - 2027))});
+        m.years = std::move(y);
+        return zbb::linked_model(std::move(m));
+    }();
+    return lm;
+}
+
+void BM_multi_year(benchmark::State& state) {
+    const auto& lm = shared_multi_year();
+    for (auto _ : state) {
+        const auto m = zbb::compute_multi_year_budget(lm);
+        benchmark::DoNotOptimize(m.total);
+    }
+    state.counters["years"] = 4;
+    state.counters["year_volumes"] = static_cast<double>(lm.years()->volumes.size());
+}
+BENCHMARK(BM_multi_year)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_year_model(benchmark::State& state) {
+    const auto& lm = shared_multi_year();
+    for (auto _ : state) {
+        const auto y = zbb::year_model(lm, 2030);  // indexed prices, the 2030 plan relinked
+        benchmark::DoNotOptimize(&y);
+    }
+}
+BENCHMARK(BM_year_model)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_year_parts(benchmark::State& state) {  // the parts of year_model: prices, plan
+    const auto& lm = shared_multi_year();
+    for (auto _ : state) {
+        if (state.range(0) == 0) {
+            auto r = zbb::indexed_resources(lm, 2030);
+            benchmark::DoNotOptimize(r.data());
+        } else {
+            auto p = zbb::year_plan(lm, 2030);
+            benchmark::DoNotOptimize(p.rows.data());
+        }
+    }
+    state.counters["resources"] = static_cast<double>(lm.resources().size());
+}
+BENCHMARK(BM_year_parts)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+void BM_multi_year_report(benchmark::State& state) {
+    const auto& lm = shared_multi_year();
+    for (auto _ : state) {
+        const auto m = zbb::compute_multi_year_budget(lm);
+        const std::string json = zbb::multi_year_report_json(lm, m);
+        benchmark::DoNotOptimize(json.data());
+    }
+}
+BENCHMARK(BM_multi_year_report)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 void BM_support_factorise(benchmark::State& state) {
     const auto& lm = shared_linked();

@@ -492,6 +492,8 @@ std::optional<zbb::multi_year> years_from_columns(const py::dict& tables) {
         refuse_rows(schema::index_series_table, "index_series", "index_series");
         refuse_rows(schema::indexation_table, "indexation", "indexation");
         refuse_rows(schema::year_volumes_table, "year_volumes", "volumes");
+        refuse_rows(schema::income_table, "income", "income");
+        refuse_rows(schema::incidental_table, "incidental", "incidental");
         return std::nullopt;
     }
     py::object y = tables["years"];
@@ -499,7 +501,8 @@ std::optional<zbb::multi_year> years_from_columns(const py::dict& tables) {
     const auto header = y.cast<py::dict>();
     for (auto item : header) {
         const auto key = py::cast<std::string>(item.first);
-        if (key != "budget_year" && key != "last_year") fail({"years", "", key}, "unknown key");
+        if (key != "budget_year" && key != "last_year" && key != "municipality")
+            fail({"years", "", key}, "unknown key");
     }
     zbb::multi_year my;
     schema::row_place place;
@@ -522,15 +525,17 @@ std::optional<zbb::multi_year> years_from_columns(const py::dict& tables) {
     read_part(schema::index_series_table, "index_series", my.index_series);
     read_part(schema::indexation_table, "indexation", my.indexation);
     read_part(schema::year_volumes_table, "year_volumes", my.volumes);
+    read_part(schema::income_table, "income", my.income);
+    read_part(schema::incidental_table, "incidental", my.incidental);
     return my;
 }
 
 columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
     static const std::set<std::string> table_names{
-        "goals",     "activities",  "resources",       "partners",   "areas",
-        "effects",   "consumption", "support",         "funding",    "plan",
-        "levels",    "packages",    "package_volumes", "frame",      "partner_caps",
-        "area_caps", "years",       "index_series",    "indexation", "year_volumes"};
+        "goals",           "activities",   "resources",    "partners",  "areas",  "effects",
+        "consumption",     "support",      "funding",      "plan",      "levels", "packages",
+        "package_volumes", "frame",        "partner_caps", "area_caps", "years",  "index_series",
+        "indexation",      "year_volumes", "income",       "incidental"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
@@ -658,6 +663,13 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
     } else if (table == "indexation") {
         static const std::vector<zbb::category_indexation> none;
         simple(schema::indexation_table, m.years ? m.years->indexation : none);
+    } else if (table == "income") {
+        static const std::vector<zbb::income_line> none;
+        simple(schema::income_table, m.years ? m.years->income : none);
+    } else if (table == "incidental") {
+        static const std::vector<zbb::incidental_activity> none;
+        simple(schema::incidental_table, m.years ? m.years->incidental : none,
+               {{"activity", &lm.activities()}});
     } else if (table == "year_volumes") {
         static const std::vector<zbb::year_volume> none;
         simple(schema::year_volumes_table, m.years ? m.years->volumes : none,

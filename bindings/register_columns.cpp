@@ -34,8 +34,10 @@ py::tuple state_of(const zbb::linked_model& lm) {
         py::dict years;
         years["budget_year"] = m.years->budget_year;
         years["last_year"] = m.years->last_year;
+        if (!m.years->municipality.empty()) years["municipality"] = m.years->municipality;
         tables["years"] = years;
-        for (const char* name : {"index_series", "indexation", "year_volumes"})
+        for (const char* name :
+             {"index_series", "indexation", "year_volumes", "income", "incidental"})
             tables[name] = table_to_columns(lm, name);
     }
     if (m.frame) {
@@ -119,6 +121,21 @@ void register_columns(py::module_& m) {
                 rows.append(py::dict(py::arg("goal") = v.goal, py::arg("activity") = v.activity,
                                      py::arg("year") = v.year, py::arg("volume") = v.volume));
             out["volumes"] = rows;
+        }
+        if (!y->municipality.empty()) out["municipality"] = y->municipality;
+        if (!y->income.empty()) {
+            py::list rows;
+            for (const auto& l : y->income)
+                rows.append(py::dict(py::arg("id") = l.id, py::arg("year") = l.year,
+                                     py::arg("kind") = l.kind, py::arg("amount") = l.amount.text(),
+                                     py::arg("nature") = l.nature));
+            out["income"] = rows;
+        }
+        if (!y->incidental.empty()) {
+            py::list rows;
+            for (const auto& i : y->incidental)
+                rows.append(py::dict(py::arg("activity") = i.activity));
+            out["incidental"] = rows;
         }
         return out;
     });

@@ -8,10 +8,11 @@ name, description, currency, minor_units) and one sheet per table (``goals``,
 names of the DataFrames; a model with a financial frame adds a sheet ``frame``
 (``key``, ``value``: budget), a sheet ``partner_caps`` (``partner``, ``cap``) and
 a sheet ``area_caps`` (``area``, ``cap``) when it has caps of that kind; a model with a
-multi-year estimate adds a sheet ``years`` (``key``, ``value``: budget_year, last_year) and
-the sheets ``index_series`` (``series``, ``year``, ``factor`` as text), ``indexation``
-(``category``, ``series``) and ``year_volumes`` (``goal``, ``activity``, ``year``, ``volume``)
-when they have rows.
+multi-year estimate adds a sheet ``years`` (``key``, ``value``: budget_year, last_year,
+municipality) and the sheets ``index_series`` (``series``, ``year``, ``factor`` as text),
+``indexation`` (``category``, ``series``), ``year_volumes`` (``goal``, ``activity``, ``year``,
+``volume``), ``income`` (``id``, ``year``, ``kind``, ``amount`` as text, ``nature``) and
+``incidental`` (``activity``) when they have rows.
 Prices, shares, level effects and frame amounts are *text cells* ("78.40"), so
 that no digit passes through a binary float; a numeric price, share or effect
 cell is refused with :class:`zbb.ModelError` unless ``allow_float_prices=True``.
@@ -40,7 +41,13 @@ _HEADER_KEYS = tuple(HEADER.columns)
 #: per table, its exact columns (prices, shares, level effects): text cells in a workbook
 _EXACT = {name: t.exact_columns() for name, t in {**TABLES, **YEARS_TABLES}.items() if t.exact_columns()}
 #: the multi-year estimate's sheets and their keys in Model.years
-_YEARS_SHEETS = {"index_series": "index_series", "indexation": "indexation", "year_volumes": "volumes"}
+_YEARS_SHEETS = {
+    "index_series": "index_series",
+    "indexation": "indexation",
+    "year_volumes": "volumes",
+    "income": "income",
+    "incidental": "incidental",
+}
 _TEXT_FORMAT = "@"
 
 
@@ -99,7 +106,7 @@ def read_workbook(
         else:
             raise ModelError(
                 f"file, field '{title}': unknown sheet; expected model, {', '.join(TABLES)}, frame, partner_caps, "
-                "area_caps, years, index_series, indexation, year_volumes",
+                "area_caps, years, index_series, indexation, year_volumes, income, incidental",
                 entity="file",
                 id=os.fspath(path),
                 field=title,
@@ -145,7 +152,7 @@ def _read_years_sheet(rows: list[list[Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for row in rows[1:]:
         if row and row[0] is not None:
-            if row[0] not in ("budget_year", "last_year"):
+            if row[0] not in ("budget_year", "last_year", "municipality"):
                 raise ModelError(f"years, field '{row[0]}': unknown key", entity="years", field=str(row[0]))
             if row[0] in out:
                 raise ModelError(
@@ -318,6 +325,8 @@ def write_model_excel(model: Model, path: PathLike) -> None:
         ws.append(["key", "value"])
         ws.append(["budget_year", years["budget_year"]])
         ws.append(["last_year", years["last_year"]])
+        if years.get("municipality"):
+            ws.append(["municipality", years["municipality"]])
         _autosize(ws)
         for title, spec in YEARS_TABLES.items():
             columns = model._core.table(title)

@@ -288,7 +288,9 @@ class Model:
         ``{"budget_year": 2027, "last_year": 2030, "index_series": [{"series": "cao-wages",
         "year": 2028, "factor": "1.035"}, ...], "indexation": [{"category": "staff", "series":
         "cao-wages"}, ...], "volumes": [{"goal": ..., "activity": ..., "year": 2029, "volume":
-        ...}, ...]}``; factors are exact decimal text, the lists only when they have rows.
+        ...}, ...]}``, and for the sluitend check ``"municipality"``, ``"income"`` (``id``, ``year``,
+        ``kind``, ``amount``, ``nature``) and ``"incidental"`` (``activity``); factors and amounts
+        are exact decimal text, the lists only when they have rows.
         """
         years: dict[str, Any] | None = self._core.years()
         return years
@@ -867,10 +869,16 @@ def _years_columns(years: Mapping[str, Any], *, allow_float_prices: bool) -> dic
     "index_series", "indexation" and "year_volumes"."""
     if not isinstance(years, Mapping):
         raise ModelError('years: must be a mapping such as {"budget_year": 2027, "last_year": 2030}', entity="years")
-    parts = {"index_series": "index_series", "indexation": "indexation", "volumes": "year_volumes"}
+    parts = {
+        "index_series": "index_series",
+        "indexation": "indexation",
+        "volumes": "year_volumes",
+        "income": "income",
+        "incidental": "incidental",
+    }
     out: dict[str, Any] = {"years": {}}
     for key, value in years.items():
-        if key in ("budget_year", "last_year"):
+        if key in ("budget_year", "last_year", "municipality"):
             out["years"][key] = int(value) if isinstance(value, np.integer) else value
         elif key in parts:
             if value is None:
@@ -909,6 +917,21 @@ def _years_ready(years: Mapping[str, Any], *, allow_float_prices: bool) -> dict[
                 }
             rows.append(row)
         out["index_series"] = rows
+    lines = out.get("income")
+    if isinstance(lines, (list, tuple)):
+        rows = []
+        for row in lines:
+            if isinstance(row, Mapping) and "amount" in row and not isinstance(row["amount"], str):
+                line_id, line_year = row.get("id"), row.get("year")
+                name = f"{line_id}/{line_year}" if isinstance(line_id, str) else ""
+                row = {
+                    **row,
+                    "amount": decimal_text(
+                        row["amount"], entity="years.income", id=name, field="amount", allow_float=allow_float_prices
+                    ),
+                }
+            rows.append(row)
+        out["income"] = rows
     return out
 
 

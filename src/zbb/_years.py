@@ -12,6 +12,7 @@ annotations only (``tests/python/test_import_graph.py``).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -184,6 +185,40 @@ class MultiYearBudget:
             resources = b.model.table("resources")
             columns[y] = pd.Series(list(resources["price"]), index=pd.Index(resources["id"], name="resource"))
         return pd.DataFrame(columns)
+
+    @cached_property
+    def _balance_doc(self) -> dict[str, Any] | None:
+        doc: dict[str, Any] | None = json.loads(self.report_json(indent=-1)).get("balance")
+        return doc
+
+    @property
+    def has_balance(self) -> bool:
+        """True when the model names the municipality (``years.municipality``): the sluitend check runs."""
+        return self._balance_doc is not None
+
+    @cached_property
+    def balance(self) -> pd.DataFrame:
+        """The sluitend check per year (docs/years.md#the-sluitend-check): index the lines
+        (``costs/structural``, ``costs/incidental``, ``costs/total``, ``contributions/...``,
+        ``municipality/...``, ``income.general_grant/...``, ``income.levies/...``,
+        ``income.other/...``, ``income/...``, ``balance/...``, ``shortfall/...``), one column per
+        year, exact Decimals. Empty without ``years.municipality``."""
+        doc = self._balance_doc
+        if doc is None:
+            return pd.DataFrame(index=pd.Index([], name="line", dtype=object))
+        years = doc["years"]
+        keys = [k for k in next(iter(years.values())) if k != "structurally_balanced"]
+        data = {int(y): [Decimal(years[y][k]) for k in keys] for y in years}
+        return pd.DataFrame(data, index=pd.Index(keys, name="line", dtype=object), dtype=object)
+
+    @property
+    def structurally_balanced(self) -> dict[int, bool]:
+        """Per year: is the structural income at least the municipality's structural share
+        (structureel sluitend)? Empty without ``years.municipality``."""
+        doc = self._balance_doc
+        if doc is None:
+            return {}
+        return {int(y): bool(v["structurally_balanced"]) for y, v in doc["years"].items()}
 
     # ------------------------------------------------------------------ reports
     def report_json(self, *, indent: int | None = None) -> str:

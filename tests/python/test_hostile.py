@@ -140,9 +140,16 @@ def as_workbook(doc: dict[str, Any], path: Path) -> Path:
         years = doc["years"]
         sheet = wb.create_sheet("years")
         sheet.append(["key", "value"])
-        for key in ("budget_year", "last_year"):
-            sheet.append([key, years[key]])
-        for title, key in (("index_series", "index_series"), ("indexation", "indexation"), ("year_volumes", "volumes")):
+        for key in ("budget_year", "last_year", "municipality"):
+            if years.get(key) is not None:
+                sheet.append([key, years[key]])
+        for title, key in (
+            ("index_series", "index_series"),
+            ("indexation", "indexation"),
+            ("year_volumes", "volumes"),
+            ("income", "income"),
+            ("incidental", "incidental"),
+        ):
             rows = years.get(key) or []
             if rows:
                 sheet = wb.create_sheet(title)

@@ -359,3 +359,81 @@ def test_budget_csv_with_year_lines_reads_back_as_a_prior(tmp_path: Path) -> Non
     assert all(t["change"] == "0.00" for t in doc["prior_totals"].values())
     assert "year" not in doc["prior"]
     assert "year" not in set(zbb.read_prior(path).lines["kind"])
+
+
+def test_sluitend_check_matches_the_cli_and_cross_foots() -> None:
+    model = zbb.read_json(MULTI)
+    est = model.multi_year_budget()
+    assert est.has_balance
+    doc = json.loads(cli("budget", str(MULTI), "--by", "year", "--json"))["balance"]
+    assert doc["municipality"] == "P-muni"
+    table = est.balance
+    assert list(table.columns) == est.years
+    for year in est.years:
+        line = {k: str(v) for k, v in table[year].items()}
+        assert line == {k: v for k, v in doc["years"][str(year)].items() if k != "structurally_balanced"}
+        col = table[year]
+        assert col["costs/total"] == est.by_year.loc[year, "amount"]
+        assert col["costs/structural"] + col["costs/incidental"] == col["costs/total"]
+        assert col["contributions/structural"] + col["municipality/structural"] == col["costs/structural"]
+        assert col["contributions/incidental"] + col["municipality/incidental"] == col["costs/incidental"]
+        by_partner = est.budget(year).by_partner["amount"]
+        assert col["municipality/structural"] + col["municipality/incidental"] == by_partner["P-muni"]
+        assert col["costs/incidental"] == est.budget(year).by_activity.loc["A-train", "amount"]
+        kinds = ("general_grant", "levies", "other")
+        for nature in ("structural", "incidental"):
+            assert sum(col[f"income.{k}/{nature}"] for k in kinds) == col[f"income/{nature}"]
+            assert col[f"balance/{nature}"] == col[f"income/{nature}"] - col[f"municipality/{nature}"]
+            assert col[f"shortfall/{nature}"] == max(Decimal(0), -col[f"balance/{nature}"])
+        assert col["shortfall/total"] == max(Decimal(0), -col["balance/total"])
+        assert est.structurally_balanced[year] == (col["balance/structural"] >= 0)
+        assert est.structurally_balanced[year] == doc["years"][str(year)]["structurally_balanced"]
+    assert doc["structurally_balanced"] == all(est.structurally_balanced.values())
+    text = est.report_text()
+    assert "Balance (sluitend)" in text
+
+
+def test_sluitend_check_by_hand() -> None:
+    # small(): 2027 costs 1300.00, all of it the municipality's (P funds A). Income 2027: a grant
+    # of 1000.00 and levies of 250.00 (structural): balance -50.00, short 50.00. 2028: costs
+    # 1400.00, the grant 1500.00: +100.00. 2029: 1746.00, no income: short 1746.00.
+    doc = small(
+        municipality="P",
+        income=[
+            {"id": "grant", "year": 2027, "kind": "general_grant", "amount": "1000.00"},
+            {"id": "ozb", "year": 2027, "kind": "levies", "amount": Decimal("250")},
+            {"id": "grant", "year": 2028, "kind": "general_grant", "amount": 1500},
+        ],
+    )
+    est = zbb.from_dict(doc).multi_year_budget()
+    b = est.balance
+    assert b.loc["balance/structural"].tolist() == [Decimal("-50.00"), Decimal("100.00"), Decimal("-1746.00")]
+    assert b.loc["shortfall/total"].tolist() == [Decimal("50.00"), Decimal("0.00"), Decimal("1746.00")]
+    assert b.loc["contributions/structural"].tolist() == [Decimal("0.00")] * 3
+    assert est.structurally_balanced == {2027: False, 2028: True, 2029: False}
+    model = est.model
+    assert model.years is not None and model.years["income"][1]["amount"] == "250"
+    assert zbb.from_dict(model.to_dict()) == model
+    assert pickle.loads(pickle.dumps(model)) == model
+    assert zbb.from_dict(small()).multi_year_budget().balance.empty
+    assert not zbb.from_dict(small()).multi_year_budget().has_balance
+
+
+def test_sluitend_inputs_are_refused_naming_id_and_field() -> None:
+    def refused(message: str, **years: Any) -> None:
+        with pytest.raises(zbb.ModelError) as e:
+            zbb.from_dict(small(**years))
+        assert message in str(e.value), str(e.value)
+
+    line = {"id": "grant", "year": 2027, "kind": "general_grant", "amount": "1.00"}
+    refused("years, field 'municipality': unknown partner 'X'", municipality="X")
+    refused("years, field 'municipality': income needs the municipality", income=[line])
+    refused(
+        "years.income 'grant/2027', field 'kind': unknown kind 'tax'",
+        municipality="P",
+        income=[{**line, "kind": "tax"}],
+    )
+    refused("years.income 'grant/2027', field 'amount'", municipality="P", income=[{**line, "amount": 1.5}])
+    refused("years.incidental 'Z', field 'activity': unknown activity 'Z'", incidental=[{"activity": "Z"}])
+    ok = zbb.from_dict(small(municipality="P", income=[{**line, "amount": 1.5}]), allow_float_prices=True)
+    assert ok.multi_year_budget().balance.loc["income/structural", 2027] == Decimal("1.50")

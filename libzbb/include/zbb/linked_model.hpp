@@ -674,6 +674,50 @@ class linked_model {
             if (!planned.insert(id).second)
                 fail({"years.volumes", id, "year"}, "duplicate volume for this year");
         }
+        check_balance_inputs(*years);
+    }
+    // The sluitend check's inputs: a known municipality (required with income), income lines of a
+    // year of the estimate with a known kind and nature and an amount in whole minor units within
+    // the money range, each (id, year) once; incidental activities known, each once.
+    void check_balance_inputs(const multi_year& y) const {
+        using detail::fail;
+        if (!y.municipality.empty() && partners_->find(y.municipality) < 0)
+            fail({"years", "", "municipality"}, "unknown partner '" + y.municipality + "'");
+        if (y.municipality.empty() && !y.income.empty())
+            fail({"years", "", "municipality"},
+                 "income needs the municipality: the partner whose share of the costs the income "
+                 "covers");
+        std::unordered_set<std::string> lines;
+        for (const auto& line : y.income) {
+            const std::string id = line.id + "/" + std::to_string(line.year);
+            if (line.id.empty()) fail({"years.income", id, "id"}, "empty id");
+            if (line.year < y.budget_year || line.year > y.last_year)
+                fail({"years.income", id, "year"},
+                     std::to_string(line.year) + " is not a year of the estimate " +
+                         std::to_string(y.budget_year) + "-" + std::to_string(y.last_year));
+            if (line.kind != "general_grant" && line.kind != "levies" && line.kind != "other")
+                fail({"years.income", id, "kind"},
+                     "unknown kind '" + line.kind + "'; use general_grant, levies or other");
+            if (line.nature != "structural" && line.nature != "incidental")
+                fail({"years.income", id, "nature"},
+                     "unknown nature '" + line.nature + "'; use structural or incidental");
+            if (line.amount.scale() > currency_.minor_digits)
+                fail({"years.income", id, "amount"},
+                     "\"" + line.amount.text() + "\" has more than " +
+                         std::to_string(currency_.minor_digits) + " decimals");
+            detail::check_money_range(line.amount, currency_.minor_digits,
+                                      {"years.income", id, "amount"});
+            if (!lines.insert(id).second)
+                fail({"years.income", id, "year"}, "duplicate income line for this year");
+        }
+        std::unordered_set<std::string> incidental;
+        for (const auto& i : y.incidental) {
+            if (activities_->find(i.activity) < 0)
+                fail({"years.incidental", i.activity, "activity"},
+                     "unknown activity '" + i.activity + "'");
+            if (!incidental.insert(i.activity).second)
+                fail({"years.incidental", i.activity, "activity"}, "duplicate activity");
+        }
     }
     // c = C^T p, refusing a unit cost that overflows.
     static dense_vector unit_costs(const sparse_matrix& consumption, const dense_vector& prices,

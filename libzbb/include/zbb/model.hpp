@@ -172,6 +172,24 @@ struct year_volume {
     double volume = 0;
 };
 
+/// A line of the municipality's stated income in one year of the estimate (years.income): the
+/// general grant (algemene uitkering uit het gemeentefonds), levies (lokale heffingen) or other
+/// income, structural or incidental. The sluitend check (zbb/balance.hpp) sets it against the
+/// municipality's share of the costs.
+struct income_line {
+    std::string id;
+    int year = 0;
+    std::string kind;  ///< "general_grant", "levies" or "other"
+    decimal amount{};
+    std::string nature = "structural";  ///< "structural" or "incidental"
+};
+
+/// An activity whose costs are incidental (years.incidental): one-off costs, which the
+/// structural balance leaves out; every other activity's costs are structural.
+struct incidental_activity {
+    std::string activity;
+};
+
 /// The multi-year estimate (meerjarenraming): the budget year T (the plan's volumes and the
 /// resources' prices) and the years up to `last_year`, each with its indexed prices and volumes
 /// (zbb/years.hpp, docs/years.md).
@@ -181,6 +199,11 @@ struct multi_year {
     std::vector<index_factor> index_series{};
     std::vector<category_indexation> indexation{};
     std::vector<year_volume> volumes{};
+    /// The partner whose share of the costs the income must cover (the municipality); the
+    /// sluitend check runs when it is set.
+    std::string municipality{};
+    std::vector<income_line> income{};
+    std::vector<incidental_activity> incidental{};
 };
 
 /// An activity volume in a decision package: direct volume added by the package.

@@ -167,6 +167,18 @@ inline std::vector<category_indexation>& indexation_of(multi_year& y) {
 inline const std::vector<category_indexation>& cindexation_of(const multi_year& y) {
     return y.indexation;
 }
+inline std::vector<income_line>& income_of(multi_year& y) {
+    return y.income;
+}
+inline const std::vector<income_line>& cincome_of(const multi_year& y) {
+    return y.income;
+}
+inline std::vector<incidental_activity>& incidental_of(multi_year& y) {
+    return y.incidental;
+}
+inline const std::vector<incidental_activity>& cincidental_of(const multi_year& y) {
+    return y.incidental;
+}
 inline std::vector<year_volume>& year_volumes_of(multi_year& y) {
     return y.volumes;
 }
@@ -471,11 +483,43 @@ inline constexpr table<
          column<year_volume, double>{"volume", &year_volume::volume, true}},
         {}};
 
+inline constexpr table<income_line,
+                       std::tuple<column<income_line, std::string>, column<income_line, int>,
+                                  column<income_line, std::string>, column<income_line, decimal>,
+                                  column<income_line, std::string>>,
+                       std::tuple<>>
+    income_table{
+        "income",
+        "years.income",
+        key_style::slash,
+        2,
+        {column<income_line, std::string>{"id", &income_line::id, true},
+         column<income_line, int>{
+             "year", &income_line::year, true, W::always, {}, 0, min_year, max_year, year_message},
+         column<income_line, std::string>{"kind", &income_line::kind, true},
+         column<income_line, decimal>{"amount", &income_line::amount, true},
+         column<income_line, std::string>{"nature", &income_line::nature, false, W::always,
+                                          "structural"}},
+        {}};
+
+inline constexpr table<incidental_activity, std::tuple<column<incidental_activity, std::string>>,
+                       std::tuple<>>
+    incidental_table{"incidental",
+                     "years.incidental",
+                     key_style::id,
+                     1,
+                     {column<incidental_activity, std::string>{
+                         "activity", &incidental_activity::activity, true}},
+                     {}};
+
 inline constexpr table<
-    multi_year, std::tuple<column<multi_year, int>, column<multi_year, int>>,
+    multi_year,
+    std::tuple<column<multi_year, int>, column<multi_year, int>, column<multi_year, std::string>>,
     std::tuple<children<multi_year, index_factor, std::vector<index_factor>>,
                children<multi_year, category_indexation, std::vector<category_indexation>>,
-               children<multi_year, year_volume, std::vector<year_volume>>>>
+               children<multi_year, year_volume, std::vector<year_volume>>,
+               children<multi_year, income_line, std::vector<income_line>>,
+               children<multi_year, incidental_activity, std::vector<incidental_activity>>>>
     years_table{"years",
                 "years",
                 key_style::none,
@@ -497,13 +541,19 @@ inline constexpr table<
                                          0,
                                          min_year,
                                          max_year,
-                                         year_message}},
+                                         year_message},
+                 column<multi_year, std::string>{"municipality", &multi_year::municipality, false,
+                                                 W::when_set}},
                 {children<multi_year, index_factor, std::vector<index_factor>>{
                      "index_series", &index_series_of, &cindex_series_of, W::when_set},
                  children<multi_year, category_indexation, std::vector<category_indexation>>{
                      "indexation", &indexation_of, &cindexation_of, W::when_set},
                  children<multi_year, year_volume, std::vector<year_volume>>{
-                     "volumes", &year_volumes_of, &cyear_volumes_of, W::when_set}}};
+                     "volumes", &year_volumes_of, &cyear_volumes_of, W::when_set},
+                 children<multi_year, income_line, std::vector<income_line>>{
+                     "income", &income_of, &cincome_of, W::when_set},
+                 children<multi_year, incidental_activity, std::vector<incidental_activity>>{
+                     "incidental", &incidental_of, &cincidental_of, W::when_set}}};
 
 // The model's own tables, in the order of the file (and of reading).
 inline std::vector<goal>& goals_of(model& m) {
@@ -686,6 +736,10 @@ constexpr const auto& table_of() {
         return indexation_table;
     else if constexpr (std::is_same_v<Row, year_volume>)
         return year_volumes_table;
+    else if constexpr (std::is_same_v<Row, income_line>)
+        return income_table;
+    else if constexpr (std::is_same_v<Row, incidental_activity>)
+        return incidental_table;
     else
         return model_table;
 }
@@ -893,6 +947,9 @@ inline std::vector<table_info> model_tables() {
                    columns_info(indexation_table)});
     out.push_back(
         {"year_volumes", "years.volumes", "years", "volumes", 0, columns_info(year_volumes_table)});
+    out.push_back({"income", "years.income", "years", "income", 0, columns_info(income_table)});
+    out.push_back({"incidental", "years.incidental", "years", "incidental", 0,
+                   columns_info(incidental_table)});
     return out;
 }
 

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "zbb/balance.hpp"
 #include "zbb/budget.hpp"
 #include "zbb/json_writer.hpp"
 #include "zbb/linked_model.hpp"
@@ -173,6 +174,16 @@ struct multi_year_budget {
     breakdown by_goal, by_activity, by_resource, by_partner, by_category, by_area;
     /// Each year's warnings, prefixed with the year ("2029: activity 'A': volume ...").
     std::vector<std::string> warnings;
+    /// The sluitend check per year (zbb/balance.hpp); empty unless years.municipality is set.
+    std::vector<year_balance> balances;
+
+    /// True when every year is structurally balanced (and there is a check).
+    bool structurally_balanced() const {
+        if (balances.empty()) return false;
+        for (const auto& b : balances)
+            if (!b.structurally_balanced()) return false;
+        return true;
+    }
 
     /// The budget of `year`; throws std::out_of_range for a year outside the estimate.
     const budget& of(int year) const {
@@ -237,6 +248,9 @@ inline multi_year_budget compute_multi_year_budget(const linked_model& lm,
     sum(&budget::by_partner, out.by_partner);
     sum(&budget::by_category, out.by_category);
     sum(&budget::by_area, out.by_area);
+    if (!lm.years()->municipality.empty())
+        for (std::size_t i = 0; i < out.years.size(); ++i)
+            out.balances.push_back(compute_year_balance(lm, out.budgets[i], out.years[i]));
     return out;
 }
 
@@ -301,6 +315,31 @@ inline std::string multi_year_report_json(const linked_model& lm, const multi_ye
         }
         j.end_object();
     }
+    if (!m.balances.empty()) {
+        j.key("balance");
+        j.begin_object();
+        j.key("municipality");
+        j.value(lm.years()->municipality);
+        j.key("structurally_balanced");
+        j.value(m.structurally_balanced());
+        j.key("years");
+        j.begin_object();
+        for (const auto& yb : m.balances) {
+            j.key(std::to_string(yb.year));
+            j.begin_inline();
+            j.begin_object();
+            for (const auto& line : balance_lines(yb)) {
+                j.key(line.key);
+                j.value(line.amount.to_string(digits));
+            }
+            j.key("structurally_balanced");
+            j.value(yb.structurally_balanced());
+            j.end_object();
+            j.end_inline();
+        }
+        j.end_object();
+        j.end_object();
+    }
     j.key("prices");
     j.begin_object();
     std::vector<std::vector<resource>> prices;
@@ -352,6 +391,12 @@ inline std::string multi_year_report_csv(const linked_model& lm, const multi_yea
                 out.push_back('\n');
             }
     }
+    for (const auto& yb : m.balances)
+        for (const auto& line : balance_lines(yb)) {
+            out.append("balance,").append(line.key).push_back(',');
+            out.append(std::to_string(yb.year)).push_back(',');
+            out.append(line.amount.to_string(digits)).push_back('\n');
+        }
     return out;
 }
 
@@ -397,6 +442,43 @@ inline std::string multi_year_report_text(const linked_model& lm, const multi_ye
         total.push_back(grouped_text(m.total, digits));
         t.rows.push_back(std::move(total));
         out << titles[t_index++] << ", " << lm.currency().code << "\n" << t.render() << "\n";
+    }
+    if (!m.balances.empty()) {
+        std::vector<std::string> head{"line"};
+        std::vector<bool> right{false};
+        for (int y : m.years) {
+            head.push_back(std::to_string(y));
+            right.push_back(true);
+        }
+        text_table t{head, {}, right};
+        const auto first = balance_lines(m.balances.front());
+        for (std::size_t l = 0; l < first.size(); ++l) {
+            std::vector<std::string> row{first[l].label};
+            for (const auto& yb : m.balances)
+                row.push_back(grouped_text(balance_lines(yb)[l].amount, digits));
+            t.rows.push_back(std::move(row));
+        }
+        std::vector<std::string> verdict{"structurally balanced"};
+        for (const auto& yb : m.balances)
+            verdict.push_back(yb.structurally_balanced() ? "yes" : "no");
+        t.rows.push_back(std::move(verdict));
+        out << "Balance (sluitend): the costs of partner '"
+            << detail::printable(lm.years()->municipality)
+            << "' against its income, structural and incidental, " << lm.currency().code << "\n"
+            << t.render();
+        std::vector<std::string> short_years;
+        for (const auto& yb : m.balances)
+            if (!yb.structurally_balanced())
+                short_years.push_back(std::to_string(yb.year) + " (" +
+                                      grouped_text(yb.shortfall.structural, digits) + ")");
+        if (short_years.empty()) {
+            out << "Structurally balanced (structureel sluitend) in every year.\n\n";
+        } else {
+            out << "Not structurally balanced in ";
+            for (std::size_t i = 0; i < short_years.size(); ++i)
+                out << (i ? ", " : "") << short_years[i];
+            out << ": the structural income falls short by these amounts.\n\n";
+        }
     }
     // The indexed prices, so that each year can be checked by hand.
     std::unordered_map<std::string, std::string> series_of;
