@@ -360,8 +360,9 @@ class Model:
         format, or ``"levels"``, ``"packages"``, ``"package_volumes"`` (the
         activities' levels, the decision packages and their volumes, which the
         JSON format nests; package ``level`` is int64), or one of the multi-year
-        estimate's ``"index_series"``, ``"indexation"``, ``"year_volumes"``
-        (empty without ``years``; ``year`` is int64, ``factor`` Decimal).
+        estimate's ``"index_series"``, ``"indexation"``, ``"year_volumes"``, ``"income"``,
+        ``"incidental"`` (empty without ``years``; ``year`` is int64, ``factor`` and
+        ``amount`` Decimal).
         """
         if name not in TABLES and name not in YEARS_TABLES:
             raise ModelError(
@@ -866,7 +867,7 @@ def _frame_columns(frame: Mapping[str, Any], *, allow_float_prices: bool) -> dic
 
 def _years_columns(years: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
     """The multi-year estimate (as in the JSON format) as the core's tables "years",
-    "index_series", "indexation" and "year_volumes"."""
+    "index_series", "indexation", "year_volumes", "income" and "incidental"."""
     if not isinstance(years, Mapping):
         raise ModelError('years: must be a mapping such as {"budget_year": 2027, "last_year": 2030}', entity="years")
     parts = {

@@ -207,7 +207,7 @@ class MultiYearBudget:
         if doc is None:
             return pd.DataFrame(index=pd.Index([], name="line", dtype=object))
         years = doc["years"]
-        keys = [k for k in next(iter(years.values())) if k != "structurally_balanced"]
+        keys = [k for k in next(iter(years.values())) if k not in ("structurally_balanced", "off_bound")]
         data = {int(y): [Decimal(years[y][k]) for k in keys] for y in years}
         return pd.DataFrame(data, index=pd.Index(keys, name="line", dtype=object), dtype=object)
 

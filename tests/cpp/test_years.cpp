@@ -120,9 +120,10 @@ TEST_CASE("years: indexed prices and year volumes by hand", "[years]") {
 // The hand model with a second partner Q funding 40 % of A, M's costs incidental, and the
 // municipality P's income. A's own cost is structural, M's incidental:
 //   2027: costs 11,000.00 + 500.00; Q 4,400.00; P 6,600.00 + 500.00; income 6,500.00 structural
-//         (grant 6,000.00, levies 500.00) and 600.00 incidental: balance -100.00 and +100.00
+//         (grant 6,000.00, levies 500.00) and 600.00 incidental: balance -100.00 and +100.00,
+//         short 100.00 (incidental income never covers a structural gap)
 //   2028: costs 11,300.00 + 515.00; Q 4,520.00; P 6,780.00 + 515.00; grant 7,000.00: balance
-//         +220.00 and -515.00, short 295.00 in all
+//         +220.00 and -515.00, short 295.00 (the structural surplus covers 220.00 of it)
 //   2029: costs 12,656.60 + 577.83; Q 5,062.64; P 7,593.96 + 577.83; no income
 zbb::model balance_model() {
     zbb::model m = hand_model();
@@ -157,12 +158,13 @@ TEST_CASE("years: the sluitend check by hand", "[years][balance]") {
     CHECK(cents(b27.balance.incidental) == "100.00");
     CHECK(cents(b27.shortfall.structural) == "100.00");
     CHECK(cents(b27.shortfall.incidental) == "0.00");
-    CHECK(cents(b27.shortfall_total) == "0.00");
+    CHECK(cents(b27.shortfall_total) == "100.00");  // incidental income never covers it
     CHECK_FALSE(b27.structurally_balanced());
     const auto& b28 = m.balances[1];
     CHECK(cents(b28.municipality.structural) == "6780.00");
     CHECK(cents(b28.balance.structural) == "220.00");
     CHECK(cents(b28.balance.incidental) == "-515.00");
+    CHECK(cents(b28.shortfall.incidental) == "295.00");  // 515.00 less the structural 220.00
     CHECK(cents(b28.shortfall_total) == "295.00");
     CHECK(b28.structurally_balanced());
     const auto& b29 = m.balances[2];
@@ -170,6 +172,8 @@ TEST_CASE("years: the sluitend check by hand", "[years][balance]") {
     CHECK(cents(b29.municipality.structural) == "7593.96");
     CHECK(cents(b29.municipality.incidental) == "577.83");
     CHECK(cents(b29.shortfall.structural) == "7593.96");
+    CHECK(cents(b29.shortfall_total) == "8171.79");
+    CHECK(b29.off_bound == 0);
     CHECK_FALSE(m.structurally_balanced());
     // Every year cross-foots with its budget: costs = contributions + municipality = total, and
     // the lines of the reports are these figures.
@@ -194,6 +198,16 @@ TEST_CASE("years: the sluitend check by hand", "[years][balance]") {
     const auto mp = zbb::compute_multi_year_budget(lp);
     CHECK(mp.balances.empty());
     CHECK_THAT(zbb::multi_year_report_json(lp, mp), !Contains("\"balance\""));
+    // The parts are checked: a budget of another model and a year outside the estimate.
+    CHECK_THROWS_AS(zbb::compute_year_balance(lm, m.budgets[0], 2031), std::invalid_argument);
+    zbb::model small = balance_model();
+    small.activities.pop_back();
+    small.support.clear();
+    small.consumption.pop_back();
+    small.years->incidental.clear();
+    const zbb::linked_model ls(small);
+    CHECK_THROWS_AS(zbb::compute_year_balance(lm, zbb::compute_budget(ls), 2027),
+                    std::invalid_argument);
 }
 
 TEST_CASE("years: generated models balance to the cent in every year", "[years][balance]") {

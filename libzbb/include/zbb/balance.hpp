@@ -8,9 +8,11 @@
 // share with its income. The municipality's and each partner's amount are split into structural
 // and incidental by a table rounded both ways (rows: the two natures with the exact cost split;
 // columns: the partners with their exact by_partner amounts), so every figure cross-foots with
-// the budget to the cent. A year is structurally balanced (structureel sluitend) when its
-// structural income covers the municipality's structural share; incidental costs may be covered
-// by incidental income (or reserves, which zbb does not model).
+// the budget to the cent. As in the goal tables, a cell may in rare cases have to leave the floor
+// or ceiling of its value for both margins to hold (counted in off_bound). A year is structurally
+// balanced (structureel sluitend) when its structural income covers the municipality's structural
+// share; incidental costs may be covered by incidental income (or reserves, which zbb does not
+// model).
 #pragma once
 
 #include <stdexcept>
@@ -47,8 +49,17 @@ struct year_balance {
     nature_split income[3];      ///< per income kind (income_kinds order)
     nature_split income_total;   ///< the three kinds together
     nature_split balance;        ///< income_total - municipality (negative: a shortfall)
-    nature_split shortfall;      ///< max(0, -balance) per nature
-    money shortfall_total;       ///< max(0, -(balance.structural + balance.incidental))
+    /// Per nature what is missing: structural max(0, -balance.structural); incidental what the
+    /// incidental balance lacks after a structural surplus: max(0, -(balance.incidental +
+    /// max(0, balance.structural))).
+    nature_split shortfall;
+    /// shortfall.structural + shortfall.incidental: a structural surplus may cover incidental
+    /// costs, incidental income never covers a structural gap.
+    money shortfall_total;
+    /// Cells of the nature x partner split that are not the floor or ceiling of their value (0
+    /// unless the natures' and partners' amounts, each rounded on its own, cannot both be met
+    /// that way; as goal_table::off_bound).
+    std::size_t off_bound = 0;
     /// Structurally balanced (structureel sluitend): the structural income covers the
     /// municipality's structural share.
     bool structurally_balanced() const { return balance.structural >= money{}; }
@@ -91,10 +102,19 @@ inline goal_table nature_partner_table(const linked_model& lm, const budget& b,
 
 /// The sluitend check of one year's budget `b` (computed on the year's model) for `year` of the
 /// estimate of `lm` (the model with years; its municipality, incidental activities and income).
-/// Throws std::invalid_argument for a model without years.
+/// Throws std::invalid_argument for a model without years, a year outside its estimate and a
+/// budget that is not of the model's activities and partners.
 inline year_balance compute_year_balance(const linked_model& lm, const budget& b, int year) {
     if (!lm.has_years())
         throw std::invalid_argument("zbb: the model has no multi-year estimate (\"years\")");
+    if (year < lm.years()->budget_year || year > lm.years()->last_year)
+        throw std::invalid_argument("zbb: year " + std::to_string(year) +
+                                    " is outside the model's estimate");
+    const auto activities = static_cast<std::size_t>(lm.activities().size());
+    if (b.by_activity.amounts.size() != activities || b.by_activity.values.size() != activities ||
+        b.by_partner.amounts.size() != static_cast<std::size_t>(lm.partners().size()))
+        throw std::invalid_argument(
+            "zbb: compute_year_balance needs a budget of the model's activities and partners");
     const multi_year& y = *lm.years();
     year_balance out;
     out.year = year;
@@ -113,6 +133,7 @@ inline year_balance compute_year_balance(const linked_model& lm, const budget& b
             into.structural += t.amount(0, p);
             into.incidental += t.amount(1, p);
         }
+        out.off_bound = t.off_bound;
     }
     const int digits = lm.currency().minor_digits;
     for (const auto& line : y.income) {
@@ -131,8 +152,10 @@ inline year_balance compute_year_balance(const linked_model& lm, const budget& b
         return balance < money{} ? money{} - balance : money{};
     };
     out.shortfall.structural = short_of(out.balance.structural);
-    out.shortfall.incidental = short_of(out.balance.incidental);
-    out.shortfall_total = short_of(out.balance.total());
+    const money surplus =
+        out.balance.structural > money{} ? out.balance.structural : money{};  // covers incidental
+    out.shortfall.incidental = short_of(out.balance.incidental + surplus);
+    out.shortfall_total = out.shortfall.structural + out.shortfall.incidental;
     return out;
 }
 

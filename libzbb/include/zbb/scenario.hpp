@@ -111,10 +111,12 @@ struct model_editor {
             throw std::invalid_argument("zbb: with_resource_prices needs every resource");
         dense_vector prices(static_cast<Eigen::Index>(resources.size()));
         for (std::size_t r = 0; r < resources.size(); ++r) {
-            if (resources[r].id != (*lm.src_.resources)[r].id ||
-                resources[r].category != (*lm.src_.resources)[r].category)
+            const zbb::resource& was = (*lm.src_.resources)[r];
+            if (resources[r].id != was.id || resources[r].category != was.category ||
+                resources[r].unit != was.unit || resources[r].available != was.available)
                 throw std::invalid_argument(
-                    "zbb: with_resource_prices keeps the resources' ids and categories");
+                    "zbb: with_resource_prices changes prices only: it keeps the resources' ids, "
+                    "units, categories and availability");
             lm.check_resource(resources[r]);
             prices[static_cast<Eigen::Index>(r)] = resources[r].price.to_double();
         }
@@ -276,7 +278,8 @@ inline linked_model with_resource_price(const linked_model& lm, const std::strin
 }
 
 /// The model with every resource's prices (price, price_low, price_high) taken from `resources`,
-/// which holds the model's resources in their order with the same ids and categories (the
+/// which holds the model's resources in their order with the same ids, units, categories and
+/// availability (std::invalid_argument otherwise; the
 /// multi-year estimate's indexed prices, zbb/years.hpp). Each is checked as with_resource_price;
 /// the unit costs are recomputed in one pass; every matrix and the factorisation are shared.
 inline linked_model with_resource_prices(const linked_model& lm,

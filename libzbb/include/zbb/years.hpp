@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -331,6 +332,10 @@ inline std::string multi_year_report_json(const linked_model& lm, const multi_ye
             for (const auto& line : balance_lines(yb)) {
                 j.key(line.key);
                 j.value(line.amount.to_string(digits));
+            }
+            if (yb.off_bound > 0) {  // cells of the split that left floor or ceiling (rare)
+                j.key("off_bound");
+                j.value(static_cast<std::int64_t>(yb.off_bound));
             }
             j.key("structurally_balanced");
             j.value(yb.structurally_balanced());
