@@ -40,7 +40,10 @@ constexpr command_help commands[] = {
     {"optimize",
      "  optimize MODEL.json [--objective OBJ] [--budget AMOUNT] [--json] [--time-limit SECONDS]\n"
      "                     [--rounding MODE]           build the plan up from the goals' targets\n"
-     "                                                 (see docs/optimize.md)\n"},
+     "                                                 (see docs/optimize.md)\n"
+     "                     [--area-cap AREA=AMOUNT]... with max-effect: cap an area and its\n"
+     "                                                 sub-areas, replacing the model's area "
+     "caps\n"},
     {"packages",
      "  packages MODEL.json [--budget AMOUNT] [--json] [--time-limit SECONDS] [--rounding MODE]\n"
      "                                                 rank the decision packages, draw the\n"
@@ -117,6 +120,7 @@ struct options {
     zbb::budget_options budget;
     zbb::optimize_objective objective = zbb::optimize_objective::least_cost;
     std::optional<zbb::decimal> budget_cap;
+    std::optional<std::vector<zbb::area_cap>> area_caps;  ///< --area-cap AREA=AMOUNT, repeated
     double time_limit = 0;
     std::string by;                  // budget --by goal,KIND: the KIND
     std::string prior;               // budget --prior FILE
@@ -246,6 +250,21 @@ options parse_args(int argc, char** argv) {
             } catch (const std::exception& e) {
                 throw usage_error(e.what());
             }
+        } else if (o.command == "optimize" && is_option(a, "--area-cap")) {
+            const std::string v = option_value(args, i, "--area-cap", "AREA=AMOUNT");
+            const auto eq = v.rfind('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+                throw usage_error("--area-cap needs AREA=AMOUNT (\"D-warnsveld=30000.00\"), got '" +
+                                  v + "'");
+            zbb::area_cap cap;
+            cap.area = v.substr(0, eq);
+            try {
+                cap.cap = zbb::decimal::parse(v.substr(eq + 1), {"option", cap.area, "area_caps"});
+            } catch (const std::exception& e) {
+                throw usage_error(e.what());
+            }
+            if (!o.area_caps) o.area_caps.emplace();
+            o.area_caps->push_back(std::move(cap));
         } else if ((o.command == "optimize" || o.command == "packages" || o.command == "compare") &&
                    is_option(a, "--time-limit")) {
             const std::string v = option_value(args, i, "--time-limit");
@@ -274,6 +293,9 @@ options parse_args(int argc, char** argv) {
     if (o.command == "optimize" && o.budget_cap &&
         o.objective != zbb::optimize_objective::max_effect)
         throw usage_error("--budget applies to --objective max-effect");
+    if (o.command == "optimize" && o.area_caps &&
+        o.objective != zbb::optimize_objective::max_effect)
+        throw usage_error("--area-cap applies to --objective max-effect");
     if (o.command == "compare") {
         if (o.budget_cap &&
             (o.compare_budget || o.objective != zbb::optimize_objective::max_effect))
@@ -361,6 +383,7 @@ int print_optimized(zbb::model m, const options& o) {
     zbb::optimize_options opt;
     opt.report = o.budget;
     opt.budget_cap = o.budget_cap;
+    opt.area_caps = o.area_caps;
     opt.time_limit_seconds = o.time_limit;
     const auto r = zbb::optimize(lm, o.objective, opt);
     if (r.optimal() || r.status == zbb::optimize_status::infeasible || o.json) {
