@@ -290,19 +290,8 @@ def write_model_excel(model: Model, path: PathLike) -> None:
     ws.append(_checked_row("model", ["key", "value"], ["description", model.description]))
     ws.append(["currency", model.currency])
     ws.append(["minor_units", model.minor_units])
-    for title, spec in TABLES.items():
-        ws = wb.create_sheet(title)
-        columns: Any = model._core.table(title)
-        ws.append(spec.columns)
-        n = len(columns[spec.columns[0]])
-        data = [columns[c] for c in spec.columns]
-        for i in range(n):
-            ws.append(_checked_row(title, spec.columns, [_cell(col[i]) for col in data]))
-        for exact in _EXACT.get(title, []):
-            col = spec.columns.index(exact) + 1
-            for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                cell.number_format = _TEXT_FORMAT
-        _autosize(ws)
+    for title in TABLES:
+        _table_sheet(wb, model, title, skip_empty=False)
     frame = model.frame
     if frame is not None:
         ws = wb.create_sheet("frame")
@@ -328,22 +317,29 @@ def write_model_excel(model: Model, path: PathLike) -> None:
         if years.get("municipality"):
             ws.append(["municipality", years["municipality"]])
         _autosize(ws)
-        for title, spec in YEARS_TABLES.items():
-            columns = model._core.table(title)
-            n = len(columns[spec.columns[0]])
-            if n == 0:
-                continue
-            ws = wb.create_sheet(title)
-            ws.append(spec.columns)
-            data = [columns[c] for c in spec.columns]
-            for i in range(n):
-                ws.append(_checked_row(title, spec.columns, [_cell(col[i]) for col in data]))
-            for exact in _EXACT.get(title, []):
-                col = spec.columns.index(exact) + 1
-                for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
-                    cell.number_format = _TEXT_FORMAT
-            _autosize(ws)
+        for title in YEARS_TABLES:
+            _table_sheet(wb, model, title, skip_empty=True)
     wb.save(os.fspath(path))
+
+
+def _table_sheet(wb: Any, model: Model, title: str, *, skip_empty: bool) -> None:
+    """One table of the model as a sheet: its column names, then its rows; exact columns (prices,
+    shares, factors, amounts) as text cells. With ``skip_empty``, no sheet for a table without rows."""
+    spec = YEARS_TABLES[title] if title in YEARS_TABLES else TABLES[title]
+    columns: Any = model._core.table(title)
+    n = len(columns[spec.columns[0]])
+    if skip_empty and n == 0:
+        return
+    ws = wb.create_sheet(title)
+    ws.append(spec.columns)
+    data = [columns[c] for c in spec.columns]
+    for i in range(n):
+        ws.append(_checked_row(title, spec.columns, [_cell(col[i]) for col in data]))
+    for exact in _EXACT.get(title, []):
+        col = spec.columns.index(exact) + 1
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
+            cell.number_format = _TEXT_FORMAT
+    _autosize(ws)
 
 
 _BIDI = {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}

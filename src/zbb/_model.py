@@ -897,42 +897,24 @@ def _years_columns(years: Mapping[str, Any], *, allow_float_prices: bool) -> dic
 
 
 def _years_ready(years: Mapping[str, Any], *, allow_float_prices: bool) -> dict[str, Any]:
-    """The estimate with its index factors as exact text (as prices)."""
+    """The estimate with its index factors and income amounts as exact text (as prices)."""
     out = dict(years)
-    steps = out.get("index_series")
-    if isinstance(steps, (list, tuple)):
-        rows = []
-        for row in steps:
-            if isinstance(row, Mapping) and "factor" in row and not isinstance(row["factor"], str):
-                series, year = row.get("series"), row.get("year")
-                ident = f"{series}/{year}" if isinstance(series, str) else ""
-                row = {
-                    **row,
-                    "factor": decimal_text(
-                        row["factor"],
-                        entity="years.index_series",
-                        id=ident,
-                        field="factor",
-                        allow_float=allow_float_prices,
-                    ),
-                }
-            rows.append(row)
-        out["index_series"] = rows
-    lines = out.get("income")
-    if isinstance(lines, (list, tuple)):
-        rows = []
-        for row in lines:
-            if isinstance(row, Mapping) and "amount" in row and not isinstance(row["amount"], str):
-                line_id, line_year = row.get("id"), row.get("year")
-                name = f"{line_id}/{line_year}" if isinstance(line_id, str) else ""
-                row = {
-                    **row,
-                    "amount": decimal_text(
-                        row["amount"], entity="years.income", id=name, field="amount", allow_float=allow_float_prices
-                    ),
-                }
-            rows.append(row)
-        out["income"] = rows
+    for part, field, entity, keys in (
+        ("index_series", "factor", "years.index_series", ("series", "year")),
+        ("income", "amount", "years.income", ("id", "year")),
+    ):
+        rows = out.get(part)
+        if not isinstance(rows, (list, tuple)):
+            continue
+        ready = []
+        for row in rows:
+            if isinstance(row, Mapping) and field in row and not isinstance(row[field], str):
+                name, year = row.get(keys[0]), row.get(keys[1])
+                ident = f"{name}/{year}" if isinstance(name, str) else ""
+                text = decimal_text(row[field], entity=entity, id=ident, field=field, allow_float=allow_float_prices)
+                row = {**row, field: text}
+            ready.append(row)
+        out[part] = ready
     return out
 
 
