@@ -32,9 +32,20 @@ constexpr command_help commands[] = {
      "                                                 resource, category, partner or area\n"
      "         [--by area]                             the same as --by goal,area\n"
      "         [--by year]                             every year of the estimate (\"years\")\n"
+     "         [--by taakveld]                         full cost of each goal by taakveld (the\n"
+     "                                                 reconciliation with the BBV view)\n"
      "         [--prior PRIOR.csv|.json] [--waterfall KIND]\n"
      "                                                 against last year's budget: per line and a\n"
      "                                                 waterfall of the change by goal\n"},
+    {"bbv",
+     "  bbv MODEL.json [--json|--csv|--markdown] [--rounding MODE]\n"
+     "                                                 the BBV view of the budget (every year of\n"
+     "                                                 the estimate): taakvelden, economic\n"
+     "                                                 categories, overhead apart, reconciled "
+     "with\n"
+     "                                                 the goal view; --markdown the programme\n"
+     "                                                 report with the three W-questions\n"
+     "                                                 (docs/bbv.md)\n"},
     {"validate",
      "  validate MODEL.json                            check a model; exit 0 when valid\n"},
     {"optimize",
@@ -115,6 +126,7 @@ struct options {
     bool compare_budget = true;              // compare: --objective budget (the default)
     bool json = false;
     bool csv = false;
+    bool markdown = false;  // bbv --markdown
     bool print_model = false;
     zbb::link_options link;
     zbb::budget_options budget;
@@ -165,9 +177,11 @@ options parse_args(int argc, char** argv) {
         const auto& a = args[i];
         if (a == "--json") {
             o.json = true;
-        } else if (a == "--csv" &&
-                   (o.command == "budget" || o.command == "demo" || o.command == "compare")) {
+        } else if (a == "--csv" && (o.command == "budget" || o.command == "demo" ||
+                                    o.command == "compare" || o.command == "bbv")) {
             o.csv = true;
+        } else if (a == "--markdown" && o.command == "bbv") {
+            o.markdown = true;
         } else if (is_option(a, "--support-solver")) {
             try {
                 o.link.support.method =
@@ -186,16 +200,17 @@ options parse_args(int argc, char** argv) {
             }
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--by")) {
             const std::string v = option_value(args, i, "--by", "goal,KIND");
-            const std::string kind = v == "area" || v == "year" ? v
-                                     : v.rfind("goal,", 0) == 0 ? v.substr(5)
-                                                                : "";
+            const std::string kind = v == "area" || v == "year" || v == "taakveld" ? v
+                                     : v.rfind("goal,", 0) == 0                    ? v.substr(5)
+                                                                                   : "";
             if (kind != "activity" && kind != "resource" && kind != "category" &&
-                kind != "partner" && kind != "area" && kind != "year")
+                kind != "partner" && kind != "area" && kind != "year" && kind != "taakveld")
                 throw usage_error(
                     "--by takes goal,activity, goal,resource, goal,category, goal,partner, "
-                    "goal,area (also: area) or year, got '" +
+                    "goal,area (also: area), year or taakveld, got '" +
                     v + "'");
             if (v == "goal,year") throw usage_error("--by takes year, not goal,year");
+            if (v == "goal,taakveld") throw usage_error("--by takes taakveld, not goal,taakveld");
             o.by = kind;
         } else if ((o.command == "budget" || o.command == "demo") && is_option(a, "--prior")) {
             o.prior = option_value(args, i, "--prior", "a prior budget file");
@@ -307,13 +322,14 @@ options parse_args(int argc, char** argv) {
             throw usage_error("compare needs at least one VARIANT.json after BASE.json");
     }
     if ((o.command == "budget" || o.command == "validate" || o.command == "optimize" ||
-         o.command == "packages" || o.command == "simulate") &&
+         o.command == "bbv" || o.command == "packages" || o.command == "simulate") &&
         o.path.empty())
         throw usage_error(o.command + " needs a MODEL.json argument");
     if (o.command == "validate" && o.json) throw usage_error("validate takes no --json");
     if (!o.by.empty() && !o.prior.empty()) throw usage_error("--by and --prior exclude each other");
     if (!o.waterfall.empty() && o.prior.empty()) throw usage_error("--waterfall needs --prior");
     if (o.json && o.csv) throw usage_error("--json and --csv exclude each other");
+    if (o.markdown && (o.json || o.csv)) throw usage_error("--markdown excludes --json and --csv");
     if (o.print_model && (!o.by.empty() || !o.prior.empty()))
         throw usage_error("demo --model prints the model itself; drop --by and --prior");
     if (o.print_model && (o.json || o.csv))
@@ -346,7 +362,12 @@ void print_budget(zbb::model m, const options& o) {
         if (!o.by.empty()) {
             const auto area_table =
                 o.by == "area" ? zbb::compute_goal_area_table(lm, b) : zbb::goal_table{};
-            const auto& t = o.by == "area" ? area_table : tables.of(o.by);
+            const auto bbv = o.by == "taakveld"
+                                 ? std::optional<zbb::bbv_view>(zbb::compute_bbv(lm, b, tables))
+                                 : std::nullopt;
+            const auto& t = o.by == "area"       ? area_table
+                            : o.by == "taakveld" ? bbv->goal_taakveld
+                                                 : tables.of(o.by);
             out = o.json  ? zbb::goal_table_json(lm, b, t)
                   : o.csv ? zbb::goal_table_csv(b, t)
                           : zbb::goal_table_text(lm, b, t);
@@ -373,6 +394,17 @@ void print_budget(zbb::model m, const options& o) {
     const std::string out = o.json  ? zbb::budget_report_json(lm, b)
                             : o.csv ? zbb::budget_report_csv(lm, b)
                                     : zbb::budget_report_text(lm, b);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+// The BBV view of every year (zbb bbv): text, JSON, CSV or the Markdown programme report.
+void print_bbv(zbb::model m, const options& o) {
+    const zbb::linked_model lm(std::move(m), o.link);
+    const auto e = zbb::compute_bbv_estimate(lm, o.budget);
+    const std::string out = o.json       ? zbb::bbv_report_json(lm, e)
+                            : o.csv      ? zbb::bbv_report_csv(lm, e)
+                            : o.markdown ? zbb::programme_report_markdown(lm, e)
+                                         : zbb::bbv_report_text(lm, e);
     std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
@@ -542,6 +574,8 @@ int run(int argc, char** argv) {
             return 0;
         }
         print_budget(zbb::read_model_json(zbb_cli::demo_model_json, "built-in example"), o);
+    } else if (o.command == "bbv") {
+        print_bbv(read_model(o.path), o);
     } else if (o.command == "optimize") {
         return print_optimized(read_model(o.path), o);
     } else if (o.command == "packages") {

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "zbb/bbv_codes.hpp"
 #include "zbb/error.hpp"
 #include "zbb/levels.hpp"
 #include "zbb/model.hpp"
@@ -276,6 +277,7 @@ struct model_view {
     const std::optional<financial_frame>& frame;
     const std::vector<decision_package>& packages;
     const std::optional<multi_year>& years;
+    const std::vector<zbb::programme>& programmes;
 };
 
 namespace detail {
@@ -317,7 +319,7 @@ class linked_model {
                 b.minor_units,  *src_.goals,   *src_.activities, *src_.resources,
                 *src_.partners, *src_.areas,   *src_.effects,    *src_.consumption,
                 *src_.support,  *src_.funding, *src_.plan,       *src_.frame,
-                *src_.packages, *src_.years};
+                *src_.packages, *src_.years,   b.programmes};
     }
     const link_options& options() const noexcept { return options_; }
     const zbb::currency& currency() const noexcept { return currency_; }
@@ -522,6 +524,7 @@ class linked_model {
         m.frame = v.frame;
         m.packages = v.packages;
         m.years = v.years;
+        m.programmes = v.programmes;
         return m;
     }
     // After an edit replaced a part: the whole source is assembled anew when asked for.
@@ -547,6 +550,9 @@ class linked_model {
         if (!a.partner.empty() && partners_->find(a.partner) < 0)
             detail::fail(at("partner"), "unknown partner '" + a.partner + "'");
         if (!a.area.empty()) area_index(a.area, at("area"));
+        if (!a.taakveld.empty() && bbv_code_index(taakvelden, a.taakveld) < 0)
+            detail::fail(at("taakveld"), "unknown taakveld '" + a.taakveld +
+                                             "' (the BBV list 0.1 to 8.3, docs/bbv.md)");
         detail::check_quantity(a.min, at("min"));
         if (a.max) {
             detail::check_quantity(*a.max, at("max"));
@@ -557,6 +563,11 @@ class linked_model {
     void check_resource(const resource& r) const {
         if (r.available) detail::check_quantity(*r.available, {"resource", r.id, "available"});
         if (r.category.empty()) detail::fail({"resource", r.id, "category"}, "empty category");
+        if (!r.economic_category.empty() &&
+            bbv_code_index(economic_categories, r.economic_category) < 0)
+            detail::fail({"resource", r.id, "economic_category"},
+                         "unknown economic category '" + r.economic_category +
+                             "' (the Iv3 categories of costs, docs/bbv.md)");
         detail::check_money_range(r.price, currency_.minor_digits, {"resource", r.id, "price"});
         if (!r.price_low && !r.price_high) return;
         if (!r.price_low || !r.price_high)
@@ -757,9 +768,18 @@ class linked_model {
         resources->reserve(m.resources.size());
         for (const auto& p : m.partners) partners->add(p.id, "partner");
         link_areas(m.areas);
+        auto programmes = std::make_shared<id_index>();
+        for (const auto& p : m.programmes) programmes->add(p.id, "programme");
+        programmes_ = programmes;
         for (const auto& g : m.goals) {
             goals->add(g.id, "goal");
             check_goal(g);
+            if (!g.programme.empty() && programmes->find(g.programme) < 0)
+                detail::fail({"goal", g.id, "programme"},
+                             "unknown programme '" + g.programme + "'");
+            if (g.programme.empty() && !m.programmes.empty())
+                detail::fail({"goal", g.id, "programme"},
+                             "missing: the model has programmes, and every goal belongs to one");
         }
         for (const auto& a : m.activities) {
             activities->add(a.id, "activity");
@@ -873,6 +893,7 @@ class linked_model {
                                    activities->ids()[static_cast<std::size_t>(c)]);
         }));
 
+        check_bbv_mapping(m.activities, m.resources);
         funding_shares_ = shared_matrix(link_funding(m.activities, m.funding));
         plan_ = shared_matrix(link_plan(m.plan));
         link_entity_areas(m.goals, m.activities);
@@ -890,6 +911,46 @@ class linked_model {
             std::make_shared<const support_system>(support_, activities->ids(), options_.support);
     }
 
+    // Once an activity or a resource names a BBV code, the model books on taakvelden: every
+    // activity needs a taakveld except support activities (suppliers in "support", which default
+    // to 0.4 Overhead), and every resource an economic category.
+    void check_bbv_mapping(const std::vector<activity>& acts, const std::vector<resource>& res) {
+        has_bbv_ = false;
+        for (const auto& a : acts) has_bbv_ = has_bbv_ || !a.taakveld.empty();
+        for (const auto& r : res) has_bbv_ = has_bbv_ || !r.economic_category.empty();
+        if (!has_bbv_) return;
+        const auto supplies = supplier_flags();
+        for (std::size_t a = 0; a < acts.size(); ++a)
+            if (acts[a].taakveld.empty() && !supplies[a])
+                detail::fail({"activity", acts[a].id, "taakveld"},
+                             "missing: the model books its activities on taakvelden (BBV), and "
+                             "only support activities default to 0.4 Overhead");
+        for (const auto& r : res)
+            if (r.economic_category.empty())
+                detail::fail({"resource", r.id, "economic_category"},
+                             "missing: the model books on taakvelden (BBV), and every resource "
+                             "needs its Iv3 economic category");
+    }
+
+  public:
+    /// True when the model books on taakvelden (some activity has a "taakveld" or some resource
+    /// an "economic_category"; zbb/bbv.hpp).
+    bool has_bbv() const noexcept { return has_bbv_; }
+    /// True when the model has programmes (a non-empty "programmes" table).
+    bool has_programmes() const noexcept { return programmes_->size() > 0; }
+    /// The programmes' ids in model order.
+    const id_index& programmes() const noexcept { return *programmes_; }
+    /// Per activity, whether it supplies support to some activity (a non-zero row of S).
+    std::vector<char> supplier_flags() const {
+        const auto& s = *support_;
+        std::vector<char> out(static_cast<std::size_t>(s.rows()), 0);
+        for (int k = 0; k < s.outerSize(); ++k)
+            for (sparse_matrix::InnerIterator it(s, k); it; ++it)
+                if (it.value() != 0) out[static_cast<std::size_t>(it.row())] = 1;
+        return out;
+    }
+
+  private:
     // The index of area `id` among the model's areas; throws model_error at `where` when unknown
     // (the "(no area)" key is no area a row can name).
     int area_index(const std::string& id, const error_location& where) const {
@@ -1148,6 +1209,8 @@ class linked_model {
     shared<dense_vector> prices_, direct_unit_costs_;
     shared<dense_vector> baselines_, activity_min_, activity_max_, resource_available_;
     bool has_levels_ = false;
+    bool has_bbv_ = false;
+    shared<id_index> programmes_ = std::make_shared<const id_index>();
     shared<std::vector<int>> resource_category_;
     shared<support_system> support_system_;
 };

@@ -20,6 +20,9 @@ struct goal {
     double target = 0;    ///< wanted value (streefwaarde)
     double weight = 1;    ///< relative importance, >= 0
     std::string area{};   ///< the area the goal concerns (optional, an id of model::areas)
+    /// The programme of the programme budget the goal belongs to (optional, an id of
+    /// model::programmes; required for every goal once the model has programmes).
+    std::string programme{};
 };
 
 /// One level of diminishing returns of an activity: the units from the previous level's up_to
@@ -43,6 +46,10 @@ struct activity {
     /// The area (district, neighbourhood) where the activity is carried out (optional, an id of
     /// model::areas). Its plan volumes count in this area unless the plan row names another.
     std::string area{};
+    /// The BBV taakveld (task field, "6.1") the activity's own costs are booked on (zbb/bbv.hpp,
+    /// docs/bbv.md). Optional; once a model books on taakvelden every activity needs one, except
+    /// support activities, which default to "0.4" (Overhead).
+    std::string taakveld{};
 };
 
 /// Something activities consume, bought at an exact unit price.
@@ -56,6 +63,9 @@ struct resource {
     /// How sure the price is (optional, both or neither): price_low <= price <= price_high, the
     /// price the likely value (docs/model-format.md, "Ranges").
     std::optional<decimal> price_low{}, price_high{};
+    /// The Iv3 economic category (economische categorie, "1.1") of the resource's costs in the
+    /// BBV view (optional; required for every resource once the model books on taakvelden).
+    std::string economic_category{};
 };
 
 /// An area: a district or neighbourhood, optionally inside another area (a neighbourhood in its
@@ -64,6 +74,13 @@ struct area {
     std::string id;
     std::string name;
     std::string parent;  ///< the enclosing area's id, "" for a top-level area
+};
+
+/// A programme of the programme budget (programmabegroting): a group of goals that answers the
+/// three W-questions together (zbb/bbv.hpp, docs/bbv.md).
+struct programme {
+    std::string id;
+    std::string name;
 };
 
 /// A party that executes or funds activities.
@@ -251,7 +268,8 @@ struct model {
     std::vector<activity> activities;
     std::vector<resource> resources;
     std::vector<partner> partners;
-    std::vector<zbb::area> areas;  ///< optional top-level "areas"
+    std::vector<zbb::area> areas;              ///< optional top-level "areas"
+    std::vector<zbb::programme> programmes{};  ///< optional top-level "programmes"
 
     std::vector<effect_row> effects;
     std::vector<consumption_row> consumption;

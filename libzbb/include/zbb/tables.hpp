@@ -237,7 +237,7 @@ inline constexpr table<
     goal,
     std::tuple<column<goal, std::string>, column<goal, std::string>, column<goal, std::string>,
                column<goal, double>, column<goal, double>, column<goal, double>,
-               column<goal, std::string>>,
+               column<goal, std::string>, column<goal, std::string>>,
     std::tuple<>>
     goals_table{"goals",
                 "goal",
@@ -249,14 +249,15 @@ inline constexpr table<
                  column<goal, double>{"baseline", &goal::baseline, true},
                  column<goal, double>{"target", &goal::target, true},
                  column<goal, double>{"weight", &goal::weight, false, W::always, {}, 1.0},
-                 column<goal, std::string>{"area", &goal::area, false, W::when_set}},
+                 column<goal, std::string>{"area", &goal::area, false, W::when_set},
+                 column<goal, std::string>{"programme", &goal::programme, false, W::when_set}},
                 {}};
 
 inline constexpr table<activity,
                        std::tuple<column<activity, std::string>, column<activity, std::string>,
                                   column<activity, std::string>, column<activity, std::string>,
                                   column<activity, double>, column<activity, std::optional<double>>,
-                                  column<activity, std::string>>,
+                                  column<activity, std::string>, column<activity, std::string>>,
                        std::tuple<children<activity, activity_level, std::vector<activity_level>>>>
     activities_table{
         "activities",
@@ -269,7 +270,8 @@ inline constexpr table<activity,
          column<activity, std::string>{"partner", &activity::partner, false, W::when_set},
          column<activity, double>{"min", &activity::min},
          column<activity, std::optional<double>>{"max", &activity::max, false, W::when_set},
-         column<activity, std::string>{"area", &activity::area, false, W::when_set}},
+         column<activity, std::string>{"area", &activity::area, false, W::when_set},
+         column<activity, std::string>{"taakveld", &activity::taakveld, false, W::when_set}},
         {children<activity, activity_level, std::vector<activity_level>>{
             "levels", &levels_of, &clevels_of, W::when_set}}};
 
@@ -278,7 +280,8 @@ inline constexpr table<
     std::tuple<column<resource, std::string>, column<resource, std::string>,
                column<resource, std::string>, column<resource, decimal>,
                column<resource, std::string>, column<resource, std::optional<double>>,
-               column<resource, std::optional<decimal>>, column<resource, std::optional<decimal>>>,
+               column<resource, std::optional<decimal>>, column<resource, std::optional<decimal>>,
+               column<resource, std::string>>,
     std::tuple<>>
     resources_table{
         "resources",
@@ -295,7 +298,9 @@ inline constexpr table<
          column<resource, std::optional<decimal>>{"price_low", &resource::price_low, false,
                                                   W::when_set},
          column<resource, std::optional<decimal>>{"price_high", &resource::price_high, false,
-                                                  W::when_set}},
+                                                  W::when_set},
+         column<resource, std::string>{"economic_category", &resource::economic_category, false,
+                                       W::when_set}},
         {}};
 
 inline constexpr table<
@@ -320,6 +325,17 @@ inline constexpr table<
                  column<area, std::string>{"name", &area::name},
                  column<area, std::string>{"parent", &area::parent, false, W::when_set}},
                 {}};
+
+inline constexpr table<programme,
+                       std::tuple<column<programme, std::string>, column<programme, std::string>>,
+                       std::tuple<>>
+    programmes_table{"programmes",
+                     "programme",
+                     key_style::id,
+                     1,
+                     {column<programme, std::string>{"id", &programme::id, true},
+                      column<programme, std::string>{"name", &programme::name}},
+                     {}};
 
 /// A link row with a coefficient and its optional range (effects, consumption, support).
 template <class Row>
@@ -586,6 +602,12 @@ inline std::vector<area>& areas_of(model& m) {
 inline const std::vector<area>& careas_of(const model& m) {
     return m.areas;
 }
+inline std::vector<programme>& programmes_of(model& m) {
+    return m.programmes;
+}
+inline const std::vector<programme>& cprogrammes_of(const model& m) {
+    return m.programmes;
+}
 inline std::vector<effect_row>& effects_of(model& m) {
     return m.effects;
 }
@@ -645,6 +667,7 @@ inline constexpr table<
         children<model, goal, std::vector<goal>>, children<model, activity, std::vector<activity>>,
         children<model, resource, std::vector<resource>>,
         children<model, partner, std::vector<partner>>, children<model, area, std::vector<area>>,
+        children<model, programme, std::vector<programme>>,
         children<model, effect_row, std::vector<effect_row>>,
         children<model, consumption_row, std::vector<consumption_row>>,
         children<model, support_row, std::vector<support_row>>,
@@ -678,6 +701,8 @@ inline constexpr table<
                                                           &cresources_of},
          children<model, partner, std::vector<partner>>{"partners", &partners_of, &cpartners_of},
          children<model, area, std::vector<area>>{"areas", &areas_of, &careas_of, W::when_set},
+         children<model, programme, std::vector<programme>>{"programmes", &programmes_of,
+                                                            &cprogrammes_of, W::when_set},
          children<model, effect_row, std::vector<effect_row>>{"effects", &effects_of, &ceffects_of},
          children<model, consumption_row, std::vector<consumption_row>>{
              "consumption", &consumption_of, &cconsumption_of},
@@ -706,6 +731,8 @@ constexpr const auto& table_of() {
         return partners_table;
     else if constexpr (std::is_same_v<Row, area>)
         return areas_table;
+    else if constexpr (std::is_same_v<Row, programme>)
+        return programmes_table;
     else if constexpr (std::is_same_v<Row, effect_row>)
         return effects_table;
     else if constexpr (std::is_same_v<Row, consumption_row>)
@@ -911,6 +938,7 @@ inline std::vector<table_info> model_tables() {
     top(resources_table);
     top(partners_table);
     top(areas_table);
+    top(programmes_table);
     top(effects_table);
     top(consumption_table);
     top(support_table);

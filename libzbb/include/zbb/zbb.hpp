@@ -3,6 +3,9 @@
 #pragma once
 
 #include "zbb/areas.hpp"
+#include "zbb/bbv.hpp"
+#include "zbb/bbv_codes.hpp"
+#include "zbb/bbv_report.hpp"
 #include "zbb/budget.hpp"
 #include "zbb/compare.hpp"
 #include "zbb/compare_state.hpp"
