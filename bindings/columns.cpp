@@ -532,10 +532,11 @@ std::optional<zbb::multi_year> years_from_columns(const py::dict& tables) {
 
 columns_model model_from_columns(const py::dict& header, const py::dict& tables) {
     static const std::set<std::string> table_names{
-        "goals",           "activities",   "resources",    "partners",  "areas",  "effects",
-        "consumption",     "support",      "funding",      "plan",      "levels", "packages",
-        "package_volumes", "frame",        "partner_caps", "area_caps", "years",  "index_series",
-        "indexation",      "year_volumes", "income",       "incidental"};
+        "goals",     "activities",  "resources",       "partners",   "areas",
+        "effects",   "consumption", "support",         "funding",    "plan",
+        "levels",    "packages",    "package_volumes", "frame",      "partner_caps",
+        "area_caps", "years",       "index_series",    "indexation", "year_volumes",
+        "income",    "incidental",  "programmes"};
     for (auto item : tables) {
         auto key = py::cast<std::string>(item.first);
         if (!table_names.count(key)) fail({"model", "", key}, "unknown table");
@@ -564,6 +565,7 @@ columns_model model_from_columns(const py::dict& header, const py::dict& tables)
     read_table(tables, schema::resources_table, m.resources);
     read_table(tables, schema::partners_table, m.partners);
     read_table(tables, schema::areas_table, m.areas);
+    read_table(tables, schema::programmes_table, m.programmes);
     read_table(tables, schema::effects_table, m.effects);
     read_table(tables, schema::consumption_table, m.consumption);
     read_table(tables, schema::support_table, m.support);
@@ -603,6 +605,8 @@ py::dict table_to_columns(const zbb::linked_model& lm, const std::string& table)
         simple(schema::partners_table, m.partners);
     } else if (table == "areas") {
         simple(schema::areas_table, m.areas);
+    } else if (table == "programmes") {
+        simple(schema::programmes_table, m.programmes);
     } else if (table == "effects") {
         simple(schema::effects_table, m.effects,
                {{"goal", &lm.goals()}, {"activity", &lm.activities()}});

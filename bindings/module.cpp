@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
     zbb_py::register_prior(m);
     zbb_py::register_simulate(m);
     zbb_py::register_years(m);
+    zbb_py::register_bbv(m);
 }

@@ -27,8 +27,8 @@ py::tuple state_of(const zbb::linked_model& lm) {
     const auto m = lm.view();
     py::dict tables;
     for (const char* name :
-         {"goals", "activities", "resources", "partners", "areas", "effects", "consumption",
-          "support", "funding", "plan", "levels", "packages", "package_volumes"})
+         {"goals", "activities", "resources", "partners", "areas", "programmes", "effects",
+          "consumption", "support", "funding", "plan", "levels", "packages", "package_volumes"})
         tables[name] = table_to_columns(lm, name);
     if (m.years) {
         py::dict years;

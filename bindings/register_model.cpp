@@ -60,6 +60,8 @@ void register_model(py::module_& m) {
         .def_property_readonly("partner_ids", [](const M& h) { return h.lm->partners().ids(); })
         .def_property_readonly("categories", [](const M& h) { return h.lm->categories(); })
         .def_property_readonly("has_areas", [](const M& h) { return h.lm->has_areas(); })
+        .def_property_readonly("has_bbv", [](const M& h) { return h.lm->has_bbv(); })
+        .def_property_readonly("has_programmes", [](const M& h) { return h.lm->has_programmes(); })
         .def_property_readonly("area_keys", [](const M& h) { return h.lm->area_keys().ids(); })
         .def_property_readonly("resource_category",
                                [](const M& h) { return h.lm->resource_category(); })

@@ -114,5 +114,6 @@ void register_variants(py::module_& m);
 void register_prior(py::module_& m);
 void register_simulate(py::module_& m);
 void register_years(py::module_& m);
+void register_bbv(py::module_& m);
 
 }  // namespace zbb_py

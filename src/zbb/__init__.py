@@ -28,6 +28,7 @@ except ImportError as e:
 # "Forget to compile" only when the extension is missing; an extension that exists but cannot load
 # (a missing shared library such as COIN-OR's, an ABI mismatch) passes the loader's error.
 
+from ._bbv import BBV
 from ._budget import Budget, compare
 from ._compare import Variant, VariantComparison, compare_variants, read_variant
 from ._errors import InfeasibleError, ModelError, MoneyOverflowError, SupportLoopError, ZbbError
@@ -53,6 +54,7 @@ __all__ = [
     "OBJECTIVES",
     "ROUNDING_MODES",
     "TABLE_COLUMNS",
+    "BBV",
     "Budget",
     "InfeasibleError",
     "Model",

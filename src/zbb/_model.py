@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._bbv import BBV
 from ._budget import Budget
 from ._errors import ModelError
 from ._exact import decimal_text
@@ -109,6 +110,7 @@ class Model:
         resources: Any = None,
         partners: Any = None,
         areas: Any = None,
+        programmes: Any = None,
         effects: Any = None,
         consumption: Any = None,
         support: Any = None,
@@ -143,7 +145,9 @@ class Model:
         goals, activities, resources, partners, areas, effects, consumption, support, funding, plan : DataFrame
             The tables. Any may be omitted (an empty table). ``areas`` (``id``, ``name``,
             ``parent``) and the ``area`` columns of goals, activities and plan are optional
-            (docs/areas.md).
+            (docs/areas.md). ``programmes`` (``id``, ``name``), the goals' ``programme``, the
+            activities' ``taakveld`` and the resources' ``economic_category`` are optional
+            (docs/bbv.md).
         levels, packages, package_volumes : DataFrame, optional
             The parts the JSON format nests, in long format: activity levels
             (``activity``, ``up_to``, ``effect``; an activity's levels in
@@ -182,6 +186,7 @@ class Model:
             "resources": resources,
             "partners": partners,
             "areas": areas,
+            "programmes": programmes,
             "effects": effects,
             "consumption": consumption,
             "support": support,
@@ -304,6 +309,17 @@ class Model:
     def estimate_years(self) -> list[int]:
         """The years of the estimate, the budget year first; empty without ``years``."""
         return list(_core.estimate_years(self._core))
+
+    @property
+    def has_bbv(self) -> bool:
+        """True when the model books on taakvelden (some activity has a ``taakveld`` or some
+        resource an ``economic_category``): :meth:`bbv` gives its BBV view (docs/bbv.md)."""
+        return bool(self._core.has_bbv)
+
+    @property
+    def has_programmes(self) -> bool:
+        """True when the model has programmes (a non-empty ``programmes`` table; docs/bbv.md)."""
+        return bool(self._core.has_programmes)
 
     @property
     def has_areas(self) -> bool:
@@ -455,6 +471,18 @@ class Model:
             one = self.for_year(year)
             budgets[year] = one.budget(rounding=rounding)
         return MultiYearBudget(self, budgets, rounding)
+
+    def bbv(self, *, rounding: str = "half-even") -> BBV:
+        """The BBV view of the budget over every year of the estimate (the same numbers as ``zbb
+        bbv MODEL``): taakvelden, Iv3 economic categories, overhead on 0.4 and the reconciliation
+        with the goal view; see :class:`zbb.BBV` and docs/bbv.md.
+
+        Raises
+        ------
+        ModelError
+            For a model that books on no taakveld (entity ``"model"``, field ``"taakveld"``).
+        """
+        return BBV(self, rounding)
 
     def least_cost(self, *, rounding: str = "half-even", time_limit: float | None = None) -> OptimizationResult:
         """The least-cost plan: volumes within every bound and capacity that reach every target at the lowest cost.

@@ -2,6 +2,7 @@
 // 0.4 and the reconciliation with the goal view by hand; cross-footing of every table on
 // generated models and every year of an estimate; every refused field named by id and field.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -113,6 +114,13 @@ void check_cross_foots(const zbb::linked_model& lm, const zbb::budget& b, const 
         REQUIRE(row == b.by_goal.amounts[g]);
     }
     REQUIRE(col == v.by_taakveld.amounts);
+    if (gt.off_bound == 0)  // every cell the floor or ceiling of its value
+        for (const auto& row : gt.rows)
+            for (const auto& c : row) {
+                const double minor = static_cast<double>(c.amount.minor_units());
+                REQUIRE(minor >= std::floor(c.value) - 1e-6);
+                REQUIRE(minor <= std::ceil(c.value) + 1e-6);
+            }
     if (lm.has_programmes()) {
         const auto& pt = v.programme_taakveld;
         zbb::money all{};
@@ -179,6 +187,37 @@ TEST_CASE("bbv: a support activity may name its own taakveld", "[bbv]") {
     CHECK(v.overhead == -1);
     CHECK(cents(v.programme(0).overhead) == "0.00");
     check_cross_foots(lm, b, v);
+}
+
+TEST_CASE("bbv: a support activity whose coefficients are 0 stays on 0.4", "[bbv]") {
+    auto m = hand_model();
+    for (auto& s : m.support) s.per_unit = 0;  // as a variant may set them
+    const zbb::linked_model lm(m);
+    const auto b = zbb::compute_budget(lm);
+    const auto v = zbb::compute_bbv(lm, b);
+    REQUIRE(v.by_taakveld.keys.ids() == std::vector<std::string>{"0.4", "6.1", "7.1"});
+    CHECK(cents(v.by_taakveld.amounts[0]) == "0.00");
+    check_cross_foots(lm, b, v);
+}
+
+TEST_CASE("bbv: names with line breaks stay on their line of the programme report", "[bbv]") {
+    auto m = hand_model();
+    m.programmes[0].name = "Zorg\n# not a heading";
+    const zbb::linked_model lm(m);
+    const auto md = zbb::programme_report_markdown(lm, zbb::compute_bbv_estimate(lm));
+    CHECK_THAT(md, !Contains("\n# not a heading"));
+    CHECK_THAT(md, Contains("## Programme P1: Zorg"));
+}
+
+TEST_CASE("bbv: zbb budget --by taakveld's JSON margin is the BBV view's by_taakveld", "[bbv]") {
+    const zbb::linked_model lm(hand_model());
+    const auto b = zbb::compute_budget(lm);
+    const auto v = zbb::compute_bbv(lm, b);
+    const auto j = nlohmann::json::parse(zbb::goal_table_json(lm, b, v.goal_taakveld));
+    REQUIRE(j["columns"] == "taakveld");
+    REQUIRE(j["by_taakveld"] ==
+            nlohmann::json({{"0.4", "1000.00"}, {"6.1", "11000.00"}, {"7.1", "500.00"}}));
+    REQUIRE(j["cells"]["G2"]["0.4"] == "500.00");
 }
 
 TEST_CASE("bbv: a model without BBV fields is unchanged and has no BBV view", "[bbv]") {

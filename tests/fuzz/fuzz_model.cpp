@@ -65,6 +65,24 @@ void budget_and_reports(const zbb::model& m, zbb::support_method method) {
         (void)zbb::multi_year_report_text(lm, years);
         (void)zbb::multi_year_report_csv(lm, years);
     }
+    // The BBV view: taakvelden and the reconciliation cross-foot with the budget.
+    if (lm.has_bbv()) {
+        const auto v = zbb::compute_bbv(lm, b, tables);
+        zbb::money sum;
+        for (const auto& a : v.by_taakveld.amounts) sum += a;
+        check(v.by_taakveld.amounts.empty() ? b.total == zbb::money() : sum == b.total);
+        for (std::size_t t = 0; t < v.taakveld_category.rows.size(); ++t)
+            check(v.taakveld_category.row_sum(t) == v.by_taakveld.amounts[t]);
+        for (std::size_t g = 0; g < v.goal_taakveld.rows.size(); ++g) {
+            zbb::money row;
+            for (const auto& c : v.goal_taakveld.rows[g]) row += c.amount;
+            check(row == b.by_goal.amounts[g]);
+        }
+        const auto e = zbb::compute_bbv_estimate(lm);
+        (void)zbb::bbv_report_json(lm, e);
+        (void)zbb::bbv_report_csv(lm, e);
+        (void)zbb::programme_report_markdown(lm, e);
+    }
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ DOCS_WITH_CLI_LINES = (
     "simulate.md",
     "areas.md",
     "years.md",
+    "bbv.md",
 )
 
 

@@ -26,7 +26,9 @@ struct bbv_table {
     key_list rows;               ///< row keys (taakveld codes, goal or programme ids)
     key_list columns;            ///< column keys (economic category or taakveld codes)
     std::vector<money> amounts;  ///< row-major, rows.size() x columns.size()
-    std::size_t off_bound = 0;   ///< cells not the floor or ceiling of their value (see goal_table)
+    /// Cells not the floor or ceiling of their value (see goal_table); always 0 for a table of
+    /// sums (programme_taakveld, whose rows are sums of their goals' cells).
+    std::size_t off_bound = 0;
 
     /// The amount in row r, column c.
     const money& at(std::size_t r, std::size_t c) const {
@@ -70,7 +72,8 @@ struct bbv_view {
     /// The reconciliation: goal x taakveld, rows sum to the budget's by_goal (the goal view),
     /// columns to by_taakveld (the BBV view).
     goal_table goal_taakveld;
-    /// programme x taakveld: goal_taakveld summed per programme (no rows without programmes).
+    /// programme x taakveld: goal_taakveld's cells summed per programme (no rows without
+    /// programmes); exact sums, so each row is the sum of its goals' full cost.
     bbv_table programme_taakveld;
 
     /// The amounts of programme p (an index into programme_taakveld.rows).
@@ -186,59 +189,56 @@ inline bbv_view compute_bbv(const linked_model& lm, const budget& b, const goal_
         if (v.by_taakveld.keys[t] == overhead_taakveld) v.overhead = static_cast<int>(t);
     const std::size_t nt = v.by_taakveld.keys.size(), ne = v.by_economic_category.keys.size();
 
-    // taakveld x resource: p_r C(r, a) x_a for the activities of each taakveld, rounded both ways
-    // (rows the taakvelden, columns the budget's by_resource), then summed per category.
+    // taakveld x economic category: the value of cell (t, e) is p_r C(r, a) x_a summed over the
+    // activities a on t and the resources r of e; rounded both ways (rows by_taakveld, columns
+    // by_economic_category), every cell the floor or ceiling of its value unless off_bound.
     const double minor = std::pow(10.0, b.currency.minor_digits);
-    std::vector<std::vector<double>> tr(nr, std::vector<double>(nt, 0.0));
+    std::vector<std::vector<double>> value(ne, std::vector<double>(nt, 0.0));
     const auto& cons = lm.consumption();
     for (std::size_t a = 0; a < na; ++a) {
         const double x = b.volumes[static_cast<Eigen::Index>(a)];
         if (x == 0) continue;
         const auto t = static_cast<std::size_t>(v.activity_taakveld[a]);
         for (sparse_matrix::InnerIterator it(cons, static_cast<int>(a)); it; ++it)
-            tr[static_cast<std::size_t>(it.row())][t] +=
-                lm.prices()[it.row()] * it.value() * x * minor;
+            value[static_cast<std::size_t>(resource_index[static_cast<std::size_t>(it.row())])]
+                 [t] += lm.prices()[it.row()] * it.value() * x * minor;
     }
-    std::vector<std::vector<std::pair<int, double>>> columns(nr);
-    for (std::size_t r = 0; r < nr; ++r)
+    std::vector<std::vector<std::pair<int, double>>> columns(ne);
+    for (std::size_t e = 0; e < ne; ++e)
         for (std::size_t t = 0; t < nt; ++t)
-            if (tr[r][t] != 0) columns[r].emplace_back(static_cast<int>(t), tr[r][t]);
-    goal_table by_resource;
-    by_resource.kind = "resource";
-    detail::round_goal_table(by_resource, columns, v.by_taakveld, b.by_resource);
+            if (value[e][t] != 0) columns[e].emplace_back(static_cast<int>(t), value[e][t]);
+    goal_table cells;
+    cells.kind = "economic_category";
+    detail::round_goal_table(cells, columns, v.by_taakveld, v.by_economic_category);
     v.taakveld_category.rows = v.by_taakveld.keys;
     v.taakveld_category.columns = v.by_economic_category.keys;
     v.taakveld_category.amounts.assign(nt * ne, money{});
-    v.taakveld_category.off_bound = by_resource.off_bound;
+    v.taakveld_category.off_bound = cells.off_bound;
     for (std::size_t t = 0; t < nt; ++t)
-        for (const auto& c : by_resource.rows[t])
-            v.taakveld_category
-                .amounts[t * ne + static_cast<std::size_t>(resource_index[c.column])] += c.amount;
+        for (const auto& c : cells.rows[t])
+            v.taakveld_category.amounts[t * ne + c.column] = c.amount;
 
-    // The reconciliation: the goal x activity table's columns summed per taakveld.
-    v.goal_taakveld.kind = "taakveld";
-    v.goal_taakveld.goals = gt.by_activity.goals;
-    v.goal_taakveld.columns = v.by_taakveld.keys;
-    v.goal_taakveld.off_bound = gt.by_activity.off_bound;
-    v.goal_taakveld.rows.resize(gt.by_activity.rows.size());
-    std::vector<money> row(nt);
+    // The reconciliation goal x taakveld: the value of cell (g, t) is c_a (x_g)_a summed over the
+    // activities a on t (the goal x activity table's values); rounded both ways (rows by_goal,
+    // columns by_taakveld).
+    const std::size_t ng = gt.by_activity.rows.size();
+    std::vector<std::vector<std::pair<int, double>>> per_taakveld(nt);
     std::vector<double> row_value(nt);
     std::vector<char> set(nt);
-    for (std::size_t g = 0; g < gt.by_activity.rows.size(); ++g) {
-        std::fill(row.begin(), row.end(), money{});
+    for (std::size_t g = 0; g < ng; ++g) {
         std::fill(row_value.begin(), row_value.end(), 0.0);
         std::fill(set.begin(), set.end(), 0);
         for (const auto& c : gt.by_activity.rows[g]) {
             const auto t = static_cast<std::size_t>(v.activity_taakveld[c.column]);
-            row[t] += c.amount;
             row_value[t] += c.value;
             set[t] = 1;
         }
         for (std::size_t t = 0; t < nt; ++t)
-            if (set[t])
-                v.goal_taakveld.rows[g].push_back(
-                    {static_cast<std::uint32_t>(t), row[t], row_value[t]});
+            if (set[t] && row_value[t] != 0)
+                per_taakveld[t].emplace_back(static_cast<int>(g), row_value[t]);
     }
+    v.goal_taakveld.kind = "taakveld";
+    detail::round_goal_table(v.goal_taakveld, per_taakveld, b.by_goal, v.by_taakveld);
 
     // programme x taakveld.
     if (lm.has_programmes()) {

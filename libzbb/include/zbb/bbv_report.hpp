@@ -198,8 +198,8 @@ inline std::string bbv_tables(const linked_model& lm, const bbv_estimate& e, boo
     std::string out;
     const auto tv = codes_used(e, taakvelden, [](const bbv_view& v) { return v.by_taakveld.keys; });
     out += h +
-           "Taakvelden (BBV view: each activity's own cost on its taakveld, support on 0.4 "
-           "Overhead), " +
+           "Taakvelden (BBV view: each activity's own cost on its taakveld, support activities on "
+           "0.4 Overhead unless they name another), " +
            cur + "\n" + end;
     out += render_table(
         md, year_header(e, "taakveld"),
@@ -306,6 +306,13 @@ inline std::string bbv_tables(const linked_model& lm, const bbv_estimate& e, boo
                end;
         out += render_table(md, head, std::move(rows), right);
     }
+    std::size_t off = 0;
+    for (const auto& view : e.views)
+        off += view.taakveld_category.off_bound + view.goal_taakveld.off_bound;
+    if (off > 0)
+        out += "\n" + std::to_string(off) +
+               " cells are not the floor or ceiling of their value: the row and column amounts, "
+               "each rounded on its own, cannot both be met that way (docs/bbv.md)\n";
     return out;
 }
 }  // namespace detail
@@ -326,8 +333,8 @@ inline std::string bbv_report_text(const linked_model& lm, const bbv_estimate& e
 /// achieve: its goals with indicator, baseline, target and the plan's projection; what will we
 /// do: the activities its goals plan, with their volumes per year; what may it cost: its lasten
 /// per taakveld and year, the overhead apart, and its full cost in the goal view), then the
-/// BBV tables of bbv_report_text. Programmes come from the model's "programmes"; a model without
-/// them has one section per goal's view only (the tables).
+/// BBV tables of bbv_report_text. Programmes come from the model's "programmes"; for a model
+/// without them the report has the tables only (the reconciliation per goal).
 inline std::string programme_report_markdown(const linked_model& lm, const bbv_estimate& e) {
     const int digits = lm.currency().minor_digits;
     const auto& src = lm.view();
@@ -343,7 +350,8 @@ inline std::string programme_report_markdown(const linked_model& lm, const bbv_e
     const auto& acts = src.activities;
     for (std::size_t p = 0; p < v0.programme_taakveld.rows.size(); ++p) {
         const auto& prog = src.programmes[p];
-        out += "\n## Programme " + prog.id + (prog.name.empty() ? "" : ": " + prog.name) + "\n";
+        out += "\n## Programme " + detail::printable(prog.id) +
+               (prog.name.empty() ? "" : ": " + detail::printable(prog.name)) + "\n";
         // Wat willen we bereiken?
         out += "\n### Wat willen we bereiken? (what do we want to achieve)\n\n";
         std::vector<std::vector<std::string>> goals;

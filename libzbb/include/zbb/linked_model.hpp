@@ -940,13 +940,15 @@ class linked_model {
     bool has_programmes() const noexcept { return programmes_->size() > 0; }
     /// The programmes' ids in model order.
     const id_index& programmes() const noexcept { return *programmes_; }
-    /// Per activity, whether it supplies support to some activity (a non-zero row of S).
+    /// Per activity, whether it is a support activity: the supplier of some row of "support"
+    /// (whatever its per_unit, so that a variant setting a coefficient to 0 keeps the activity's
+    /// place in the BBV view).
     std::vector<char> supplier_flags() const {
-        const auto& s = *support_;
-        std::vector<char> out(static_cast<std::size_t>(s.rows()), 0);
-        for (int k = 0; k < s.outerSize(); ++k)
-            for (sparse_matrix::InnerIterator it(s, k); it; ++it)
-                if (it.value() != 0) out[static_cast<std::size_t>(it.row())] = 1;
+        std::vector<char> out(static_cast<std::size_t>(activities_->size()), 0);
+        for (const auto& s : *src_.support) {
+            const int a = activities_->find(s.supplier);
+            if (a >= 0) out[static_cast<std::size_t>(a)] = 1;
+        }
         return out;
     }
 

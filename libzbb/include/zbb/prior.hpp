@@ -515,7 +515,9 @@ inline const breakdown& breakdown_of(const budget& b, std::string_view kind) {
     if (kind == "resource") return b.by_resource;
     if (kind == "category") return b.by_category;
     if (kind == "area") return b.by_area;
-    return b.by_partner;
+    if (kind == "partner") return b.by_partner;
+    throw std::invalid_argument("zbb: the budget has no breakdown of kind '" + std::string(kind) +
+                                "'");
 }
 }  // namespace detail
 

@@ -204,7 +204,16 @@ inline std::string goal_table_json(const linked_model& lm, const budget& b, cons
         j.end_object();
     };
     margin("by_goal", b.by_goal);
-    margin("by_" + t.kind, detail::breakdown_of(b, t.kind));
+    if (t.kind == "taakveld") {  // not a breakdown of the budget: the table's column sums
+        breakdown by;            // (zbb/bbv.hpp: the BBV view's by_taakveld)
+        by.keys = t.columns;
+        by.amounts.assign(t.columns.size(), money{});
+        for (const auto& row : t.rows)
+            for (const auto& cell : row) by.amounts[cell.column] += cell.amount;
+        margin("by_taakveld", by);
+    } else {
+        margin("by_" + t.kind, detail::breakdown_of(b, t.kind));
+    }
     j.key("cells");
     j.begin_object();
     for (std::size_t g = 0; g < t.rows.size(); ++g) {
