@@ -168,16 +168,17 @@ breakdown group_breakdown(const breakdown& by, const std::vector<int>& code_of,
 }
 }  // namespace detail
 
-/// The BBV view of budget `b` of `lm` (its goal tables `gt`, from compute_goal_tables(lm, b)).
+/// The BBV view of budget `b` of `lm` from its goal x activity table (compute_goal_tables(lm,
+/// b).by_activity, or compute_goal_activity_table(lm, b)).
 /// Throws model_error when the model books on no taakveld (entity "model", field "taakveld") or an
 /// activity or resource lacks its code; std::invalid_argument for a budget of another model.
-inline bbv_view compute_bbv(const linked_model& lm, const budget& b, const goal_tables& gt) {
+inline bbv_view compute_bbv(const linked_model& lm, const budget& b,
+                            const goal_table& goal_activity) {
     detail::require_bbv(lm);
     const auto na = static_cast<std::size_t>(lm.activities().size());
     const auto nr = static_cast<std::size_t>(lm.resources().size());
     if (b.by_activity.amounts.size() != na || b.by_resource.amounts.size() != nr ||
-        gt.by_activity.columns.size() != na ||
-        gt.by_activity.rows.size() != b.by_goal.amounts.size())
+        goal_activity.columns.size() != na || goal_activity.rows.size() != b.by_goal.amounts.size())
         throw std::invalid_argument("zbb: the budget was not computed from this model");
     bbv_view v;
     std::vector<int> resource_index;
@@ -221,14 +222,14 @@ inline bbv_view compute_bbv(const linked_model& lm, const budget& b, const goal_
     // The reconciliation goal x taakveld: the value of cell (g, t) is c_a (x_g)_a summed over the
     // activities a on t (the goal x activity table's values); rounded both ways (rows by_goal,
     // columns by_taakveld).
-    const std::size_t ng = gt.by_activity.rows.size();
+    const std::size_t ng = goal_activity.rows.size();
     std::vector<std::vector<std::pair<int, double>>> per_taakveld(nt);
     std::vector<double> row_value(nt);
     std::vector<char> set(nt);
     for (std::size_t g = 0; g < ng; ++g) {
         std::fill(row_value.begin(), row_value.end(), 0.0);
         std::fill(set.begin(), set.end(), 0);
-        for (const auto& c : gt.by_activity.rows[g]) {
+        for (const auto& c : goal_activity.rows[g]) {
             const auto t = static_cast<std::size_t>(v.activity_taakveld[c.column]);
             row_value[t] += c.value;
             set[t] = 1;
@@ -256,10 +257,15 @@ inline bbv_view compute_bbv(const linked_model& lm, const budget& b, const goal_
     return v;
 }
 
+/// The BBV view of budget `b` from its goal tables.
+inline bbv_view compute_bbv(const linked_model& lm, const budget& b, const goal_tables& gt) {
+    return compute_bbv(lm, b, gt.by_activity);
+}
+
 /// The BBV view of budget `b` of the model's own plan.
 inline bbv_view compute_bbv(const linked_model& lm, const budget& b) {
     detail::require_bbv(lm);
-    return compute_bbv(lm, b, compute_goal_tables(lm, b));
+    return compute_bbv(lm, b, compute_goal_activity_table(lm, b));
 }
 
 }  // namespace zbb

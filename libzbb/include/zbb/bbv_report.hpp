@@ -61,7 +61,7 @@ inline bbv_estimate compute_bbv_estimate(const linked_model& lm,
     auto add = [&](const linked_model& m) {
         e.budgets.push_back(compute_budget(m, options));
         e.views.push_back(
-            compute_bbv(m, e.budgets.back(), compute_goal_tables(m, e.budgets.back())));
+            compute_bbv(m, e.budgets.back(), compute_goal_activity_table(m, e.budgets.back())));
         e.programme_volumes.push_back(detail::programme_volumes_of(m, m.plan()));
     };
     if (!lm.has_years()) {

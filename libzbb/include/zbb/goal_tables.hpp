@@ -218,13 +218,10 @@ inline void round_goal_table(goal_table& t,
 
 }  // namespace detail
 
-/// The goal tables of budget `b`, computed from plan D (activity x goal, the plan `b` was
-/// computed from): each goal's total volumes x_g = (I - S)^-1 d_g by the support factorisation
-/// already made, then its cost in each activity (c_a (x_g)_a), resource (p_r (C x_g)_r), category
-/// and partner (funding shares of its activity costs). Cost O(goals x activities) in time and in
-/// memory at most. See docs/prior-year.md.
-inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matrix& plan,
-                                       const budget& b) {
+namespace detail {
+// The goal tables (all four, or the activity table alone when `activity_only`).
+inline goal_tables goal_tables_of(const linked_model& lm, const sparse_matrix& plan,
+                                  const budget& b, bool activity_only) {
     if (plan.rows() != lm.activities().size() || plan.cols() != lm.goals().size())
         throw std::invalid_argument("zbb: plan matrix does not match the model's dimensions");
     if (b.by_goal.amounts.size() != static_cast<std::size_t>(lm.goals().size()) ||
@@ -254,6 +251,13 @@ inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matr
         }
         if (!any) continue;
         const dense_vector x = lm.support_solver().volumes(d);
+        if (activity_only) {
+            for (Eigen::Index a = 0; a < na; ++a) {
+                const double v = c[a] * x[a] * minor;
+                if (v != 0) act[static_cast<std::size_t>(a)].emplace_back(g, v);
+            }
+            continue;
+        }
         par_value.setZero();
         for (Eigen::Index a = 0; a < na; ++a) {
             const double v = c[a] * x[a] * minor;
@@ -284,10 +288,28 @@ inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matr
     t.by_category.kind = "category";
     t.by_partner.kind = "partner";
     detail::round_goal_table(t.by_activity, act, b.by_goal, b.by_activity);
+    if (activity_only) return t;
     detail::round_goal_table(t.by_resource, res, b.by_goal, b.by_resource);
     detail::round_goal_table(t.by_category, cat, b.by_goal, b.by_category);
     detail::round_goal_table(t.by_partner, par, b.by_goal, b.by_partner);
     return t;
+}
+}  // namespace detail
+
+/// The goal tables of budget `b`, computed from plan D (activity x goal, the plan `b` was
+/// computed from): each goal's total volumes x_g = (I - S)^-1 d_g by the support factorisation
+/// already made, then its cost in each activity (c_a (x_g)_a), resource (p_r (C x_g)_r), category
+/// and partner (funding shares of its activity costs). Cost O(goals x activities) in time and in
+/// memory at most. See docs/prior-year.md.
+inline goal_tables compute_goal_tables(const linked_model& lm, const sparse_matrix& plan,
+                                       const budget& b) {
+    return detail::goal_tables_of(lm, plan, b, false);
+}
+
+/// The goal x activity table alone (the first of compute_goal_tables, at a fraction of its cost:
+/// the other three need C x_g per goal and their own rounding).
+inline goal_table compute_goal_activity_table(const linked_model& lm, const budget& b) {
+    return std::move(detail::goal_tables_of(lm, lm.plan(), b, true).by_activity);
 }
 
 /// The goal tables of the budget of the model's own plan.
