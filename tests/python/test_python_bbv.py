@@ -95,6 +95,8 @@ def test_example_cross_foots_every_year() -> None:
     assert list(view.taakvelden) == ["0.4", "6.1", "6.2", "6.71"]
     assert view.taakvelden["0.4"] == "Overhead"
     check_cross_foots(model, view)
+    # every cell the floor or ceiling of its value: no year counts a cell off its bounds
+    assert all("off_bound" not in y for y in json.loads(view.report_json())["years"])
     # the multi-year total of the BBV view is the estimate's
     assert sum(view.by_taakveld["amount"], Decimal(0)) == model.multi_year_budget().total
     # the support activities' own cost is 0.4
